@@ -1,0 +1,78 @@
+import { z } from 'zod';
+
+const booleanFromEnv = z
+  .enum(['true', 'false', '1', '0', 'yes', 'no'])
+  .transform((v) => v === 'true' || v === '1' || v === 'yes');
+
+const optionalString = z
+  .string()
+  .optional()
+  .transform((v) => (v === undefined || v.trim() === '' ? undefined : v.trim()));
+
+const secret = (name: string) =>
+  optionalString.refine((v) => v === undefined || v.length >= 32, {
+    message: `${name} must be at least 32 characters (generate one with: openssl rand -base64 48)`,
+  });
+
+/**
+ * Every environment variable WearLink reads, with its default. This is the only place that touches
+ * `process.env`; the README's configuration table mirrors it.
+ */
+export const envSchema = z.object({
+  HOST: z.string().min(1).default('127.0.0.1'),
+  PORT: z.coerce.number().int().min(0).max(65535).default(8000),
+  /** Public base URL used in printed links; defaults to http://HOST:PORT. */
+  PUBLIC_URL: optionalString.pipe(z.url().optional()),
+  /** PostgreSQL connection string. Unset: embedded PGlite in WEARLINK_DATA_DIR. */
+  DATABASE_URL: optionalString.refine((v) => v === undefined || /^postgres(ql)?:\/\//.test(v), {
+    message: 'DATABASE_URL must start with postgres:// or postgresql://',
+  }),
+  /** Schema that holds WearLink's tables (lets several instances or test runs share one database). */
+  DATABASE_SCHEMA: z
+    .string()
+    .regex(/^[a-z_][a-z0-9_]{0,62}$/, 'DATABASE_SCHEMA must be a lower-case SQL identifier')
+    .default('public'),
+  DATABASE_POOL_SIZE: z.coerce.number().int().min(1).max(200).default(10),
+  /** Redis connection string. Unset: rate-limit state and the event bus stay in-process. */
+  REDIS_URL: optionalString.refine((v) => v === undefined || /^rediss?:\/\//.test(v), {
+    message: 'REDIS_URL must start with redis:// or rediss://',
+  }),
+  REDIS_KEY_PREFIX: z.string().min(1).default('wearlink:'),
+  /** Embedded database and generated secrets; `memory://` keeps nothing (demos, tests). */
+  WEARLINK_DATA_DIR: z.string().min(1).default('.wearlink'),
+  /** HS256 key for developer sessions and SDK tokens. Embedded mode generates and persists one. */
+  JWT_SECRET: secret('JWT_SECRET'),
+  /** Key for encrypting provider OAuth tokens at rest. Embedded mode generates and persists one. */
+  ENCRYPTION_KEY: secret('ENCRYPTION_KEY'),
+  JWT_TTL_SECONDS: z.coerce.number().int().min(60).max(86_400).default(3600),
+  SDK_TOKEN_TTL_SECONDS: z.coerce.number().int().min(60).max(86_400).default(3600),
+  /** Requests per minute per API key (or IP when unauthenticated) outside the auth routes. */
+  RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(1).default(6000),
+  RATE_LIMIT_REGISTER_PER_MINUTE: z.coerce.number().int().min(1).default(5),
+  RATE_LIMIT_LOGIN_PER_MINUTE: z.coerce.number().int().min(1).default(10),
+  /** Take the client IP from X-Forwarded-For (only behind a proxy you control). */
+  TRUST_PROXY: booleanFromEnv.default(false),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  /** Grace period for in-flight requests and jobs on SIGTERM/SIGINT. */
+  SHUTDOWN_TIMEOUT_MS: z.coerce.number().int().min(0).default(10_000),
+});
+
+export type Env = z.output<typeof envSchema>;
+
+export class ConfigError extends Error {
+  override name = 'ConfigError';
+}
+
+/** Parses an environment; the error names every offending variable. */
+export function parseEnv(env: Record<string, string | undefined>): Env {
+  const result = envSchema.safeParse(env);
+  if (result.success) return result.data;
+  const lines = result.error.issues.map((issue) => {
+    const variable = issue.path.join('.') || '(environment)';
+    const value = env[variable];
+    const secretLike = /SECRET|KEY|PASSWORD/.test(variable);
+    const shown = value === undefined ? 'unset' : secretLike ? 'set' : `"${value}"`;
+    return `  ${variable} (${shown}): ${issue.message}`;
+  });
+  throw new ConfigError(`Invalid configuration:\n${lines.join('\n')}`);
+}

@@ -1,0 +1,94 @@
+import { createRoute, type OpenAPIHono } from '@hono/zod-openapi';
+import { hashPassword, verifyPassword } from '../auth/passwords.ts';
+import type { TokenService } from '../auth/tokens.ts';
+import type { DeveloperRow } from '../db/schema.ts';
+import { authenticate } from '../http/auth.ts';
+import type { AppEnv } from '../http/context.ts';
+import { pickErrors, security } from '../http/openapi.ts';
+import { UnauthorizedError } from '../shared/errors.ts';
+import { createApiKey } from './api-keys.repo.ts';
+import { toApiKeyWithSecret } from './api-keys.routes.ts';
+import { createDeveloper, findDeveloperByEmail, findDeveloperById } from './developers.repo.ts';
+import { AccessToken, Developer, LoginForm, RegisterBody, RegisterResponse } from './schemas.ts';
+
+const toDeveloper = (row: DeveloperRow) => ({
+  id: row.id,
+  email: row.email,
+  name: row.name,
+  plan: row.plan,
+  created_at: row.created_at.toISOString(),
+});
+
+const register = createRoute({
+  method: 'post',
+  path: '/api/v1/auth/register',
+  tags: ['Auth'],
+  summary: 'Create a developer account and its default API key (the key is shown once)',
+  request: { body: { required: true, content: { 'application/json': { schema: RegisterBody } } } },
+  responses: {
+    201: { description: 'Account created', content: { 'application/json': { schema: RegisterResponse } } },
+    ...pickErrors(400, 409, 413, 415, 422, 429),
+  },
+});
+
+const login = createRoute({
+  method: 'post',
+  path: '/api/v1/auth/login',
+  tags: ['Auth'],
+  summary: 'Exchange email and password for a 60-minute dashboard JWT',
+  request: {
+    body: {
+      required: true,
+      content: {
+        'multipart/form-data': { schema: LoginForm },
+        'application/x-www-form-urlencoded': { schema: LoginForm },
+      },
+    },
+  },
+  responses: {
+    200: { description: 'Session token', content: { 'application/json': { schema: AccessToken } } },
+    ...pickErrors(401, 413, 415, 422, 429),
+  },
+});
+
+export function registerAuthRoutes(app: OpenAPIHono<AppEnv>, tokens: TokenService): void {
+  app.openapi(register, async (c) => {
+    const body = c.req.valid('json');
+    const passwordHash = await hashPassword(body.password);
+    const { db } = c.var.deps;
+    const { developer, key } = await db.transaction().execute(async (trx) => {
+      const developer = await createDeveloper(trx, { email: body.email, name: body.name, passwordHash });
+      return { developer, key: await createApiKey(trx, developer.id, 'Default') };
+    });
+    c.var.logger.info({ developer_id: developer.id }, 'developer registered');
+    return c.json({ ...toDeveloper(developer), api_key: toApiKeyWithSecret(key) }, 201);
+  });
+
+  app.openapi(login, async (c) => {
+    const form = c.req.valid('form');
+    const developer = await findDeveloperByEmail(c.var.deps.db, form.username);
+    const ok = await verifyPassword(developer?.password_hash, form.password);
+    if (!ok || developer === undefined) throw new UnauthorizedError('Incorrect email or password');
+    return c.json(await tokens.issue({ kind: 'developer', developerId: developer.id }), 200);
+  });
+
+  app.openapi(
+    createRoute({
+      method: 'get',
+      path: '/api/v1/auth/me',
+      tags: ['Auth'],
+      summary: 'The developer behind the credential',
+      security: security.session,
+      middleware: authenticate(tokens),
+      responses: {
+        200: { description: 'Current developer', content: { 'application/json': { schema: Developer } } },
+        ...pickErrors(401, 403),
+      },
+    }),
+    async (c) => {
+      const developer = await findDeveloperById(c.var.deps.db, c.var.principal.developerId);
+      if (developer === undefined) throw new UnauthorizedError('Invalid token');
+      return c.json(toDeveloper(developer), 200);
+    },
+  );
+}

@@ -1,0 +1,47 @@
+import { z } from '@hono/zod-openapi';
+
+export const RegisterBody = z
+  .strictObject({
+    email: z.email().max(254),
+    password: z.string().min(8, 'Password must be at least 8 characters').max(256),
+    name: z.string().trim().min(1).max(200),
+  })
+  .openapi('RegisterRequest');
+
+export const LoginForm = z
+  .object({ username: z.email().max(254), password: z.string().min(1).max(256) })
+  .openapi('LoginForm');
+
+export const AccessToken = z
+  .object({ access_token: z.string(), token_type: z.literal('bearer'), expires_in: z.number().int() })
+  .openapi('AccessToken');
+
+export const Developer = z
+  .object({ id: z.uuid(), email: z.string(), name: z.string(), plan: z.string(), created_at: z.string() })
+  .openapi('Developer');
+
+export const ApiKeyWithSecret = z
+  .object({
+    id: z.uuid(),
+    name: z.string(),
+    key: z.string().openapi({ description: 'The full key. Shown once: store it now.' }),
+    prefix: z.string(),
+    created_at: z.string(),
+  })
+  .openapi('ApiKeyCreated');
+
+export const ApiKeySummary = z
+  .object({
+    id: z.uuid(),
+    name: z.string(),
+    prefix: z.string().openapi({ description: 'First characters of the key, to tell keys apart.' }),
+    created_at: z.string(),
+    last_used_at: z.string().nullable(),
+  })
+  .openapi('ApiKey');
+
+export const RegisterResponse = Developer.extend({ api_key: ApiKeyWithSecret }).openapi('RegisterResponse');
+
+export const CreateApiKeyBody = z
+  .strictObject({ name: z.string().trim().min(1).max(100).default('Default') })
+  .openapi('CreateApiKeyRequest');

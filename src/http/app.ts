@@ -1,0 +1,108 @@
+import { OpenAPIHono } from '@hono/zod-openapi';
+import type { Context } from 'hono';
+import { bodyLimit } from 'hono/body-limit';
+import { TokenService } from '../auth/tokens.ts';
+import { registerApiKeyRoutes } from '../developers/api-keys.routes.ts';
+import { registerAuthRoutes } from '../developers/auth.routes.ts';
+import { PayloadTooLargeError } from '../shared/errors.ts';
+import { registerUserRoutes } from '../users/users.routes.ts';
+import type { AppDeps, AppEnv } from './context.ts';
+import { renderDocsPage } from './docs-page.ts';
+import { errorResponse, validationResponse } from './error-handler.ts';
+import { registerHealthRoutes } from './health.routes.ts';
+import { DEFAULT_BODY_LIMIT_BYTES } from './openapi.ts';
+import { rateLimit } from './rate-limit-middleware.ts';
+import { requestContext } from './request-context.ts';
+
+export const API_VERSION = '0.1.0';
+
+/** Routes that take bulk uploads get their own body cap; everything else gets the default. */
+export interface BodyLimitRule {
+  pattern: RegExp;
+  bytes: number;
+}
+
+export function createApp(
+  deps: AppDeps,
+  options: { ping: () => Promise<void>; bodyLimits?: BodyLimitRule[] },
+) {
+  const app = new OpenAPIHono<AppEnv>({
+    defaultHook: (result, c) =>
+      result.success ? undefined : validationResponse(c, result.target, result.error),
+  });
+  const tokens = new TokenService(
+    deps.config.jwtSecret,
+    deps.config.JWT_TTL_SECONDS,
+    deps.config.SDK_TOKEN_TTL_SECONDS,
+  );
+
+  app.use('*', requestContext(deps));
+  app.use('*', rateLimit(deps.config));
+  const limits = options.bodyLimits ?? [];
+  const limiters = new Map<number, ReturnType<typeof bodyLimit>>();
+  app.use('*', (c, next) => {
+    const bytes = limits.find((rule) => rule.pattern.test(c.req.path))?.bytes ?? DEFAULT_BODY_LIMIT_BYTES;
+    let limiter = limiters.get(bytes);
+    if (limiter === undefined) {
+      limiter = bodyLimit({
+        maxSize: bytes,
+        onError: () => {
+          throw new PayloadTooLargeError(
+            `Request body exceeds the ${Math.round(bytes / 1024)} KiB limit of this route`,
+          );
+        },
+      });
+      limiters.set(bytes, limiter);
+    }
+    return limiter(c, next);
+  });
+  app.onError(errorResponse);
+  app.notFound((c) => c.json({ detail: 'Not found' }, 404));
+
+  registerHealthRoutes(app, options.ping);
+  registerAuthRoutes(app, tokens);
+  registerApiKeyRoutes(app, tokens);
+  registerUserRoutes(app, tokens);
+
+  app.openAPIRegistry.registerComponent('securitySchemes', 'ApiKey', {
+    type: 'apiKey',
+    in: 'header',
+    name: 'X-WearLink-API-Key',
+  });
+  app.openAPIRegistry.registerComponent('securitySchemes', 'ApiKeyAlt', {
+    type: 'apiKey',
+    in: 'header',
+    name: 'X-API-Key',
+  });
+  app.openAPIRegistry.registerComponent('securitySchemes', 'Bearer', {
+    type: 'http',
+    scheme: 'bearer',
+    bearerFormat: 'JWT',
+  });
+
+  const documentConfig = {
+    openapi: '3.1.0',
+    info: {
+      title: 'WearLink',
+      version: API_VERSION,
+      description:
+        'One API over wearable health data: users, provider connections, timeseries, workouts, sleep, daily summaries, scores, webhooks and sync observability.',
+    },
+    servers: [{ url: deps.config.publicUrl }],
+  };
+  app.doc31('/api/v1/openapi.json', documentConfig);
+  let docsHtml: string | undefined;
+  const docs = (c: Context<AppEnv>) => {
+    docsHtml ??= renderDocsPage(
+      app.getOpenAPI31Document(documentConfig) as unknown as Record<string, unknown>,
+    );
+    return c.html(docsHtml);
+  };
+  app.get('/docs', docs);
+  app.get('/api/v1/docs', docs);
+  app.get('/', (c) => c.redirect('/docs'));
+
+  return app;
+}
+
+export type App = ReturnType<typeof createApp>;

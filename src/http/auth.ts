@@ -1,0 +1,92 @@
+import { createMiddleware } from 'hono/factory';
+import { looksLikeApiKey } from '../auth/api-key-secret.ts';
+import type { TokenService } from '../auth/tokens.ts';
+import { findApiKeyBySecret, touchApiKey } from '../developers/api-keys.repo.ts';
+import { findDeveloperById } from '../developers/developers.repo.ts';
+import { ForbiddenError, UnauthorizedError } from '../shared/errors.ts';
+import type { AppEnv, Principal } from './context.ts';
+
+export const apiKeyHeaders = ['x-wearlink-api-key', 'x-api-key'] as const;
+
+/** The credential a request presents, before it is checked. Query tokens are for EventSource only. */
+export function presentedCredential(
+  header: (name: string) => string | undefined,
+  query?: (name: string) => string | undefined,
+): { kind: 'api_key'; value: string } | { kind: 'bearer'; value: string } | undefined {
+  for (const name of apiKeyHeaders) {
+    const value = header(name)?.trim();
+    if (value) return { kind: 'api_key', value };
+  }
+  const authorization = header('authorization')?.trim();
+  if (authorization) {
+    const match = /^Bearer\s+(.+)$/i.exec(authorization);
+    if (match?.[1]) {
+      const token = match[1].trim();
+      // API keys are also accepted as bearer tokens, as several peers do.
+      return looksLikeApiKey(token) ? { kind: 'api_key', value: token } : { kind: 'bearer', value: token };
+    }
+    throw new UnauthorizedError('Authorization header must be "Bearer <token>"');
+  }
+  const queryToken = query?.('access_token')?.trim();
+  if (queryToken) return { kind: 'bearer', value: queryToken };
+  return undefined;
+}
+
+export async function resolvePrincipal(
+  deps: AppEnv['Variables']['deps'],
+  tokens: TokenService,
+  credential: NonNullable<ReturnType<typeof presentedCredential>>,
+): Promise<Principal> {
+  if (credential.kind === 'api_key') {
+    const key = looksLikeApiKey(credential.value)
+      ? await findApiKeyBySecret(deps.db, credential.value)
+      : undefined;
+    if (key === undefined) throw new UnauthorizedError('Invalid or revoked API key');
+    await touchApiKey(deps.db, key);
+    return { kind: 'developer', developerId: key.developer_id, via: 'api_key', apiKeyId: key.id };
+  }
+  const verified = await tokens.verify(credential.value);
+  if (!verified.ok) throw new UnauthorizedError(verified.reason);
+  const claims = verified.claims;
+  // A deleted account's sessions end with it.
+  if ((await findDeveloperById(deps.db, claims.developerId)) === undefined) {
+    throw new UnauthorizedError('Invalid token');
+  }
+  return claims.kind === 'developer'
+    ? { kind: 'developer', developerId: claims.developerId, via: 'jwt' }
+    : { kind: 'sdk', developerId: claims.developerId, userId: claims.userId };
+}
+
+type Accept = 'developer' | 'developer_or_sdk';
+
+/**
+ * Authenticates the request. `developer_or_sdk` also admits a user-scoped SDK token, but only for the
+ * user named in the `user_id` path parameter; everything else needs a developer credential.
+ */
+export function authenticate(
+  tokens: TokenService,
+  accept: Accept = 'developer',
+  options = { queryToken: false },
+) {
+  return createMiddleware<AppEnv>(async (c, next) => {
+    const credential = presentedCredential(
+      (name) => c.req.header(name),
+      options.queryToken ? (name) => c.req.query(name) : undefined,
+    );
+    if (credential === undefined) {
+      throw new UnauthorizedError(
+        'Missing credentials: send X-WearLink-API-Key or Authorization: Bearer <token>',
+      );
+    }
+    const principal = await resolvePrincipal(c.var.deps, tokens, credential);
+    if (principal.kind === 'sdk') {
+      if (accept !== 'developer_or_sdk')
+        throw new ForbiddenError('SDK tokens are only valid for /sdk routes');
+      if (c.req.param('user_id') !== principal.userId) {
+        throw new ForbiddenError('This SDK token is scoped to a different user');
+      }
+    }
+    c.set('principal', principal);
+    await next();
+  });
+}

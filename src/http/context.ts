@@ -1,0 +1,28 @@
+import type { Config } from '../config/load-config.ts';
+import type { Db } from '../db/database.ts';
+import type { Logger } from '../shared/logger.ts';
+import type { RateLimiter } from './rate-limit.ts';
+
+/** Who is calling. A developer acts on their whole tenant; an SDK token acts on exactly one user. */
+export type Principal =
+  | { kind: 'developer'; developerId: string; via: 'api_key'; apiKeyId: string }
+  | { kind: 'developer'; developerId: string; via: 'jwt' }
+  | { kind: 'sdk'; developerId: string; userId: string };
+
+export interface AppDeps {
+  config: Config;
+  db: Db;
+  logger: Logger;
+  rateLimiter: RateLimiter;
+  /** Readiness checks beyond the database (e.g. Redis). */
+  readinessChecks: Record<string, () => Promise<void>>;
+}
+
+export type AppEnv = {
+  Variables: {
+    deps: AppDeps;
+    requestId: string;
+    logger: Logger;
+    principal: Principal;
+  };
+};

@@ -1,0 +1,88 @@
+import { Redis } from 'ioredis';
+import type { Config } from './config/load-config.ts';
+import { type DatabaseHandle, migrateToLatest, openDatabase } from './db/database.ts';
+import type { AppDeps } from './http/context.ts';
+import { MemoryRateLimiter, type RateLimiter, RedisRateLimiter } from './http/rate-limit.ts';
+import type { Logger } from './shared/logger.ts';
+
+/**
+ * The long-lived resources of one WearLink process, opened in dependency order and closed in reverse.
+ * `serve`, `migrate` and (later) `worker` all start from here, so the two deployment shapes share it.
+ */
+export interface Platform {
+  config: Config;
+  logger: Logger;
+  database: DatabaseHandle;
+  redis: Redis | undefined;
+  deps: AppDeps;
+  close(): Promise<void>;
+}
+
+export class StartupError extends Error {
+  override name = 'StartupError';
+}
+
+async function connectRedis(url: string, logger: Logger): Promise<Redis> {
+  const redis = new Redis(url, { lazyConnect: true, maxRetriesPerRequest: 2, connectTimeout: 5000 });
+  redis.on('error', (error) => logger.warn({ err: error }, 'redis error'));
+  try {
+    await redis.connect();
+    await redis.ping();
+  } catch (error) {
+    redis.disconnect();
+    throw new StartupError(`Cannot reach Redis at REDIS_URL: ${(error as Error).message}`);
+  }
+  return redis;
+}
+
+export async function openPlatform(
+  config: Config,
+  logger: Logger,
+  options = { migrate: true },
+): Promise<Platform> {
+  let database: DatabaseHandle;
+  try {
+    database =
+      config.mode === 'postgres' && config.DATABASE_URL !== undefined
+        ? await openDatabase({
+            kind: 'postgres',
+            url: config.DATABASE_URL,
+            schema: config.DATABASE_SCHEMA,
+            poolSize: config.DATABASE_POOL_SIZE,
+          })
+        : await openDatabase({ kind: 'pglite', dataDir: config.dataDir, schema: config.DATABASE_SCHEMA });
+  } catch (error) {
+    const where = config.mode === 'postgres' ? 'DATABASE_URL' : `the data directory ${config.dataDir}`;
+    throw new StartupError(`Cannot open the database (${where}): ${(error as Error).message}`);
+  }
+  if (options.migrate) {
+    const { results } = await migrateToLatest(database);
+    for (const r of results ?? []) logger.info({ migration: r.migrationName, status: r.status }, 'migration');
+  }
+
+  let redis: Redis | undefined;
+  try {
+    redis = config.REDIS_URL === undefined ? undefined : await connectRedis(config.REDIS_URL, logger);
+  } catch (error) {
+    await database.close();
+    throw error;
+  }
+  const rateLimiter: RateLimiter = redis
+    ? new RedisRateLimiter(redis, config.REDIS_KEY_PREFIX)
+    : new MemoryRateLimiter();
+  const readinessChecks: AppDeps['readinessChecks'] = {};
+  if (redis) readinessChecks.redis = async () => void (await redis.ping());
+
+  return {
+    config,
+    logger,
+    database,
+    redis,
+    deps: { config, db: database.db, logger, rateLimiter, readinessChecks },
+    async close() {
+      await rateLimiter.close();
+      if (redis) await redis.quit().catch(() => redis.disconnect());
+      await database.close();
+    },
+  };
+}

@@ -1,0 +1,67 @@
+import type { AddressInfo } from 'node:net';
+import { type ServerType, serve } from '@hono/node-server';
+import { countDevelopers } from './developers/developers.repo.ts';
+import { createApp } from './http/app.ts';
+import type { Platform } from './platform.ts';
+
+export interface RunningServer {
+  url: string;
+  port: number;
+  /** Stops accepting connections and waits for in-flight requests (up to the timeout). */
+  close(): Promise<void>;
+}
+
+export async function startServer(platform: Platform): Promise<RunningServer> {
+  const { config } = platform;
+  const app = createApp(platform.deps, { ping: platform.database.ping });
+  const server: ServerType = await new Promise((resolve, reject) => {
+    const s = serve({ fetch: app.fetch, hostname: config.HOST, port: config.PORT }, () => resolve(s));
+    s.once('error', reject);
+  });
+  const port = (server.address() as AddressInfo).port;
+  const url = config.PUBLIC_URL ?? `http://${config.HOST === '0.0.0.0' ? 'localhost' : config.HOST}:${port}`;
+  return {
+    url,
+    port,
+    close: () =>
+      new Promise<void>((resolve) => {
+        const timer = setTimeout(() => {
+          platform.logger.warn('shutdown timeout reached; closing remaining connections');
+          (server as import('node:http').Server).closeAllConnections?.();
+        }, config.SHUTDOWN_TIMEOUT_MS);
+        timer.unref();
+        server.close(() => {
+          clearTimeout(timer);
+          resolve();
+        });
+        (server as import('node:http').Server).closeIdleConnections?.();
+      }),
+  };
+}
+
+/** What a newcomer sees on start: where it runs, and the next command to type. */
+export async function welcomeBanner(platform: Platform, url: string): Promise<string> {
+  const { config } = platform;
+  const storage =
+    config.mode === 'embedded'
+      ? `embedded PGlite database ${config.dataDir ? `in ${config.dataDir}` : 'in memory (nothing is kept)'}`
+      : `PostgreSQL (schema "${config.DATABASE_SCHEMA}")`;
+  const lines = [
+    '',
+    `  WearLink is running at ${url}`,
+    `  Storage:  ${storage}${platform.redis ? ', Redis for rate limits and events' : ''}`,
+    `  API docs: ${url}/docs   OpenAPI: ${url}/api/v1/openapi.json`,
+  ];
+  if ((await countDevelopers(platform.deps.db)) === 0) {
+    lines.push(
+      '',
+      '  No developer account yet. Create the first one (it returns your API key once):',
+      '',
+      `    curl -X POST ${url}/api/v1/auth/register \\`,
+      `      -H 'Content-Type: application/json' \\`,
+      `      -d '{"email": "you@example.com", "password": "choose-a-long-password", "name": "Your Name"}'`,
+    );
+  }
+  lines.push('', '  Stop with Ctrl+C.', '');
+  return lines.join('\n');
+}
