@@ -58,6 +58,8 @@ export function errorResponse(error: unknown, c: Context<AppEnv>): Response {
   if (error instanceof AppErrorBase) {
     const status = statusOf(error);
     if (error.kind === 'validation' && 'errors' in error) return c.json({ detail: error.errors }, status);
+    // The rest of an oversized body is never read: tell the client not to reuse this connection.
+    if (error.kind === 'payload_too_large') c.header('Connection', 'close');
     if (error.kind === 'rate_limited' && 'retryAfterSeconds' in error) {
       c.header('Retry-After', String(error.retryAfterSeconds));
     }
