@@ -1,6 +1,6 @@
 import { Redis } from 'ioredis';
 import type { Config } from './config/load-config.ts';
-import { type DatabaseHandle, migrateToLatest, openDatabase } from './db/database.ts';
+import { type DatabaseHandle, migrateToLatest, openDatabase, pendingMigrations } from './db/database.ts';
 import type { AppDeps } from './http/context.ts';
 import { MemoryRateLimiter, type RateLimiter, RedisRateLimiter } from './http/rate-limit.ts';
 import type { Logger } from './shared/logger.ts';
@@ -35,10 +35,16 @@ async function connectRedis(url: string, logger: Logger): Promise<Redis> {
   return redis;
 }
 
+/**
+ * `migrate`: apply pending migrations now; `require`: refuse to start while any are pending (production
+ * runs `wearlink migrate` as a release step); `skip`: neither (the `migrate` command itself).
+ */
+export type MigrationPolicy = 'migrate' | 'require' | 'skip';
+
 export async function openPlatform(
   config: Config,
   logger: Logger,
-  options = { migrate: true },
+  options: { migrations: MigrationPolicy },
 ): Promise<Platform> {
   let database: DatabaseHandle;
   try {
@@ -55,9 +61,17 @@ export async function openPlatform(
     const where = config.mode === 'postgres' ? 'DATABASE_URL' : `the data directory ${config.dataDir}`;
     throw new StartupError(`Cannot open the database (${where}): ${(error as Error).message}`);
   }
-  if (options.migrate) {
+  if (options.migrations === 'migrate') {
     const { results } = await migrateToLatest(database);
     for (const r of results ?? []) logger.info({ migration: r.migrationName, status: r.status }, 'migration');
+  } else if (options.migrations === 'require') {
+    const pending = await pendingMigrations(database);
+    if (pending.length > 0) {
+      await database.close();
+      throw new StartupError(
+        `The database has ${pending.length} pending migration(s) (${pending.join(', ')}). Run \`wearlink migrate\` first.`,
+      );
+    }
   }
 
   let redis: Redis | undefined;

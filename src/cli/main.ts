@@ -36,7 +36,9 @@ program
     run(async () => {
       const { config, logger } = boot();
       // Production runs `wearlink migrate` as a release step; embedded mode has no such step.
-      const platform = await openPlatform(config, logger, { migrate: config.mode === 'embedded' });
+      const platform = await openPlatform(config, logger, {
+        migrations: config.mode === 'embedded' ? 'migrate' : 'require',
+      });
       const server = await startServer(platform);
       process.stdout.write(`${await welcomeBanner(platform, server.url)}\n`);
 
@@ -61,7 +63,7 @@ program
   .action(() =>
     run(async () => {
       const { config, logger } = boot();
-      const platform = await openPlatform(config, logger, { migrate: false });
+      const platform = await openPlatform(config, logger, { migrations: 'skip' });
       try {
         const { results } = await migrateToLatest(platform.database);
         const applied = (results ?? []).filter((r) => r.status === 'Success').map((r) => r.migrationName);

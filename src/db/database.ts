@@ -65,13 +65,22 @@ export async function openDatabase(options: DatabaseOptions): Promise<DatabaseHa
   };
 }
 
-export async function migrateToLatest(handle: DatabaseHandle): Promise<MigrationResultSet> {
-  const migrator = new Migrator({
+function migratorFor(handle: DatabaseHandle): Migrator {
+  return new Migrator({
     db: handle.db,
     provider: { getMigrations: async (): Promise<Record<string, Migration>> => migrations },
     migrationTableSchema: handle.schema,
   });
-  const result = await migrator.migrateToLatest();
+}
+
+/** Names of migrations not yet applied (all of them on an empty database). */
+export async function pendingMigrations(handle: DatabaseHandle): Promise<string[]> {
+  const all = await migratorFor(handle).getMigrations();
+  return all.filter((m) => m.executedAt === undefined).map((m) => m.name);
+}
+
+export async function migrateToLatest(handle: DatabaseHandle): Promise<MigrationResultSet> {
+  const result = await migratorFor(handle).migrateToLatest();
   if (result.error) throw result.error;
   return result;
 }

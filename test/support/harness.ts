@@ -64,7 +64,7 @@ export async function startTestServer(
     env.REDIS_KEY_PREFIX = `wltest:${suffix}:`;
   }
   const config = loadConfig(env);
-  const platform = await openPlatform(config, createLogger(config.LOG_LEVEL), { migrate: true });
+  const platform = await openPlatform(config, createLogger(config.LOG_LEVEL), { migrations: 'migrate' });
   const server = await startServer(platform);
   const url = `http://127.0.0.1:${server.port}`;
   return {
