@@ -3,6 +3,8 @@ import type { Config } from './config/load-config.ts';
 import { type DatabaseHandle, migrateToLatest, openDatabase, pendingMigrations } from './db/database.ts';
 import type { AppDeps } from './http/context.ts';
 import { MemoryRateLimiter, type RateLimiter, RedisRateLimiter } from './http/rate-limit.ts';
+import { IngestExecutor } from './ingest/executor.ts';
+import { IngestService } from './ingest/ingest-service.ts';
 import type { Logger } from './shared/logger.ts';
 
 /**
@@ -87,13 +89,18 @@ export async function openPlatform(
   const readinessChecks: AppDeps['readinessChecks'] = {};
   if (redis) readinessChecks.redis = async () => void (await redis.ping());
 
+  const executor = new IngestExecutor(logger);
+  const ingest = new IngestService(database.db, executor, logger);
+
   return {
     config,
     logger,
     database,
     redis,
-    deps: { config, db: database.db, logger, rateLimiter, readinessChecks },
+    deps: { config, db: database.db, logger, rateLimiter, readinessChecks, ingest },
     async close() {
+      // Let accepted batches finish; whatever does not is replayed on the next start.
+      await executor.close(config.SHUTDOWN_TIMEOUT_MS);
       await rateLimiter.close();
       if (redis) await redis.quit().catch(() => redis.disconnect());
       await database.close();

@@ -40,6 +40,8 @@ program
         migrations: config.mode === 'embedded' ? 'migrate' : 'require',
       });
       const server = await startServer(platform);
+      const resumed = await platform.deps.ingest.recover();
+      if (resumed > 0) logger.info({ runs: resumed }, 'resuming interrupted ingest runs');
       process.stdout.write(`${await welcomeBanner(platform, server.url)}\n`);
 
       let stopping = false;

@@ -38,10 +38,162 @@ export interface UsersTable {
   updated_at: Timestamp;
 }
 
+export interface DataSourcesTable {
+  id: Generated<number>;
+  user_id: string;
+  provider: string;
+  device_name: string | null;
+  device_model: string | null;
+  device_type: string | null;
+  device_manufacturer: string | null;
+  app_name: string | null;
+  app_id: string | null;
+  software_version: string | null;
+  /** Identity of the source within a user: provider and every device/app field, normalised. */
+  fingerprint: string;
+  created_at: CreatedAt;
+}
+
+export interface SamplesTable {
+  user_id: string;
+  series_type: number;
+  start_time: Date;
+  source_id: number;
+  duration_ms: number;
+  value: number;
+  utc_offset_min: number | null;
+}
+
+type Json = ColumnType<unknown, string, string>;
+
+export interface WorkoutsTable {
+  id: string;
+  user_id: string;
+  source_id: number;
+  dedupe_key: string;
+  external_id: string | null;
+  type: string;
+  source_activity_type: string | null;
+  start_time: Date;
+  end_time: Date;
+  duration_s: number;
+  distance_m: number | null;
+  energy_kcal: number | null;
+  avg_heart_rate_bpm: number | null;
+  max_heart_rate_bpm: number | null;
+  avg_pace_sec_per_km: number | null;
+  elevation_gain_m: number | null;
+  steps: number | null;
+  utc_offset_min: number | null;
+  statistics: Json;
+  segments: Json;
+  metadata: Json;
+  created_at: CreatedAt;
+  updated_at: Timestamp;
+}
+
+export interface WorkoutRoutePointsTable {
+  workout_id: string;
+  time: Date;
+  latitude: number;
+  longitude: number;
+  altitude_m: number | null;
+  speed_m_per_s: number | null;
+  course_deg: number | null;
+  horizontal_accuracy_m: number | null;
+  vertical_accuracy_m: number | null;
+}
+
+export interface SleepStageIntervalsTable {
+  user_id: string;
+  source_id: number;
+  start_time: Date;
+  end_time: Date;
+  stage: string;
+  external_id: string | null;
+  utc_offset_min: number | null;
+}
+
+export interface SleepSessionsTable {
+  id: string;
+  user_id: string;
+  source_id: number;
+  start_time: Date;
+  end_time: Date;
+  is_nap: boolean;
+  in_bed_s: number;
+  asleep_s: number;
+  awake_s: number;
+  light_s: number;
+  deep_s: number;
+  rem_s: number;
+  unknown_s: number;
+  efficiency_percent: number | null;
+  interruptions: number;
+  stages: Json;
+  utc_offset_min: number | null;
+  created_at: CreatedAt;
+}
+
+export interface HealthScoresTable {
+  id: string;
+  user_id: string;
+  source_id: number | null;
+  provider: string;
+  date: ColumnType<string, string, string>;
+  category: string;
+  score: number;
+  range_min: number;
+  range_max: number;
+  components: Json;
+  created_at: CreatedAt;
+}
+
+export interface RawPayloadsTable {
+  id: Generated<number>;
+  user_id: string;
+  provider: string;
+  kind: string;
+  content_type: string;
+  encoding: string;
+  size_bytes: number;
+  body: Uint8Array;
+  received_at: CreatedAt;
+}
+
+export interface SyncRunsTable {
+  id: string;
+  developer_id: string;
+  user_id: string;
+  provider: string;
+  source: string;
+  stage: string;
+  status: string;
+  message: string | null;
+  items_processed: number | null;
+  items_total: number | null;
+  error: ColumnType<unknown, string | null, string | null>;
+  result: ColumnType<unknown, string | null, string | null>;
+  raw_payload_id: number | null;
+  started_at: NullableTimestamp;
+  ended_at: NullableTimestamp;
+  created_at: CreatedAt;
+  updated_at: Timestamp;
+}
+
 export interface Database {
   developers: DevelopersTable;
   api_keys: ApiKeysTable;
   users: UsersTable;
+  data_sources: DataSourcesTable;
+  samples: SamplesTable;
+  workouts: WorkoutsTable;
+  workout_route_points: WorkoutRoutePointsTable;
+  sleep_stage_intervals: SleepStageIntervalsTable;
+  sleep_sessions: SleepSessionsTable;
+  health_scores: HealthScoresTable;
+  raw_payloads: RawPayloadsTable;
+  sync_runs: SyncRunsTable;
 }
 
 export type DeveloperRow = Selectable<DevelopersTable>;
@@ -50,3 +202,6 @@ export type ApiKeyRow = Selectable<ApiKeysTable>;
 export type UserRow = Selectable<UsersTable>;
 export type NewUser = Insertable<UsersTable>;
 export type UserUpdate = Updateable<UsersTable>;
+export type SyncRunRow = Selectable<SyncRunsTable>;
+export type WorkoutRow = Selectable<WorkoutsTable>;
+export type SleepSessionRow = Selectable<SleepSessionsTable>;

@@ -4,7 +4,14 @@ import { bodyLimit } from 'hono/body-limit';
 import { TokenService } from '../auth/tokens.ts';
 import { registerApiKeyRoutes } from '../developers/api-keys.routes.ts';
 import { registerAuthRoutes } from '../developers/auth.routes.ts';
+import { registerDataSummaryRoutes } from '../health-data/data-summary.routes.ts';
+import {
+  INGEST_BODY_LIMIT_BYTES,
+  ingestBodyLimitPattern,
+  registerIngestRoutes,
+} from '../ingest/ingest.routes.ts';
 import { PayloadTooLargeError } from '../shared/errors.ts';
+import { registerSyncRunRoutes } from '../sync/sync-runs.routes.ts';
 import { registerUserRoutes } from '../users/users.routes.ts';
 import type { AppDeps, AppEnv } from './context.ts';
 import { renderDocsPage } from './docs-page.ts';
@@ -38,7 +45,7 @@ export function createApp(
 
   app.use('*', requestContext(deps));
   app.use('*', rateLimit(deps.config));
-  const limits = options.bodyLimits ?? [];
+  const limits: BodyLimitRule[] = [{ pattern: ingestBodyLimitPattern, bytes: INGEST_BODY_LIMIT_BYTES }];
   const limiters = new Map<number, ReturnType<typeof bodyLimit>>();
   app.use('*', (c, next) => {
     const bytes = limits.find((rule) => rule.pattern.test(c.req.path))?.bytes ?? DEFAULT_BODY_LIMIT_BYTES;
@@ -63,6 +70,9 @@ export function createApp(
   registerAuthRoutes(app, tokens);
   registerApiKeyRoutes(app, tokens);
   registerUserRoutes(app, tokens);
+  registerIngestRoutes(app, tokens);
+  registerSyncRunRoutes(app, tokens);
+  registerDataSummaryRoutes(app, tokens);
 
   app.openAPIRegistry.registerComponent('securitySchemes', 'ApiKey', {
     type: 'apiKey',

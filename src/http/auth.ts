@@ -3,7 +3,11 @@ import { looksLikeApiKey } from '../auth/api-key-secret.ts';
 import type { TokenService } from '../auth/tokens.ts';
 import { findApiKeyBySecret, touchApiKey } from '../developers/api-keys.repo.ts';
 import { findDeveloperById } from '../developers/developers.repo.ts';
-import { ForbiddenError, UnauthorizedError } from '../shared/errors.ts';
+import { ForbiddenError, NotFoundError, UnauthorizedError } from '../shared/errors.ts';
+import { findUser } from '../users/users.repo.ts';
+
+const uuidPattern = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
 import type { AppEnv, Principal } from './context.ts';
 
 export const apiKeyHeaders = ['x-wearlink-api-key', 'x-api-key'] as const;
@@ -87,6 +91,14 @@ export function authenticate(
       }
     }
     c.set('principal', principal);
+    // Every route under a user is scoped here, before its input is validated: another tenant's user
+    // is a 404 whatever the request carries. A malformed id is left to the route's validator (422).
+    const userId = c.req.param('user_id');
+    if (userId !== undefined && uuidPattern.test(userId)) {
+      if ((await findUser(c.var.deps.db, principal.developerId, userId)) === undefined) {
+        throw new NotFoundError('User not found');
+      }
+    }
     await next();
   });
 }

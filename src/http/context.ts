@@ -1,5 +1,6 @@
 import type { Config } from '../config/load-config.ts';
 import type { Db } from '../db/database.ts';
+import type { IngestService } from '../ingest/ingest-service.ts';
 import type { Logger } from '../shared/logger.ts';
 import type { RateLimiter } from './rate-limit.ts';
 
@@ -14,6 +15,7 @@ export interface AppDeps {
   db: Db;
   logger: Logger;
   rateLimiter: RateLimiter;
+  ingest: IngestService;
   /** Readiness checks beyond the database (e.g. Redis). */
   readinessChecks: Record<string, () => Promise<void>>;
 }

@@ -3,6 +3,7 @@ import { sql } from 'kysely';
 import type { Db } from '../db/database.ts';
 import { isUniqueViolation } from '../db/errors.ts';
 import type { UserRow } from '../db/schema.ts';
+import { deleteSamplesOfUser } from '../health-data/samples.repo.ts';
 import { ConflictError } from '../shared/errors.ts';
 
 /** As validated from a request body: absent (or undefined) leaves a field as it is. */
@@ -81,14 +82,21 @@ export async function updateUser(
   }
 }
 
-/** Deleting a user removes everything stored for them (foreign keys cascade). */
+/**
+ * Deleting a user removes everything stored for them: foreign keys cascade, except from `samples`,
+ * which has none (see migration 0002) and is cleared explicitly in the same transaction.
+ */
 export async function deleteUser(db: Db, developerId: string, userId: string): Promise<boolean> {
-  const result = await db
-    .deleteFrom('users')
-    .where('developer_id', '=', developerId)
-    .where('id', '=', userId)
-    .executeTakeFirst();
-  return result.numDeletedRows > 0n;
+  return db.transaction().execute(async (trx) => {
+    const result = await trx
+      .deleteFrom('users')
+      .where('developer_id', '=', developerId)
+      .where('id', '=', userId)
+      .executeTakeFirst();
+    if (result.numDeletedRows === 0n) return false;
+    await deleteSamplesOfUser(trx, userId);
+    return true;
+  });
 }
 
 function escapeLike(text: string): string {

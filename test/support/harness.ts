@@ -168,3 +168,21 @@ export class ApiClient {
     return res.body as { id: string; email: string | null };
   }
 }
+
+/** Polls a sync run until it reaches a terminal stage; returns the run. */
+export async function waitForRun(
+  api: ApiClient,
+  auth: Credential,
+  userId: string,
+  runId: string,
+  timeoutMs = 30_000,
+): Promise<any> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const run = await api.request('GET', `/api/v1/users/${userId}/sync/runs/${runId}`, { auth });
+    if (run.status !== 200) throw new Error(`run lookup failed: ${run.status} ${run.text}`);
+    if (['completed', 'failed', 'cancelled'].includes(run.body.stage)) return run.body;
+    if (Date.now() > deadline) throw new Error(`run ${runId} still ${run.body.stage} after ${timeoutMs} ms`);
+    await new Promise((r) => setTimeout(r, 25));
+  }
+}

@@ -1,0 +1,212 @@
+/**
+ * Ingest benchmark (issue: canonical model and ingestion).
+ *
+ * End to end: SDK batches of 10,000 heart-rate/steps records posted over HTTP to a running `wearlink
+ * serve` process until 1,000,000 samples are stored (every run completed), on PostgreSQL and on PGlite.
+ * Baseline, same run, same machine: a bare `insert … select unnest(…) on conflict do nothing` of the same
+ * rows into a table of the same shape, with no HTTP, JSON, validation, mapping or archive.
+ *
+ *   npm run bench:ingest                 # both backends (PostgreSQL when BENCH_DATABASE_URL or
+ *                                        # TEST_DATABASE_URL is set, or the local default answers)
+ *   BENCH_SAMPLES=200000 npm run bench:ingest
+ */
+import { randomBytes } from 'node:crypto';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { PGlite } from '@electric-sql/pglite';
+import pg from 'pg';
+import { fmt, json, peakRssMiB, startServerProcess } from './support.ts';
+
+const TOTAL = Number(process.env.BENCH_SAMPLES ?? 1_000_000);
+const BATCH = 10_000;
+const CONCURRENCY = Number(process.env.BENCH_CONCURRENCY ?? 4);
+const pgUrl =
+  process.env.BENCH_DATABASE_URL ?? process.env.TEST_DATABASE_URL ?? 'postgres://root@127.0.0.1:5432/test';
+const T0 = Date.UTC(2026, 0, 1);
+
+function batchBody(index: number): string {
+  const records = new Array(BATCH);
+  for (let i = 0; i < BATCH; i++) {
+    const t = T0 + (index * BATCH + i) * 1000;
+    const start = new Date(t).toISOString();
+    records[i] =
+      i % 2 === 0
+        ? {
+            type: 'HKQuantityTypeIdentifierHeartRate',
+            startDate: start,
+            endDate: start,
+            value: 55 + (i % 60),
+            unit: 'count/min',
+          }
+        : {
+            type: 'HKQuantityTypeIdentifierStepCount',
+            startDate: start,
+            endDate: new Date(t + 1000).toISOString(),
+            value: i % 9,
+            unit: 'count',
+          };
+  }
+  const source = { deviceName: 'Apple Watch', deviceModel: 'Watch7,1', deviceType: 'watch' };
+  for (const r of records) r.source = source;
+  return JSON.stringify({
+    provider: 'apple',
+    sdkVersion: '1.0.0',
+    data: { records, workouts: [], sleep: [] },
+  });
+}
+
+const baselineTable = `
+  create table bench_samples (
+    user_id uuid not null, series_type smallint not null, start_time timestamptz not null,
+    source_id integer not null, duration_ms integer not null, value double precision not null, utc_offset_min smallint,
+    primary key (user_id, series_type, start_time, source_id, duration_ms))`;
+const baselineInsert = `
+  insert into bench_samples select $1::uuid, t, to_timestamp(s), 1, d, v, null
+  from unnest($2::int2[], $3::float8[], $4::int4[], $5::float8[]) as u(t, s, d, v) on conflict do nothing`;
+
+function baselineParams(index: number, userId: string): unknown[] {
+  const types: number[] = [];
+  const starts: number[] = [];
+  const durations: number[] = [];
+  const values: number[] = [];
+  for (let i = 0; i < BATCH; i++) {
+    types.push(i % 2 === 0 ? 1 : 34);
+    starts.push((T0 + (index * BATCH + i) * 1000) / 1000);
+    durations.push(i % 2 === 0 ? 0 : 1000);
+    values.push(i % 2 === 0 ? 55 + (i % 60) : i % 9);
+  }
+  return [userId, types, starts, durations, values];
+}
+
+async function baseline(query: (sql: string, params?: unknown[]) => Promise<unknown>): Promise<number> {
+  await query('drop table if exists bench_samples');
+  await query(baselineTable);
+  const userId = crypto.randomUUID();
+  const started = performance.now();
+  for (let b = 0; b < TOTAL / BATCH; b++) await query(baselineInsert, baselineParams(b, userId));
+  const seconds = (performance.now() - started) / 1000;
+  await query('drop table bench_samples');
+  return TOTAL / seconds;
+}
+
+async function endToEnd(env: Record<string, string>, bodies: string[]) {
+  const server = await startServerProcess(env);
+  try {
+    const dev = await json(`${server.url}/api/v1/auth/register`, {
+      method: 'POST',
+      body: JSON.stringify({
+        email: `bench-${randomBytes(4).toString('hex')}@example.com`,
+        password: 'bench-password',
+        name: 'Bench',
+      }),
+    });
+    const key: string = dev.api_key.key;
+    const user = await json(`${server.url}/api/v1/users`, { method: 'POST', key, body: JSON.stringify({}) });
+    const started = performance.now();
+    const runIds: string[] = [];
+    let next = 0;
+    await Promise.all(
+      Array.from({ length: CONCURRENCY }, async () => {
+        while (next < bodies.length) {
+          const body = bodies[next++] as string;
+          const res = await json(`${server.url}/api/v1/sdk/users/${user.id}/sync`, {
+            method: 'POST',
+            key,
+            body,
+          });
+          runIds.push(res.run_id);
+        }
+      }),
+    );
+    const accepted = performance.now();
+    for (const runId of runIds) {
+      for (;;) {
+        const run = await json(`${server.url}/api/v1/users/${user.id}/sync/runs/${runId}`, { key });
+        if (run.stage === 'completed') break;
+        if (run.stage === 'failed') throw new Error(`run failed: ${JSON.stringify(run.error)}`);
+        await new Promise((r) => setTimeout(r, 20));
+      }
+    }
+    const seconds = (performance.now() - started) / 1000;
+    const summary = await json(`${server.url}/api/v1/users/${user.id}/summaries/data`, { key });
+    if (summary.total_samples !== TOTAL)
+      throw new Error(`stored ${summary.total_samples}, expected ${TOTAL}`);
+    const serverRss = peakRssMiB(server.child.pid);
+    return { rate: TOTAL / seconds, seconds, acceptSeconds: (accepted - started) / 1000, serverRss };
+  } finally {
+    await server.stop();
+  }
+}
+
+async function pgReachable(): Promise<boolean> {
+  const client = new pg.Client({ connectionString: pgUrl, connectionTimeoutMillis: 2000 });
+  try {
+    await client.connect();
+    await client.end();
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+const results: string[] = [];
+console.log(`Generating ${TOTAL / BATCH} SDK batches of ${BATCH} records…`);
+const bodies = Array.from({ length: TOTAL / BATCH }, (_, i) => batchBody(i));
+console.log(
+  `  ${fmt(bodies.reduce((s, b) => s + b.length, 0) / 1e6)} MB of JSON; concurrency ${CONCURRENCY}\n`,
+);
+
+const secrets = {
+  JWT_SECRET: randomBytes(32).toString('hex'),
+  ENCRYPTION_KEY: randomBytes(32).toString('hex'),
+};
+
+if (await pgReachable()) {
+  const schema = `bench_${randomBytes(4).toString('hex')}`;
+  const admin = new pg.Client({ connectionString: pgUrl });
+  await admin.connect();
+  await admin.query(`create schema ${schema}`);
+  await admin.query(`set search_path to ${schema}`);
+  try {
+    const base = await baseline((sql, params) => admin.query(sql, params as unknown[]));
+    const env = { DATABASE_URL: pgUrl, DATABASE_SCHEMA: schema, ...secrets };
+    const migrate = await import('node:child_process').then((cp) =>
+      cp.spawnSync(process.execPath, [join(import.meta.dirname, '../bin/wearlink.mjs'), 'migrate'], {
+        env: { PATH: process.env.PATH ?? '', ...env },
+        encoding: 'utf8',
+      }),
+    );
+    if (migrate.status !== 0) throw new Error(migrate.stderr);
+    const e2e = await endToEnd(env, bodies);
+    results.push(
+      `PostgreSQL  baseline ${fmt(base)} rows/s | end-to-end ${fmt(e2e.rate)} samples/s (${e2e.seconds.toFixed(1)} s, all accepted after ${e2e.acceptSeconds.toFixed(1)} s) | ratio ${(e2e.rate / base).toFixed(2)} | server peak RSS ${e2e.serverRss} MiB`,
+    );
+  } finally {
+    await admin.query(`drop schema ${schema} cascade`);
+    await admin.end();
+  }
+} else {
+  results.push(`PostgreSQL  skipped: ${pgUrl} does not answer`);
+}
+
+{
+  const dir = mkdtempSync(join(tmpdir(), 'wearlink-bench-'));
+  try {
+    const pglite = await PGlite.create({ dataDir: join(dir, 'baseline') });
+    const base = await baseline((sql, params) => pglite.query(sql, params));
+    await pglite.close();
+    const e2e = await endToEnd({ WEARLINK_DATA_DIR: join(dir, 'server') }, bodies);
+    results.push(
+      `PGlite      baseline ${fmt(base)} rows/s | end-to-end ${fmt(e2e.rate)} samples/s (${e2e.seconds.toFixed(1)} s, all accepted after ${e2e.acceptSeconds.toFixed(1)} s) | ratio ${(e2e.rate / base).toFixed(2)} | server peak RSS ${e2e.serverRss} MiB`,
+    );
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+console.log(
+  `ingest: ${fmt(TOTAL)} samples in batches of ${fmt(BATCH)} (targets: PostgreSQL ≥ 50,000/s, PGlite ≥ 20,000/s)`,
+);
+for (const line of results) console.log(`  ${line}`);
+console.log(`  bench client peak RSS ${peakRssMiB()} MiB`);

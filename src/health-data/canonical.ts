@@ -1,0 +1,119 @@
+/**
+ * The in-memory shape every ingest path (SDK batches, WearMetrics, XML imports, provider pulls) maps
+ * into before anything is written. Times are epoch milliseconds; values are already in the canonical
+ * unit of their series type. Records point at their data source by index into `sources`.
+ */
+export interface SourceDescriptor {
+  provider: string;
+  deviceName?: string | null | undefined;
+  deviceModel?: string | null | undefined;
+  deviceType?: string | null | undefined;
+  deviceManufacturer?: string | null | undefined;
+  appName?: string | null | undefined;
+  appId?: string | null | undefined;
+  softwareVersion?: string | null | undefined;
+}
+
+export interface CanonicalSample {
+  source: number;
+  seriesTypeId: number;
+  startMs: number;
+  /** 0 for instantaneous readings. */
+  durationMs: number;
+  value: number;
+  utcOffsetMin: number | null;
+}
+
+export interface CanonicalRoutePoint {
+  timeMs: number;
+  latitude: number;
+  longitude: number;
+  altitudeM?: number | null;
+  speedMPerS?: number | null;
+  courseDeg?: number | null;
+  horizontalAccuracyM?: number | null;
+  verticalAccuracyM?: number | null;
+}
+
+export interface CanonicalWorkout {
+  source: number;
+  externalId: string | null;
+  type: string;
+  sourceActivityType: string | null;
+  startMs: number;
+  endMs: number;
+  durationS: number;
+  distanceM: number | null;
+  energyKcal: number | null;
+  avgHeartRateBpm: number | null;
+  maxHeartRateBpm: number | null;
+  elevationGainM: number | null;
+  steps: number | null;
+  utcOffsetMin: number | null;
+  /** Every statistic the source gave, canonical names and units where known, raw otherwise. */
+  statistics: Record<string, unknown>;
+  /** Laps, segments, pauses: `{kind, start, end, ...}`. */
+  segments: Record<string, unknown>[];
+  metadata: Record<string, unknown>;
+  route: CanonicalRoutePoint[];
+}
+
+export type CanonicalSleepStage = 'in_bed' | 'awake' | 'sleeping' | 'light' | 'deep' | 'rem' | 'unknown';
+
+export interface CanonicalSleepInterval {
+  source: number;
+  startMs: number;
+  endMs: number;
+  stage: CanonicalSleepStage;
+  externalId: string | null;
+  utcOffsetMin: number | null;
+}
+
+export interface CanonicalHealthScore {
+  source: number;
+  provider: string;
+  /** Local calendar day, YYYY-MM-DD. */
+  date: string;
+  category: string;
+  score: number;
+  rangeMin: number;
+  rangeMax: number;
+  components: Record<string, unknown>;
+}
+
+export interface CanonicalBatch {
+  sources: SourceDescriptor[];
+  samples: CanonicalSample[];
+  workouts: CanonicalWorkout[];
+  sleep: CanonicalSleepInterval[];
+  scores: CanonicalHealthScore[];
+}
+
+export function emptyBatch(): CanonicalBatch {
+  return { sources: [], samples: [], workouts: [], sleep: [], scores: [] };
+}
+
+/** Adds a source to a batch once, keyed by its fingerprint; returns its index. */
+export class SourceTable {
+  readonly #index = new Map<string, number>();
+  constructor(private readonly batch: CanonicalBatch) {}
+
+  indexOf(source: SourceDescriptor): number {
+    const key = sourceFingerprint(source);
+    let index = this.#index.get(key);
+    if (index === undefined) {
+      index = this.batch.sources.push(source) - 1;
+      this.#index.set(key, index);
+    }
+    return index;
+  }
+}
+
+const norm = (v: string | null | undefined) => (v ?? '').trim().toLowerCase();
+
+/** Software version is deliberately not part of a source's identity: an OS update is the same watch. */
+export function sourceFingerprint(s: SourceDescriptor): string {
+  return [s.provider, s.deviceName, s.deviceModel, s.deviceType, s.deviceManufacturer, s.appName, s.appId]
+    .map(norm)
+    .join('|');
+}

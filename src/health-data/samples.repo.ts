@@ -1,0 +1,82 @@
+import { sql } from 'kysely';
+import type { Db } from '../db/database.ts';
+import type { CanonicalSample } from './canonical.ts';
+
+/** Rows per INSERT: large enough to amortise round trips, small enough to keep PGlite's single session responsive. */
+const CHUNK = 5000;
+
+function compareSamples(a: CanonicalSample, b: CanonicalSample, ids: number[]): number {
+  return (
+    a.seriesTypeId - b.seriesTypeId ||
+    a.startMs - b.startMs ||
+    (ids[a.source] ?? 0) - (ids[b.source] ?? 0) ||
+    a.durationMs - b.durationMs
+  );
+}
+
+/**
+ * Inserts samples idempotently (the primary key is the identity of a sample) and returns how many were
+ * new. Rows are sorted by key so overlapping concurrent batches lock in the same order: no deadlocks.
+ * Arrays travel as parameters of one `unnest` per chunk: one round trip, no per-row statement cost.
+ */
+export async function insertSamples(
+  db: Db,
+  userId: string,
+  samples: CanonicalSample[],
+  sourceIds: number[],
+): Promise<number> {
+  if (samples.length === 0) return 0;
+  const sorted = [...samples].sort((a, b) => compareSamples(a, b, sourceIds));
+  let inserted = 0;
+  for (let offset = 0; offset < sorted.length; offset += CHUNK) {
+    const chunk = sorted.slice(offset, offset + CHUNK);
+    const types: number[] = new Array(chunk.length);
+    const starts: number[] = new Array(chunk.length);
+    const sources: number[] = new Array(chunk.length);
+    const durations: number[] = new Array(chunk.length);
+    const values: number[] = new Array(chunk.length);
+    const offsets: (number | null)[] = new Array(chunk.length);
+    chunk.forEach((s, i) => {
+      types[i] = s.seriesTypeId;
+      starts[i] = s.startMs / 1000;
+      sources[i] = sourceIds[s.source] as number;
+      durations[i] = s.durationMs;
+      values[i] = s.value;
+      offsets[i] = s.utcOffsetMin;
+    });
+    const result = await sql`
+      insert into samples (user_id, series_type, start_time, source_id, duration_ms, value, utc_offset_min)
+      select ${userId}::uuid, t, to_timestamp(s), src, d, v, o
+      from unnest(${types}::int2[], ${starts}::float8[], ${sources}::int4[], ${durations}::int4[],
+                  ${values}::float8[], ${offsets}::int2[]) as u(t, s, src, d, v, o)
+      on conflict do nothing`.execute(db);
+    inserted += Number(result.numAffectedRows ?? 0n);
+  }
+  return inserted;
+}
+
+export async function deleteSamplesOfUser(db: Db, userId: string): Promise<void> {
+  await db.deleteFrom('samples').where('user_id', '=', userId).execute();
+}
+
+/** Stored sample counts per series type id and provider, for the data summary. */
+export function countSamplesByTypeAndProvider(
+  db: Db,
+  userId: string,
+): Promise<{ series_type: number; provider: string; count: number; first: Date; last: Date }[]> {
+  return db
+    .selectFrom('samples')
+    .innerJoin('data_sources', 'data_sources.id', 'samples.source_id')
+    .where('samples.user_id', '=', userId)
+    .groupBy(['samples.series_type', 'data_sources.provider'])
+    .select((eb) => [
+      'samples.series_type',
+      'data_sources.provider',
+      eb.fn.countAll<number>().as('count'),
+      eb.fn.min('samples.start_time').as('first'),
+      eb.fn.max('samples.start_time').as('last'),
+    ])
+    .orderBy('samples.series_type')
+    .orderBy('data_sources.provider')
+    .execute();
+}

@@ -1,0 +1,31 @@
+import { describe, expect, it } from 'vitest';
+import { offsetInTimestamp, offsetOfZone, parseOffset, parseTimestamp } from './time.ts';
+
+describe('source time handling', () => {
+  it('parses timestamps only when they name their offset', () => {
+    expect(parseTimestamp('2026-04-23T06:30:00Z')).toBe(Date.UTC(2026, 3, 23, 6, 30));
+    expect(parseTimestamp('2026-04-23T08:30:00.250+02:00')).toBe(Date.UTC(2026, 3, 23, 6, 30, 0, 250));
+    expect(parseTimestamp('2026-04-23 08:30:00 +0200')).toBeUndefined(); // Apple XML format: handled by the importer
+    expect(parseTimestamp('2026-04-23T08:30:00')).toBeUndefined(); // local time without offset is ambiguous
+    expect(parseTimestamp('yesterday')).toBeUndefined();
+  });
+
+  it('reads offsets in minutes', () => {
+    expect(parseOffset('+02:00')).toBe(120);
+    expect(parseOffset('-0530')).toBe(-330);
+    expect(parseOffset('Z')).toBe(0);
+    expect(parseOffset('+25:00')).toBeUndefined();
+    expect(offsetInTimestamp('2026-04-23T08:30:00-04:00')).toBe(-240);
+    expect(offsetInTimestamp('2026-04-23T08:30:00Z')).toBeUndefined();
+  });
+
+  it('resolves IANA zones across DST', () => {
+    expect(offsetOfZone('Europe/Berlin', Date.UTC(2026, 0, 15))).toBe(60);
+    expect(offsetOfZone('Europe/Berlin', Date.UTC(2026, 6, 15))).toBe(120);
+    expect(offsetOfZone('America/New_York', Date.UTC(2026, 2, 8, 6, 59))).toBe(-300);
+    expect(offsetOfZone('America/New_York', Date.UTC(2026, 2, 8, 7, 0))).toBe(-240);
+    expect(offsetOfZone('Asia/Kolkata', Date.UTC(2026, 0, 1))).toBe(330);
+    expect(offsetOfZone('UTC', 0)).toBe(0);
+    expect(offsetOfZone('Mars/Olympus', 0)).toBeUndefined();
+  });
+});

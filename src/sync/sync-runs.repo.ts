@@ -1,0 +1,145 @@
+import { randomBytes } from 'node:crypto';
+import type { Db } from '../db/database.ts';
+import type { SyncRunRow } from '../db/schema.ts';
+import {
+  predecessorsOf,
+  type SyncSource,
+  type SyncStage,
+  type SyncStatus,
+  type TerminalStage,
+} from './run-state.ts';
+
+export class InvalidTransitionError extends Error {
+  override name = 'InvalidTransitionError';
+}
+
+/** `sdk_apple_m1x2k3_ab12cd`: source, provider, time and entropy; stable for the run's lifetime. */
+export function newRunId(source: SyncSource, provider: string): string {
+  return `${source}_${provider}_${Date.now().toString(36)}${randomBytes(5).toString('hex')}`;
+}
+
+export async function createRun(
+  db: Db,
+  run: {
+    id: string;
+    developerId: string;
+    userId: string;
+    provider: string;
+    source: SyncSource;
+    itemsTotal?: number | undefined;
+    rawPayloadId?: number | undefined;
+    message?: string;
+  },
+): Promise<SyncRunRow> {
+  return db
+    .insertInto('sync_runs')
+    .values({
+      id: run.id,
+      developer_id: run.developerId,
+      user_id: run.userId,
+      provider: run.provider,
+      source: run.source,
+      stage: 'queued',
+      status: 'in_progress',
+      message: run.message ?? 'Queued',
+      items_total: run.itemsTotal ?? null,
+      items_processed: 0,
+      raw_payload_id: run.rawPayloadId ?? null,
+    })
+    .returningAll()
+    .executeTakeFirstOrThrow();
+}
+
+export interface RunProgress {
+  message?: string;
+  itemsProcessed?: number;
+  itemsTotal?: number;
+}
+
+/**
+ * Moves a run to `stage`, atomically refusing transitions the state machine does not allow (including
+ * anything after a terminal stage, e.g. progress from a worker after a cancel).
+ */
+export async function transitionRun(
+  db: Db,
+  runId: string,
+  stage: Exclude<SyncStage, TerminalStage>,
+  progress: RunProgress = {},
+): Promise<SyncRunRow> {
+  const now = new Date();
+  const row = await db
+    .updateTable('sync_runs')
+    .set({
+      stage,
+      updated_at: now,
+      ...(stage === 'started' ? { started_at: now } : {}),
+      ...(progress.message !== undefined ? { message: progress.message } : {}),
+      ...(progress.itemsProcessed !== undefined ? { items_processed: progress.itemsProcessed } : {}),
+      ...(progress.itemsTotal !== undefined ? { items_total: progress.itemsTotal } : {}),
+    })
+    .where('id', '=', runId)
+    .where('stage', 'in', predecessorsOf(stage))
+    .returningAll()
+    .executeTakeFirst();
+  if (row === undefined) throw new InvalidTransitionError(`run ${runId} cannot move to ${stage}`);
+  return row;
+}
+
+export async function finishRun(
+  db: Db,
+  runId: string,
+  end: {
+    stage: TerminalStage;
+    status: Exclude<SyncStatus, 'in_progress'>;
+    message: string;
+    result?: unknown;
+    error?: unknown;
+    itemsProcessed?: number;
+  },
+): Promise<SyncRunRow> {
+  const now = new Date();
+  const row = await db
+    .updateTable('sync_runs')
+    .set({
+      stage: end.stage,
+      status: end.status,
+      message: end.message,
+      result: end.result === undefined ? null : JSON.stringify(end.result),
+      error: end.error === undefined ? null : JSON.stringify(end.error),
+      ended_at: now,
+      updated_at: now,
+      ...(end.itemsProcessed !== undefined ? { items_processed: end.itemsProcessed } : {}),
+    })
+    .where('id', '=', runId)
+    .where('stage', 'in', predecessorsOf(end.stage))
+    .returningAll()
+    .executeTakeFirst();
+  if (row === undefined) throw new InvalidTransitionError(`run ${runId} cannot end as ${end.stage}`);
+  return row;
+}
+
+export function findRun(
+  db: Db,
+  developerId: string,
+  userId: string,
+  runId: string,
+): Promise<SyncRunRow | undefined> {
+  return db
+    .selectFrom('sync_runs')
+    .selectAll()
+    .where('developer_id', '=', developerId)
+    .where('user_id', '=', userId)
+    .where('id', '=', runId)
+    .executeTakeFirst();
+}
+
+/** Runs a crash left unfinished, oldest first, for the given sources. */
+export function findUnfinishedRuns(db: Db, sources: SyncSource[]): Promise<SyncRunRow[]> {
+  return db
+    .selectFrom('sync_runs')
+    .selectAll()
+    .where('ended_at', 'is', null)
+    .where('source', 'in', sources)
+    .orderBy('created_at')
+    .execute();
+}

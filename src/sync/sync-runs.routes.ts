@@ -1,0 +1,92 @@
+import { createRoute, type OpenAPIHono, z } from '@hono/zod-openapi';
+import type { TokenService } from '../auth/tokens.ts';
+import type { SyncRunRow } from '../db/schema.ts';
+import { authenticate } from '../http/auth.ts';
+import type { AppEnv } from '../http/context.ts';
+import { pickErrors, security } from '../http/openapi.ts';
+import { NotFoundError } from '../shared/errors.ts';
+import { syncSources, syncStages, syncStatuses } from './run-state.ts';
+import { findRun } from './sync-runs.repo.ts';
+
+export const SyncRun = z
+  .object({
+    run_id: z.string(),
+    user_id: z.uuid(),
+    provider: z.string(),
+    source: z.enum(syncSources),
+    stage: z.enum(syncStages),
+    status: z.enum(syncStatuses),
+    message: z.string().nullable(),
+    progress: z.number().nullable(),
+    items_processed: z.number().int().nullable(),
+    items_total: z.number().int().nullable(),
+    error: z.unknown().nullable(),
+    result: z.unknown().nullable(),
+    started_at: z.string().nullable(),
+    ended_at: z.string().nullable(),
+    created_at: z.string(),
+    updated_at: z.string(),
+  })
+  .openapi('SyncRun');
+
+export function toSyncRun(row: SyncRunRow): z.infer<typeof SyncRun> {
+  const progress =
+    row.items_total && row.items_total > 0 && row.items_processed !== null
+      ? Math.min(1, row.items_processed / row.items_total)
+      : null;
+  return {
+    run_id: row.id,
+    user_id: row.user_id,
+    provider: row.provider,
+    source: row.source as z.infer<typeof SyncRun>['source'],
+    stage: row.stage as z.infer<typeof SyncRun>['stage'],
+    status: row.status as z.infer<typeof SyncRun>['status'],
+    message: row.message,
+    progress,
+    items_processed: row.items_processed,
+    items_total: row.items_total,
+    error: row.error ?? null,
+    result: row.result ?? null,
+    started_at: row.started_at?.toISOString() ?? null,
+    ended_at: row.ended_at?.toISOString() ?? null,
+    created_at: row.created_at.toISOString(),
+    updated_at: row.updated_at.toISOString(),
+  };
+}
+
+export function registerSyncRunRoutes(app: OpenAPIHono<AppEnv>, tokens: TokenService): void {
+  app.openapi(
+    createRoute({
+      method: 'get',
+      path: '/api/v1/users/{user_id}/sync/runs/{run_id}',
+      tags: ['Sync'],
+      summary:
+        'One sync run: stage, status, counts and (when finished) its result, kept beyond the 24 h event log',
+      security: security.developerOrSdk,
+      middleware: authenticate(tokens, 'developer_or_sdk'),
+      request: {
+        params: z.object({
+          user_id: z
+            .uuid({ error: 'user_id must be a UUID' })
+            .openapi({ param: { name: 'user_id', in: 'path' } }),
+          run_id: z
+            .string()
+            .min(1)
+            .max(100)
+            .openapi({ param: { name: 'run_id', in: 'path' } }),
+        }),
+      },
+      responses: {
+        200: { description: 'The run', content: { 'application/json': { schema: SyncRun } } },
+        ...pickErrors(401, 403, 404, 422),
+      },
+    }),
+    async (c) => {
+      const { user_id, run_id } = c.req.valid('param');
+      const developerId = c.var.principal.developerId;
+      const run = await findRun(c.var.deps.db, developerId, user_id, run_id);
+      if (run === undefined) throw new NotFoundError('Sync run not found');
+      return c.json(toSyncRun(run), 200);
+    },
+  );
+}
