@@ -9,12 +9,22 @@ import type { Logger } from '../shared/logger.ts';
 export class IngestExecutor {
   readonly #queue: { runId: string; job: () => Promise<void> }[] = [];
   readonly #running = new Set<Promise<void>>();
+  readonly #waitingForRoom: (() => void)[] = [];
   #closed = false;
 
   constructor(
     private readonly logger: Logger,
     private readonly concurrency = 2,
+    /** Queued (not yet running) jobs beyond which producers wait: bounds the memory of mapped batches. */
+    private readonly maxQueued = 8,
   ) {}
+
+  /** Resolves when the queue has room; callers await it before accepting more work (backpressure). */
+  async room(): Promise<void> {
+    while (!this.#closed && this.#queue.length >= this.maxQueued) {
+      await new Promise<void>((resolve) => this.#waitingForRoom.push(resolve));
+    }
+  }
 
   enqueue(runId: string, job: () => Promise<void>): void {
     if (this.#closed) {
@@ -33,6 +43,7 @@ export class IngestExecutor {
     while (this.#running.size < this.concurrency && this.#queue.length > 0) {
       const next = this.#queue.shift();
       if (next === undefined) return;
+      this.#waitingForRoom.shift()?.();
       const running: Promise<void> = next
         .job()
         .catch((error: unknown) =>
@@ -58,5 +69,6 @@ export class IngestExecutor {
     await this.drain(timeoutMs);
     this.#closed = true;
     this.#queue.length = 0;
+    for (const wake of this.#waitingForRoom.splice(0)) wake();
   }
 }

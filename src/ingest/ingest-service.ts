@@ -38,6 +38,8 @@ export class IngestService {
     payload: unknown;
     mapped: MappedBatch;
   }): Promise<AcceptedBatch> {
+    // Under sustained load the HTTP response waits here instead of mapped batches piling up in memory.
+    await this.executor.room();
     const runId = newRunId('sdk', input.provider);
     const rawPayloadId = await archiveRawPayload(this.db, {
       userId: input.userId,
