@@ -5,6 +5,9 @@ import { TokenService } from '../auth/tokens.ts';
 import { registerApiKeyRoutes } from '../developers/api-keys.routes.ts';
 import { registerAuthRoutes } from '../developers/auth.routes.ts';
 import { registerDataSummaryRoutes } from '../health-data/data-summary.routes.ts';
+import { registerEventsRoutes } from '../health-data/events.routes.ts';
+import { registerHealthScoresRoutes } from '../health-data/health-scores.routes.ts';
+import { registerWearmetricsOutRoutes } from '../health-data/wearmetrics-out.routes.ts';
 import {
   INGEST_BODY_LIMIT_BYTES,
   ingestBodyLimitPattern,
@@ -73,6 +76,9 @@ export function createApp(
   registerIngestRoutes(app, tokens);
   registerSyncRunRoutes(app, tokens);
   registerDataSummaryRoutes(app, tokens);
+  registerEventsRoutes(app, tokens);
+  registerHealthScoresRoutes(app, tokens);
+  registerWearmetricsOutRoutes(app, tokens);
 
   app.openAPIRegistry.registerComponent('securitySchemes', 'ApiKey', {
     type: 'apiKey',
