@@ -22,8 +22,23 @@ export interface DatabaseHandle {
   close(): Promise<void>;
 }
 
-// int8 (count(*), bigserial) as number: counts here stay far below 2^53.
-pg.types.setTypeParser(20, (value) => Number.parseInt(value, 10));
+/**
+ * One decoding of the types whose defaults differ between drivers, or go wrong: int8 (counts, identity
+ * ids) as number, since they stay far below 2^53; `date` and `timestamp without time zone` as their
+ * text, since turning a wall-clock value into a JS Date would apply the server process's time zone.
+ */
+const INT8 = 20;
+const DATE = 1082;
+const TIMESTAMP = 1114;
+const asText = (value: string) => value;
+pg.types.setTypeParser(INT8, (value) => Number.parseInt(value, 10));
+pg.types.setTypeParser(DATE, asText);
+pg.types.setTypeParser(TIMESTAMP, asText);
+const pgliteParsers = {
+  [INT8]: (value: string) => Number.parseInt(value, 10),
+  [DATE]: asText,
+  [TIMESTAMP]: asText,
+};
 
 export async function openDatabase(options: DatabaseOptions): Promise<DatabaseHandle> {
   const quotedSchema = `"${options.schema}"`;
@@ -50,7 +65,9 @@ export async function openDatabase(options: DatabaseOptions): Promise<DatabaseHa
     mkdirSync(options.dataDir, { recursive: true });
     dataDir = join(options.dataDir, 'pgdata');
   }
-  const pglite = await PGlite.create(dataDir === undefined ? {} : { dataDir });
+  const pglite = await PGlite.create(
+    dataDir === undefined ? { parsers: pgliteParsers } : { dataDir, parsers: pgliteParsers },
+  );
   await pglite.exec(`create schema if not exists ${quotedSchema}; set search_path to ${quotedSchema};`);
   const db = new Kysely<Database>({ dialect: new PGliteDialect(pglite, new SessionLock()) });
   return {

@@ -11,6 +11,7 @@ export interface DevelopersTable {
   name: string;
   password_hash: string;
   plan: Generated<string>;
+  source_priority: ColumnType<unknown, string | null | undefined, string | null>;
   created_at: CreatedAt;
   updated_at: Timestamp;
 }
@@ -34,6 +35,8 @@ export interface UsersTable {
   last_name: string | null;
   email: string | null;
   external_id: string | null;
+  timezone: Generated<string | null>;
+  source_priority: ColumnType<unknown, string | null | undefined, string | null>;
   created_at: CreatedAt;
   updated_at: Timestamp;
 }
@@ -181,12 +184,25 @@ export interface SyncRunsTable {
   updated_at: Timestamp;
 }
 
+export interface SampleRollupsTable {
+  user_id: string;
+  series_type: number;
+  /** Wall-clock hour in the sample's local time (timestamp without time zone). */
+  local_hour: string;
+  source_id: number;
+  n: number;
+  sum: number;
+  min: number;
+  max: number;
+}
+
 export interface Database {
   developers: DevelopersTable;
   api_keys: ApiKeysTable;
   users: UsersTable;
   data_sources: DataSourcesTable;
   samples: SamplesTable;
+  sample_rollups: SampleRollupsTable;
   workouts: WorkoutsTable;
   workout_route_points: WorkoutRoutePointsTable;
   sleep_stage_intervals: SleepStageIntervalsTable;

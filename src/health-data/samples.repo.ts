@@ -14,9 +14,15 @@ function compareSamples(a: CanonicalSample, b: CanonicalSample, ids: number[]): 
   );
 }
 
+/** A sample's local wall-clock hour: its own offset, else the user's zone, else UTC. */
+const localHourSql = (timezone: string) => sql`date_trunc('hour', case
+  when utc_offset_min is null then start_time at time zone ${timezone}
+  else (start_time at time zone 'UTC') + utc_offset_min * interval '1 minute' end)`;
+
 /**
  * Inserts samples idempotently (the primary key is the identity of a sample) and returns how many were
- * new. Rows are sorted by key so overlapping concurrent batches lock in the same order: no deadlocks.
+ * new; the hourly rollups grow by exactly the rows inserted, in the same statement. Rows are sorted by
+ * key, and rollup upserts by theirs, so overlapping concurrent batches lock in one order: no deadlocks.
  * Arrays travel as parameters of one `unnest` per chunk: one round trip, no per-row statement cost.
  */
 export async function insertSamples(
@@ -24,6 +30,7 @@ export async function insertSamples(
   userId: string,
   samples: CanonicalSample[],
   sourceIds: number[],
+  timezone = 'UTC',
 ): Promise<number> {
   if (samples.length === 0) return 0;
   const sorted = [...samples].sort((a, b) => compareSamples(a, b, sourceIds));
@@ -44,19 +51,47 @@ export async function insertSamples(
       values[i] = s.value;
       offsets[i] = s.utcOffsetMin;
     });
-    const result = await sql`
-      insert into samples (user_id, series_type, start_time, source_id, duration_ms, value, utc_offset_min)
-      select ${userId}::uuid, t, to_timestamp(s), src, d, v, o
-      from unnest(${types}::int2[], ${starts}::float8[], ${sources}::int4[], ${durations}::int4[],
-                  ${values}::float8[], ${offsets}::int2[]) as u(t, s, src, d, v, o)
-      on conflict do nothing`.execute(db);
-    inserted += Number(result.numAffectedRows ?? 0n);
+    const { rows } = await sql<{ inserted: number }>`
+      with ins as (
+        insert into samples (user_id, series_type, start_time, source_id, duration_ms, value, utc_offset_min)
+        select ${userId}::uuid, t, to_timestamp(s), src, d, v, o
+        from unnest(${types}::int2[], ${starts}::float8[], ${sources}::int4[], ${durations}::int4[],
+                    ${values}::float8[], ${offsets}::int2[]) as u(t, s, src, d, v, o)
+        on conflict do nothing
+        returning series_type, start_time, source_id, value, utc_offset_min
+      ),
+      rolled as (
+        insert into sample_rollups as r (user_id, series_type, local_hour, source_id, n, sum, min, max)
+        select ${userId}::uuid, series_type, ${localHourSql(timezone)} as hour, source_id,
+               count(*), sum(value), min(value), max(value)
+        from ins
+        group by series_type, hour, source_id
+        order by series_type, hour, source_id
+        on conflict (user_id, series_type, local_hour, source_id) do update
+          set n = r.n + excluded.n, sum = r.sum + excluded.sum,
+              min = least(r.min, excluded.min), max = greatest(r.max, excluded.max)
+      )
+      select count(*)::int as inserted from ins`.execute(db);
+    inserted += rows[0]?.inserted ?? 0;
   }
   return inserted;
 }
 
+/** Recomputes a user's rollups from their samples (after their time zone changed). */
+export async function rebuildRollups(db: Db, userId: string, timezone: string): Promise<void> {
+  await db.transaction().execute(async (trx) => {
+    await trx.deleteFrom('sample_rollups').where('user_id', '=', userId).execute();
+    await sql`
+      insert into sample_rollups (user_id, series_type, local_hour, source_id, n, sum, min, max)
+      select user_id, series_type, ${localHourSql(timezone)} as hour, source_id, count(*), sum(value), min(value), max(value)
+      from samples where user_id = ${userId}
+      group by user_id, series_type, hour, source_id`.execute(trx);
+  });
+}
+
 export async function deleteSamplesOfUser(db: Db, userId: string): Promise<void> {
   await db.deleteFrom('samples').where('user_id', '=', userId).execute();
+  await db.deleteFrom('sample_rollups').where('user_id', '=', userId).execute();
 }
 
 /** Stored sample counts per series type id and provider, for the data summary. */

@@ -5,8 +5,11 @@ import { TokenService } from '../auth/tokens.ts';
 import { registerApiKeyRoutes } from '../developers/api-keys.routes.ts';
 import { registerAuthRoutes } from '../developers/auth.routes.ts';
 import { registerDataSummaryRoutes } from '../health-data/data-summary.routes.ts';
+import { registerEnergyBalanceRoutes } from '../health-data/energy-balance.routes.ts';
 import { registerEventsRoutes } from '../health-data/events.routes.ts';
 import { registerHealthScoresRoutes } from '../health-data/health-scores.routes.ts';
+import { registerSourcePriorityRoutes } from '../health-data/source-priority.routes.ts';
+import { registerSummaryRoutes } from '../health-data/summaries.routes.ts';
 import { registerWearmetricsOutRoutes } from '../health-data/wearmetrics-out.routes.ts';
 import {
   INGEST_BODY_LIMIT_BYTES,
@@ -79,6 +82,9 @@ export function createApp(
   registerEventsRoutes(app, tokens);
   registerHealthScoresRoutes(app, tokens);
   registerWearmetricsOutRoutes(app, tokens);
+  registerSummaryRoutes(app, tokens);
+  registerSourcePriorityRoutes(app, tokens);
+  registerEnergyBalanceRoutes(app, tokens);
 
   app.openAPIRegistry.registerComponent('securitySchemes', 'ApiKey', {
     type: 'apiKey',

@@ -23,7 +23,8 @@ export async function writeCanonicalBatch(
   batch: CanonicalBatch,
 ): Promise<WriteCounts> {
   const sourceIds = await upsertDataSources(db, userId, batch.sources);
-  const inserted = await insertSamples(db, userId, batch.samples, sourceIds);
+  const user = await db.selectFrom('users').select('timezone').where('id', '=', userId).executeTakeFirst();
+  const inserted = await insertSamples(db, userId, batch.samples, sourceIds, user?.timezone ?? 'UTC');
   const workouts = await upsertWorkouts(db, userId, batch.workouts, sourceIds);
   const sleep = await ingestSleep(db, userId, batch.sleep, sourceIds);
   const scores = await upsertHealthScores(db, userId, batch.scores, sourceIds);

@@ -2,6 +2,15 @@ import { z } from '@hono/zod-openapi';
 
 const name = z.string().trim().min(1).max(100).nullable();
 
+function isIanaZone(zone: string): boolean {
+  try {
+    new Intl.DateTimeFormat('en-US', { timeZone: zone });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
 export const UserFieldsBody = z.strictObject({
   first_name: name.optional(),
   last_name: name.optional(),
@@ -14,11 +23,20 @@ export const UserFieldsBody = z.strictObject({
     .nullable()
     .optional()
     .openapi({ description: 'Your own identifier for this user; unique within your account' }),
+  timezone: z
+    .string()
+    .max(64)
+    .refine(isIanaZone, { message: 'must be an IANA time zone such as Europe/Berlin' })
+    .nullable()
+    .optional()
+    .openapi({
+      description: "IANA zone for data that arrives without a UTC offset; used to cut the user's local days",
+    }),
 });
 
 export const CreateUserBody = UserFieldsBody.openapi('CreateUserRequest');
 export const UpdateUserBody = UserFieldsBody.refine((body) => Object.keys(body).length > 0, {
-  message: 'Send at least one of first_name, last_name, email, external_id',
+  message: 'Send at least one of first_name, last_name, email, external_id, timezone',
 }).openapi('UpdateUserRequest');
 
 export const User = z
@@ -28,6 +46,7 @@ export const User = z
     last_name: z.string().nullable(),
     email: z.string().nullable(),
     external_id: z.string().nullable(),
+    timezone: z.string().nullable(),
     created_at: z.string(),
     updated_at: z.string(),
   })

@@ -12,6 +12,7 @@ export interface UserFields {
   last_name?: string | null | undefined;
   email?: string | null | undefined;
   external_id?: string | null | undefined;
+  timezone?: string | null | undefined;
 }
 
 function definedOnly(fields: UserFields) {

@@ -2,6 +2,7 @@ import { createRoute, type OpenAPIHono } from '@hono/zod-openapi';
 import type { TokenService } from '../auth/tokens.ts';
 import type { UserRow } from '../db/schema.ts';
 import { AccessToken } from '../developers/schemas.ts';
+import { rebuildRollups } from '../health-data/samples.repo.ts';
 import { authenticate } from '../http/auth.ts';
 import type { AppEnv } from '../http/context.ts';
 import { decodeCursor, encodeCursor, offsetCursor } from '../http/cursor.ts';
@@ -16,6 +17,7 @@ export const toUser = (row: UserRow) => ({
   last_name: row.last_name,
   email: row.email,
   external_id: row.external_id,
+  timezone: row.timezone,
   created_at: row.created_at.toISOString(),
   updated_at: row.updated_at.toISOString(),
 });
@@ -117,13 +119,15 @@ export function registerUserRoutes(app: OpenAPIHono<AppEnv>, tokens: TokenServic
     }),
     async (c) => {
       const { db } = c.var.deps;
-      const row = await updateUser(
-        db,
-        c.var.principal.developerId,
-        c.req.valid('param').user_id,
-        c.req.valid('json'),
-      );
+      const { user_id } = c.req.valid('param');
+      const fields = c.req.valid('json');
+      const before = await findUser(db, c.var.principal.developerId, user_id);
+      const row = before && (await updateUser(db, c.var.principal.developerId, user_id, fields));
       if (row === undefined) throw userNotFound();
+      // Offset-less samples were bucketed into local days with the old zone.
+      if (fields.timezone !== undefined && row.timezone !== before?.timezone) {
+        await rebuildRollups(db, user_id, row.timezone ?? 'UTC');
+      }
       return c.json(toUser(row), 200);
     },
   );
