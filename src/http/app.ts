@@ -10,6 +10,7 @@ import { registerEventsRoutes } from '../health-data/events.routes.ts';
 import { registerHealthScoresRoutes } from '../health-data/health-scores.routes.ts';
 import { registerSourcePriorityRoutes } from '../health-data/source-priority.routes.ts';
 import { registerSummaryRoutes } from '../health-data/summaries.routes.ts';
+import { registerTimeseriesRoutes } from '../health-data/timeseries.routes.ts';
 import { registerWearmetricsOutRoutes } from '../health-data/wearmetrics-out.routes.ts';
 import {
   INGEST_BODY_LIMIT_BYTES,
@@ -85,6 +86,7 @@ export function createApp(
   registerSummaryRoutes(app, tokens);
   registerSourcePriorityRoutes(app, tokens);
   registerEnergyBalanceRoutes(app, tokens);
+  registerTimeseriesRoutes(app, tokens);
 
   app.openAPIRegistry.registerComponent('securitySchemes', 'ApiKey', {
     type: 'apiKey',
