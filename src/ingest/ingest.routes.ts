@@ -1,4 +1,5 @@
 import { createRoute, type OpenAPIHono, z } from '@hono/zod-openapi';
+import type { Context } from 'hono';
 import type { TokenService } from '../auth/tokens.ts';
 import { authenticate } from '../http/auth.ts';
 import type { AppEnv } from '../http/context.ts';
@@ -37,45 +38,42 @@ function acceptedCounts(mapped: MappedBatch): Record<string, number> {
   return { samples: b.samples.length, workouts: b.workouts.length, sleep_intervals: b.sleep.length };
 }
 
-export function registerIngestRoutes(app: OpenAPIHono<AppEnv>, tokens: TokenService): void {
-  async function ingest(
-    c: Parameters<Parameters<typeof app.openapi>[1]>[0],
-    kind: PayloadKind,
-    userId: string,
-    provider: string,
-    payload: unknown,
+/** Maps, checks and queues one push payload; the body of its 202. */
+async function acceptPayload(
+  c: Context<AppEnv>,
+  kind: PayloadKind,
+  userId: string,
+  provider: string,
+  payload: unknown,
+) {
+  const developerId = c.var.principal.developerId;
+  const mapped = payloadKinds[kind].map(payload);
+  const receivedTotal = Object.values(mapped.received).reduce((a, b) => a + b, 0);
+  // One bad entry never drops a batch; a batch with nothing valid in it is a plain validation error.
+  if (
+    receivedTotal > 0 &&
+    mapped.rejected.length > 0 &&
+    acceptedTotal(mapped) === 0 &&
+    Object.keys(mapped.keptRaw).length === 0
   ) {
-    const service = c.var.deps.ingest;
-    const developerId = c.var.principal.developerId;
-    const mapped = payloadKinds[kind].map(payload);
-    const receivedTotal = Object.values(mapped.received).reduce((a, b) => a + b, 0);
-    // One bad entry never drops a batch; a batch with nothing valid in it is a plain validation error.
-    if (
-      receivedTotal > 0 &&
-      mapped.rejected.length > 0 &&
-      acceptedTotal(mapped) === 0 &&
-      Object.keys(mapped.keptRaw).length === 0
-    ) {
-      throw new ValidationError(
-        mapped.rejected.slice(0, 100).map((r) => ({ loc: r.loc, msg: r.msg, type: 'invalid_entry' })),
-      );
-    }
-    const { runId } = await service.accept({ kind, developerId, userId, provider, payload, mapped });
-    return c.json(
-      {
-        status_code: 202 as const,
-        response: 'Import task queued successfully',
-        user_id: userId,
-        run_id: runId,
-        accepted: acceptedCounts(mapped),
-        kept_raw: mapped.keptRaw,
-        rejected_count: mapped.rejected.length,
-        rejected: mapped.rejected.slice(0, 100),
-      },
-      202,
+    throw new ValidationError(
+      mapped.rejected.slice(0, 100).map((r) => ({ loc: r.loc, msg: r.msg, type: 'invalid_entry' })),
     );
   }
+  const { runId } = await c.var.deps.ingest.accept({ kind, developerId, userId, provider, payload, mapped });
+  return {
+    status_code: 202 as const,
+    response: 'Import task queued successfully',
+    user_id: userId,
+    run_id: runId,
+    accepted: acceptedCounts(mapped),
+    kept_raw: mapped.keptRaw,
+    rejected_count: mapped.rejected.length,
+    rejected: mapped.rejected.slice(0, 100),
+  };
+}
 
+export function registerIngestRoutes(app: OpenAPIHono<AppEnv>, tokens: TokenService): void {
   app.openapi(
     createRoute({
       method: 'post',
@@ -97,7 +95,10 @@ export function registerIngestRoutes(app: OpenAPIHono<AppEnv>, tokens: TokenServ
     }),
     async (c) => {
       const body = c.req.valid('json');
-      return ingest(c, 'sdk_sync', c.req.valid('param').user_id, body.provider, body);
+      return c.json(
+        await acceptPayload(c, 'sdk_sync', c.req.valid('param').user_id, body.provider, body),
+        202,
+      );
     },
   );
 
@@ -120,7 +121,17 @@ export function registerIngestRoutes(app: OpenAPIHono<AppEnv>, tokens: TokenServ
         ...pickErrors(400, 401, 403, 404, 413, 415, 422),
       },
     }),
-    async (c) => ingest(c, 'wearmetrics', c.req.valid('param').user_id, 'wearmetrics', c.req.valid('json')),
+    async (c) =>
+      c.json(
+        await acceptPayload(
+          c,
+          'wearmetrics',
+          c.req.valid('param').user_id,
+          'wearmetrics',
+          c.req.valid('json'),
+        ),
+        202,
+      ),
   );
 }
 

@@ -1,0 +1,164 @@
+/**
+ * Query benchmark (issue: read API).
+ *
+ * Data: 10 users, each with a year of 1-minute heart rate plus 1-minute steps from one watch (≈1.05M
+ * samples per user, ≈10.5M in all), written with SQL and rolled up by the app's own rollup code. Then a
+ * real `wearlink serve` process answers, for one of those users, over HTTP:
+ *   - timeseries resolution=1hour over 30 days (heart_rate,steps; first page of 100)
+ *   - timeseries resolution=1min over one day (heart_rate,steps; first page of 100)
+ *   - a year of daily activity summaries
+ *   - a raw page of 100 heart-rate samples
+ * Baseline in the same run: GET /health over the same HTTP connection (the floor any request pays).
+ *
+ *   npm run bench:query             BENCH_QUERY_USERS=3 BENCH_QUERY_DAYS=90 npm run bench:query
+ */
+import { randomBytes } from 'node:crypto';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { sql } from 'kysely';
+import pg from 'pg';
+import { type DatabaseHandle, migrateToLatest, openDatabase } from '../src/db/database.ts';
+import { createApiKey } from '../src/developers/api-keys.repo.ts';
+import { createDeveloper } from '../src/developers/developers.repo.ts';
+import { upsertDataSources } from '../src/health-data/data-sources.repo.ts';
+import { rebuildRollups } from '../src/health-data/samples.repo.ts';
+import { createUser } from '../src/users/users.repo.ts';
+import { fmt, peakRssMiB, startServerProcess } from './support.ts';
+
+const USERS = Number(process.env.BENCH_QUERY_USERS ?? 10);
+const DAYS = Number(process.env.BENCH_QUERY_DAYS ?? 365);
+const RUNS = Number(process.env.BENCH_QUERY_RUNS ?? 40);
+const pgUrl = process.env.BENCH_DATABASE_URL ?? process.env.TEST_DATABASE_URL ?? 'postgres://root@127.0.0.1:5432/test';
+const START = Date.UTC(2025, 0, 1);
+const END = START + DAYS * 86_400_000;
+
+async function seed(handle: DatabaseHandle): Promise<{ key: string; userId: string; seconds: number; samples: number }> {
+  const db = handle.db;
+  await migrateToLatest(handle);
+  const dev = await createDeveloper(db, { email: `bench-${randomBytes(4).toString('hex')}@example.com`, name: 'Bench', passwordHash: 'x' });
+  const { key } = await createApiKey(db, dev.id, 'bench');
+  const started = performance.now();
+  let target = '';
+  for (let u = 0; u < USERS; u++) {
+    const user = await createUser(db, dev.id, { first_name: `User ${u}` });
+    if (u === Math.floor(USERS / 2)) target = user.id;
+    const [source] = await upsertDataSources(db, user.id, [{ provider: 'apple', deviceName: 'Apple Watch', deviceType: 'watch' }]);
+    for (const [type, duration, value] of [
+      [1, 0, sql`round(62 + 18 * sin(extract(epoch from t) / 5400.0) + random() * 8)`],
+      [34, 60_000, sql`floor(random() * 40)`],
+    ] as const) {
+      // A month per statement keeps each transaction (and PGlite's memory) modest.
+      for (let m = START; m < END; m += 30 * 86_400_000) {
+        const to = Math.min(END, m + 30 * 86_400_000);
+        await sql`
+          insert into samples (user_id, series_type, start_time, source_id, duration_ms, value, utc_offset_min)
+          select ${user.id}::uuid, ${type}, t, ${source}, ${duration}, ${value}, 60
+          from generate_series(${new Date(m)}::timestamptz, ${new Date(to - 60_000)}::timestamptz, interval '1 minute') t`.execute(db);
+      }
+    }
+    await rebuildRollups(db, user.id, 'UTC');
+    process.stdout.write(`  seeded user ${u + 1}/${USERS}\r`);
+  }
+  // Steady state: autovacuum has long since set the visibility map, so counts can use index-only scans.
+  await sql`vacuum analyze`.execute(db);
+  const { rows } = await sql<{ n: number }>`select count(*)::int as n from samples`.execute(db);
+  return { key, userId: target, seconds: (performance.now() - started) / 1000, samples: rows[0]?.n ?? 0 };
+}
+
+function percentile(sorted: number[], p: number): number {
+  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] as number;
+}
+
+async function measure(url: string, key: string): Promise<{ name: string; p50: number; p95: number; points: number }> {
+  const headers = { 'X-WearLink-API-Key': key };
+  // Warm up the connection, the plan cache and the pages once.
+  await fetch(url, { headers }).then((r) => r.text());
+  const times: number[] = [];
+  let points = 0;
+  for (let i = 0; i < RUNS; i++) {
+    const t0 = performance.now();
+    const res = await fetch(url, { headers });
+    const body = (await res.json()) as { data?: unknown[] };
+    times.push(performance.now() - t0);
+    if (!res.ok) throw new Error(`${url}: ${res.status} ${JSON.stringify(body).slice(0, 200)}`);
+    points = Array.isArray(body.data) ? body.data.length : 1;
+  }
+  times.sort((a, b) => a - b);
+  return { name: url, p50: percentile(times, 50), p95: percentile(times, 95), points };
+}
+
+async function run(label: string, env: Record<string, string>, handle: () => Promise<DatabaseHandle>): Promise<string[]> {
+  const db = await handle();
+  console.log(`${label}: seeding ${USERS} users × ${DAYS} days of 1-minute heart rate and steps…`);
+  const seeded = await seed(db);
+  await db.close();
+  console.log(`${label}: ${fmt(seeded.samples)} samples seeded in ${seeded.seconds.toFixed(0)} s`);
+  const server = await startServerProcess(env);
+  try {
+    const base = `${server.url}/api/v1/users/${seeded.userId}`;
+    const mid = START + Math.floor(DAYS / 2) * 86_400_000;
+    const iso = (ms: number) => new Date(ms).toISOString();
+    const lastDay = new Date(END - 86_400_000).toISOString().slice(0, 10);
+    const queries = [
+      ['baseline GET /health', `${server.url}/health`],
+      ['1hour over 30 days', `${base}/timeseries?types=heart_rate,steps&resolution=1hour&limit=100&start_time=${iso(mid)}&end_time=${iso(mid + 30 * 86_400_000)}`],
+      ['1min over one day', `${base}/timeseries?types=heart_rate,steps&resolution=1min&limit=100&start_time=${iso(mid)}&end_time=${iso(mid + 86_400_000)}`],
+      [`${DAYS} days of activity summaries`, `${base}/summaries/activity?start_date=${iso(START).slice(0, 10)}&end_date=${lastDay}`],
+      ['raw page of 100', `${base}/timeseries?types=heart_rate&limit=100&start_time=${iso(mid)}&end_time=${iso(mid + 30 * 86_400_000)}`],
+    ] as const;
+    const lines: string[] = [];
+    let baseline = 0;
+    for (const [name, url] of queries) {
+      const m = await measure(url, seeded.key);
+      if (baseline === 0) baseline = m.p50;
+      lines.push(
+        `${label.padEnd(10)} ${name.padEnd(30)} p50 ${m.p50.toFixed(1).padStart(6)} ms  p95 ${m.p95.toFixed(1).padStart(6)} ms  ` +
+          `(${(m.p50 / baseline).toFixed(1)}× baseline; ${m.points} items)`,
+      );
+    }
+    lines.push(`${label.padEnd(10)} server peak RSS ${peakRssMiB(server.child.pid)} MiB`);
+    return lines;
+  } finally {
+    await server.stop();
+  }
+}
+
+const secrets = { JWT_SECRET: randomBytes(32).toString('hex'), ENCRYPTION_KEY: randomBytes(32).toString('hex') };
+const results: string[] = [];
+
+const pgUp = await new pg.Client({ connectionString: pgUrl, connectionTimeoutMillis: 2000 })
+  .connect()
+  .then(async function (this: void) {
+    return true;
+  })
+  .catch(() => false);
+if (pgUp) {
+  const schema = `benchq_${randomBytes(4).toString('hex')}`;
+  try {
+    results.push(
+      ...(await run('PostgreSQL', { DATABASE_URL: pgUrl, DATABASE_SCHEMA: schema, ...secrets }, () =>
+        openDatabase({ kind: 'postgres', url: pgUrl, schema, poolSize: 4 }),
+      )),
+    );
+  } finally {
+    const admin = new pg.Client({ connectionString: pgUrl });
+    await admin.connect();
+    await admin.query(`drop schema if exists ${schema} cascade`);
+    await admin.end();
+  }
+} else {
+  results.push(`PostgreSQL skipped: ${pgUrl} does not answer`);
+}
+
+const dir = mkdtempSync(join(tmpdir(), 'wearlink-benchq-'));
+try {
+  results.push(...(await run('PGlite', { WEARLINK_DATA_DIR: dir }, () => openDatabase({ kind: 'pglite', dataDir: dir, schema: 'public' }))));
+} finally {
+  rmSync(dir, { recursive: true, force: true });
+}
+
+console.log(`\nquery: ${USERS} users × ${DAYS} days; ${RUNS} sequential requests per query (target on PostgreSQL: p50 ≤ 30 ms each)`);
+for (const line of results) console.log(`  ${line}`);
+console.log(`  bench process peak RSS ${peakRssMiB()} MiB`);
+process.exit(0);
