@@ -6,6 +6,9 @@ import { MemoryRateLimiter, type RateLimiter, RedisRateLimiter } from './http/ra
 import { IngestExecutor } from './ingest/executor.ts';
 import { IngestService } from './ingest/ingest-service.ts';
 import type { Logger } from './shared/logger.ts';
+import { MemoryEventBus, type SyncEventBus } from './sync/event-bus.ts';
+import { RedisEventBus } from './sync/redis-event-bus.ts';
+import { SyncRunRecorder } from './sync/run-recorder.ts';
 
 /**
  * The long-lived resources of one WearLink process, opened in dependency order and closed in reverse.
@@ -89,18 +92,23 @@ export async function openPlatform(
   const readinessChecks: AppDeps['readinessChecks'] = {};
   if (redis) readinessChecks.redis = async () => void (await redis.ping());
 
+  const events: SyncEventBus = redis
+    ? new RedisEventBus(redis, config.REDIS_KEY_PREFIX, logger)
+    : new MemoryEventBus();
+  const runs = new SyncRunRecorder(database.db, events, logger);
   const executor = new IngestExecutor(logger);
-  const ingest = new IngestService(database.db, executor, logger);
+  const ingest = new IngestService(database.db, executor, runs, logger);
 
   return {
     config,
     logger,
     database,
     redis,
-    deps: { config, db: database.db, logger, rateLimiter, readinessChecks, ingest },
+    deps: { config, db: database.db, logger, rateLimiter, readinessChecks, ingest, events, runs },
     async close() {
       // Let accepted batches finish; whatever does not is replayed on the next start.
       await executor.close(config.SHUTDOWN_TIMEOUT_MS);
+      await events.close();
       await rateLimiter.close();
       if (redis) await redis.quit().catch(() => redis.disconnect());
       await database.close();

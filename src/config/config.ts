@@ -53,6 +53,8 @@ export const envSchema = z.object({
   /** Take the client IP from X-Forwarded-For (only behind a proxy you control). */
   TRUST_PROXY: booleanFromEnv.default(false),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  /** Interval of `: heartbeat` comments on the sync event stream (spec 000: 15 s). */
+  SSE_HEARTBEAT_MS: z.coerce.number().int().min(100).default(15_000),
   /** Grace period for in-flight requests and jobs on SIGTERM/SIGINT. */
   SHUTDOWN_TIMEOUT_MS: z.coerce.number().int().min(0).default(10_000),
 });

@@ -19,6 +19,7 @@ import {
 } from '../ingest/ingest.routes.ts';
 import { PayloadTooLargeError } from '../shared/errors.ts';
 import { registerSyncRunRoutes } from '../sync/sync-runs.routes.ts';
+import { registerSyncStreamRoutes } from '../sync/sync-stream.routes.ts';
 import { registerUserRoutes } from '../users/users.routes.ts';
 import type { AppDeps, AppEnv } from './context.ts';
 import { renderDocsPage } from './docs-page.ts';
@@ -79,6 +80,7 @@ export function createApp(
   registerUserRoutes(app, tokens);
   registerIngestRoutes(app, tokens);
   registerSyncRunRoutes(app, tokens);
+  registerSyncStreamRoutes(app, tokens);
   registerDataSummaryRoutes(app, tokens);
   registerEventsRoutes(app, tokens);
   registerHealthScoresRoutes(app, tokens);
@@ -97,6 +99,11 @@ export function createApp(
     type: 'apiKey',
     in: 'header',
     name: 'X-API-Key',
+  });
+  app.openAPIRegistry.registerComponent('securitySchemes', 'AccessTokenQuery', {
+    type: 'apiKey',
+    in: 'query',
+    name: 'access_token',
   });
   app.openAPIRegistry.registerComponent('securitySchemes', 'Bearer', {
     type: 'http',

@@ -2,6 +2,8 @@ import type { Config } from '../config/load-config.ts';
 import type { Db } from '../db/database.ts';
 import type { IngestService } from '../ingest/ingest-service.ts';
 import type { Logger } from '../shared/logger.ts';
+import type { SyncEventBus } from '../sync/event-bus.ts';
+import type { SyncRunRecorder } from '../sync/run-recorder.ts';
 import type { RateLimiter } from './rate-limit.ts';
 
 /** Who is calling. A developer acts on their whole tenant; an SDK token acts on exactly one user. */
@@ -16,6 +18,8 @@ export interface AppDeps {
   logger: Logger;
   rateLimiter: RateLimiter;
   ingest: IngestService;
+  events: SyncEventBus;
+  runs: SyncRunRecorder;
   /** Readiness checks beyond the database (e.g. Redis). */
   readinessChecks: Record<string, () => Promise<void>>;
 }

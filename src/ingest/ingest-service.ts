@@ -1,8 +1,9 @@
 import type { Db } from '../db/database.ts';
 import { archiveRawPayload, readRawPayload } from '../health-data/raw-payloads.repo.ts';
 import type { Logger } from '../shared/logger.ts';
+import type { SyncRunRecorder } from '../sync/run-recorder.ts';
 import { statusForTerminal } from '../sync/run-state.ts';
-import { createRun, findUnfinishedRuns, finishRun, newRunId, transitionRun } from '../sync/sync-runs.repo.ts';
+import { findUnfinishedRuns, newRunId } from '../sync/sync-runs.repo.ts';
 import type { IngestExecutor } from './executor.ts';
 import type { MappedBatch, PayloadKind } from './payload-kinds.ts';
 import { isPayloadKind, payloadKinds } from './payload-kinds.ts';
@@ -26,6 +27,7 @@ export class IngestService {
   constructor(
     private readonly db: Db,
     private readonly executor: IngestExecutor,
+    private readonly runs: SyncRunRecorder,
     private readonly logger: Logger,
   ) {}
 
@@ -48,7 +50,7 @@ export class IngestService {
       contentType: 'application/json',
       body: JSON.stringify(input.payload),
     });
-    await createRun(this.db, {
+    await this.runs.create({
       id: runId,
       developerId: input.developerId,
       userId: input.userId,
@@ -65,17 +67,17 @@ export class IngestService {
     const total = itemCount(mapped);
     try {
       if (resumedFrom === undefined || resumedFrom === 'queued') {
-        await transitionRun(this.db, runId, 'started', { message: 'Started' });
+        await this.runs.transition(runId, 'started', { message: 'Started' });
       }
-      await transitionRun(this.db, runId, 'processing', {
+      await this.runs.transition(runId, 'processing', {
         message: `Normalised ${total} items`,
         itemsTotal: total,
         itemsProcessed: 0,
       });
-      await transitionRun(this.db, runId, 'saving', { message: 'Saving' });
+      await this.runs.transition(runId, 'saving', { message: 'Saving' });
       const counts = await writeCanonicalBatch(this.db, userId, mapped.batch);
       const rejected = mapped.rejected.length;
-      await finishRun(this.db, runId, {
+      await this.runs.finish(runId, {
         stage: 'completed',
         status: statusForTerminal('completed', rejected > 0),
         message: rejected > 0 ? `Completed; ${rejected} entries rejected` : 'Completed',
@@ -91,14 +93,16 @@ export class IngestService {
       });
     } catch (error) {
       this.logger.error({ err: error, run_id: runId }, 'ingest run failed');
-      await finishRun(this.db, runId, {
-        stage: 'failed',
-        status: 'failed',
-        message: 'Ingest failed',
-        error: { code: 'INTERNAL_ERROR', message: error instanceof Error ? error.message : String(error) },
-      }).catch((finishError: unknown) =>
-        this.logger.error({ err: finishError, run_id: runId }, 'could not fail run'),
-      );
+      await this.runs
+        .finish(runId, {
+          stage: 'failed',
+          status: 'failed',
+          message: 'Ingest failed',
+          error: { code: 'INTERNAL_ERROR', message: error instanceof Error ? error.message : String(error) },
+        })
+        .catch((finishError: unknown) =>
+          this.logger.error({ err: finishError, run_id: runId }, 'could not fail run'),
+        );
     }
   }
 
@@ -108,7 +112,7 @@ export class IngestService {
     for (const run of runs) {
       const raw = run.raw_payload_id === null ? undefined : await readRawPayload(this.db, run.raw_payload_id);
       if (raw === undefined || !isPayloadKind(raw.kind)) {
-        await finishRun(this.db, run.id, {
+        await this.runs.finish(run.id, {
           stage: 'failed',
           status: 'failed',
           message: 'Interrupted, and its payload is no longer available',

@@ -18,7 +18,7 @@ describeEachDatabase('ingest recovery after a crash', (ctx) => {
     // A "process" that accepts batches and dies before its executor runs them.
     const deadExecutor = new IngestExecutor(server.platform.logger);
     await deadExecutor.close(0);
-    const dying = new IngestService(db, deadExecutor, server.platform.logger);
+    const dying = new IngestService(db, deadExecutor, server.platform.deps.runs, server.platform.logger);
     const payload = SdkSyncBody.parse(appleBatch());
     const queued = await dying.accept({
       kind: 'sdk_sync',

@@ -1,0 +1,191 @@
+import { createRoute, type OpenAPIHono, z } from '@hono/zod-openapi';
+import { streamSSE } from 'hono/streaming';
+import type { TokenService } from '../auth/tokens.ts';
+import { authenticate } from '../http/auth.ts';
+import type { AppEnv } from '../http/context.ts';
+import { pickErrors, security } from '../http/openapi.ts';
+import { ValidationError } from '../shared/errors.ts';
+import { UserIdParams } from '../users/schemas.ts';
+import { compareIds, isEventId, type LoggedEvent } from './event-bus.ts';
+import { syncSources, syncStages, syncStatuses } from './run-state.ts';
+import { progressOf, SyncEvent } from './sync-event.ts';
+
+/** Resuming from Last-Event-ID replays at most this many events (24 h of one user's syncs fit easily). */
+const RESUME_LIMIT = 10_000;
+
+const RunSummary = z
+  .object({
+    run_id: z.string(),
+    user_id: z.string(),
+    provider: z.string(),
+    source: z.enum(syncSources),
+    stage: z.enum(syncStages),
+    status: z.enum(syncStatuses),
+    message: z.string().nullable(),
+    progress: z.number().nullable(),
+    items_processed: z.number().int().nullable(),
+    items_total: z.number().int().nullable(),
+    error: z.unknown().nullable(),
+    started_at: z.string().nullable(),
+    ended_at: z.string().nullable(),
+    last_update: z.string(),
+  })
+  .openapi('SyncRunSummary');
+
+export function registerSyncStreamRoutes(app: OpenAPIHono<AppEnv>, tokens: TokenService): void {
+  app.openapi(
+    createRoute({
+      method: 'get',
+      path: '/api/v1/users/{user_id}/sync/stream',
+      tags: ['Sync'],
+      summary: 'Live sync events (SSE): `: connected`, the last N events, then every event as it happens',
+      description:
+        'Each event is `event: sync.status` with an `id:`; reconnect with `Last-Event-ID` to receive exactly the events after it (no gap, no duplicate). `: heartbeat` every 15 s. Auth: API key header, Bearer JWT, or the JWT in `access_token` (browser EventSource cannot send headers).',
+      security: [...security.developerOrSdk, { AccessTokenQuery: [] }],
+      middleware: authenticate(tokens, 'developer_or_sdk', { queryToken: true }),
+      request: {
+        params: UserIdParams,
+        query: z.object({
+          replay: z.coerce.number().int().min(1).max(200).default(20),
+          access_token: z.string().optional(),
+        }),
+      },
+      responses: {
+        200: { description: 'text/event-stream', content: { 'text/event-stream': { schema: z.string() } } },
+        ...pickErrors(401, 403, 404, 422),
+      },
+    }),
+    async (c) => {
+      const { user_id } = c.req.valid('param');
+      const { replay } = c.req.valid('query');
+      const lastEventId = c.req.header('last-event-id')?.trim();
+      if (lastEventId && !isEventId(lastEventId)) {
+        throw new ValidationError([
+          { loc: ['header', 'Last-Event-ID'], msg: 'not an event id', type: 'invalid_id' },
+        ]);
+      }
+      const { events, config } = c.var.deps;
+      const response = streamSSE(c, async (stream) => {
+        let lastSent = lastEventId || undefined;
+        let live = false;
+        const buffered: LoggedEvent[] = [];
+        // Writes go one after another, whatever order listeners fire in.
+        let writing = Promise.resolve();
+        const send = (logged: LoggedEvent) => {
+          writing = writing.then(async () => {
+            if (lastSent !== undefined && compareIds(logged.id, lastSent) <= 0) return;
+            lastSent = logged.id;
+            await stream.writeSSE({
+              id: logged.id,
+              event: 'sync.status',
+              data: JSON.stringify(logged.event),
+            });
+          });
+          return writing;
+        };
+        // Listen before reading the log, so nothing published in between is lost; `send` drops repeats.
+        const unsubscribe = events.subscribe(user_id, (logged) => {
+          if (live) void send(logged);
+          else buffered.push(logged);
+        });
+        let heartbeat: NodeJS.Timeout | undefined;
+        const closed = new Promise<void>((resolve) => stream.onAbort(resolve));
+        try {
+          await stream.write(': connected\n\n');
+          await stream.write('retry: 3000\n\n');
+          const backlog = lastEventId
+            ? await events.after(user_id, lastEventId, RESUME_LIMIT)
+            : (await events.recent(user_id, replay)).reverse();
+          for (const logged of backlog) await send(logged);
+          for (const logged of buffered.splice(0)) await send(logged);
+          live = true;
+          heartbeat = setInterval(() => {
+            writing = writing.then(() => stream.write(': heartbeat\n\n')).then(() => undefined);
+          }, config.SSE_HEARTBEAT_MS);
+          await closed;
+        } finally {
+          clearInterval(heartbeat);
+          unsubscribe();
+        }
+      });
+      // After streamSSE, which sets its own `no-cache`: proxies must neither transform nor buffer.
+      response.headers.set('Cache-Control', 'no-cache, no-transform');
+      response.headers.set('X-Accel-Buffering', 'no');
+      return response;
+    },
+  );
+
+  app.openapi(
+    createRoute({
+      method: 'get',
+      path: '/api/v1/users/{user_id}/sync/recent',
+      tags: ['Sync'],
+      summary: 'The last N sync events of the past 24 h, newest first',
+      security: security.developerOrSdk,
+      middleware: authenticate(tokens, 'developer_or_sdk'),
+      request: {
+        params: UserIdParams,
+        query: z.object({ limit: z.coerce.number().int().min(1).max(200).default(50) }),
+      },
+      responses: {
+        200: { description: 'Events', content: { 'application/json': { schema: z.array(SyncEvent) } } },
+        ...pickErrors(401, 403, 404, 422),
+      },
+    }),
+    async (c) => {
+      const logged = await c.var.deps.events.recent(c.req.valid('param').user_id, c.req.valid('query').limit);
+      return c.json(
+        logged.map((l) => l.event),
+        200,
+      );
+    },
+  );
+
+  app.openapi(
+    createRoute({
+      method: 'get',
+      path: '/api/v1/users/{user_id}/sync/runs',
+      tags: ['Sync'],
+      summary: 'Latest state of each recent sync run, newest first (kept beyond the 24 h event log)',
+      security: security.developerOrSdk,
+      middleware: authenticate(tokens, 'developer_or_sdk'),
+      request: {
+        params: UserIdParams,
+        query: z.object({ limit: z.coerce.number().int().min(1).max(50).default(20) }),
+      },
+      responses: {
+        200: { description: 'Runs', content: { 'application/json': { schema: z.array(RunSummary) } } },
+        ...pickErrors(401, 403, 404, 422),
+      },
+    }),
+    async (c) => {
+      const rows = await c.var.deps.db
+        .selectFrom('sync_runs')
+        .selectAll()
+        .where('user_id', '=', c.req.valid('param').user_id)
+        .orderBy('created_at', 'desc')
+        .orderBy('id', 'desc')
+        .limit(c.req.valid('query').limit)
+        .execute();
+      return c.json(
+        rows.map((row) => ({
+          run_id: row.id,
+          user_id: row.user_id,
+          provider: row.provider,
+          source: row.source as z.infer<typeof RunSummary>['source'],
+          stage: row.stage as z.infer<typeof RunSummary>['stage'],
+          status: row.status as z.infer<typeof RunSummary>['status'],
+          message: row.message,
+          progress: progressOf(row),
+          items_processed: row.items_processed,
+          items_total: row.items_total,
+          error: row.error ?? null,
+          started_at: row.started_at?.toISOString() ?? null,
+          ended_at: row.ended_at?.toISOString() ?? null,
+          last_update: row.updated_at.toISOString(),
+        })),
+        200,
+      );
+    },
+  );
+}
