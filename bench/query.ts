@@ -29,21 +29,30 @@ import { fmt, peakRssMiB, startServerProcess } from './support.ts';
 const USERS = Number(process.env.BENCH_QUERY_USERS ?? 10);
 const DAYS = Number(process.env.BENCH_QUERY_DAYS ?? 365);
 const RUNS = Number(process.env.BENCH_QUERY_RUNS ?? 40);
-const pgUrl = process.env.BENCH_DATABASE_URL ?? process.env.TEST_DATABASE_URL ?? 'postgres://root@127.0.0.1:5432/test';
+const pgUrl =
+  process.env.BENCH_DATABASE_URL ?? process.env.TEST_DATABASE_URL ?? 'postgres://root@127.0.0.1:5432/test';
 const START = Date.UTC(2025, 0, 1);
 const END = START + DAYS * 86_400_000;
 
-async function seed(handle: DatabaseHandle): Promise<{ key: string; userId: string; seconds: number; samples: number }> {
+async function seed(
+  handle: DatabaseHandle,
+): Promise<{ key: string; userId: string; seconds: number; samples: number }> {
   const db = handle.db;
   await migrateToLatest(handle);
-  const dev = await createDeveloper(db, { email: `bench-${randomBytes(4).toString('hex')}@example.com`, name: 'Bench', passwordHash: 'x' });
+  const dev = await createDeveloper(db, {
+    email: `bench-${randomBytes(4).toString('hex')}@example.com`,
+    name: 'Bench',
+    passwordHash: 'x',
+  });
   const { key } = await createApiKey(db, dev.id, 'bench');
   const started = performance.now();
   let target = '';
   for (let u = 0; u < USERS; u++) {
     const user = await createUser(db, dev.id, { first_name: `User ${u}` });
     if (u === Math.floor(USERS / 2)) target = user.id;
-    const [source] = await upsertDataSources(db, user.id, [{ provider: 'apple', deviceName: 'Apple Watch', deviceType: 'watch' }]);
+    const [source] = await upsertDataSources(db, user.id, [
+      { provider: 'apple', deviceName: 'Apple Watch', deviceType: 'watch' },
+    ]);
     for (const [type, duration, value] of [
       [1, 0, sql`round(62 + 18 * sin(extract(epoch from t) / 5400.0) + random() * 8)`],
       [34, 60_000, sql`floor(random() * 40)`],
@@ -54,7 +63,9 @@ async function seed(handle: DatabaseHandle): Promise<{ key: string; userId: stri
         await sql`
           insert into samples (user_id, series_type, start_time, source_id, duration_ms, value, utc_offset_min)
           select ${user.id}::uuid, ${type}, t, ${source}, ${duration}, ${value}, 60
-          from generate_series(${new Date(m)}::timestamptz, ${new Date(to - 60_000)}::timestamptz, interval '1 minute') t`.execute(db);
+          from generate_series(${new Date(m)}::timestamptz, ${new Date(to - 60_000)}::timestamptz, interval '1 minute') t`.execute(
+          db,
+        );
       }
     }
     await rebuildRollups(db, user.id, 'UTC');
@@ -70,7 +81,10 @@ function percentile(sorted: number[], p: number): number {
   return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] as number;
 }
 
-async function measure(url: string, key: string): Promise<{ name: string; p50: number; p95: number; points: number }> {
+async function measure(
+  url: string,
+  key: string,
+): Promise<{ name: string; p50: number; p95: number; points: number }> {
   const headers = { 'X-WearLink-API-Key': key };
   // Warm up the connection, the plan cache and the pages once.
   await fetch(url, { headers }).then((r) => r.text());
@@ -88,7 +102,11 @@ async function measure(url: string, key: string): Promise<{ name: string; p50: n
   return { name: url, p50: percentile(times, 50), p95: percentile(times, 95), points };
 }
 
-async function run(label: string, env: Record<string, string>, handle: () => Promise<DatabaseHandle>): Promise<string[]> {
+async function run(
+  label: string,
+  env: Record<string, string>,
+  handle: () => Promise<DatabaseHandle>,
+): Promise<string[]> {
   const db = await handle();
   console.log(`${label}: seeding ${USERS} users × ${DAYS} days of 1-minute heart rate and steps…`);
   const seeded = await seed(db);
@@ -102,10 +120,22 @@ async function run(label: string, env: Record<string, string>, handle: () => Pro
     const lastDay = new Date(END - 86_400_000).toISOString().slice(0, 10);
     const queries = [
       ['baseline GET /health', `${server.url}/health`],
-      ['1hour over 30 days', `${base}/timeseries?types=heart_rate,steps&resolution=1hour&limit=100&start_time=${iso(mid)}&end_time=${iso(mid + 30 * 86_400_000)}`],
-      ['1min over one day', `${base}/timeseries?types=heart_rate,steps&resolution=1min&limit=100&start_time=${iso(mid)}&end_time=${iso(mid + 86_400_000)}`],
-      [`${DAYS} days of activity summaries`, `${base}/summaries/activity?start_date=${iso(START).slice(0, 10)}&end_date=${lastDay}`],
-      ['raw page of 100', `${base}/timeseries?types=heart_rate&limit=100&start_time=${iso(mid)}&end_time=${iso(mid + 30 * 86_400_000)}`],
+      [
+        '1hour over 30 days',
+        `${base}/timeseries?types=heart_rate,steps&resolution=1hour&limit=100&start_time=${iso(mid)}&end_time=${iso(mid + 30 * 86_400_000)}`,
+      ],
+      [
+        '1min over one day',
+        `${base}/timeseries?types=heart_rate,steps&resolution=1min&limit=100&start_time=${iso(mid)}&end_time=${iso(mid + 86_400_000)}`,
+      ],
+      [
+        `${DAYS} days of activity summaries`,
+        `${base}/summaries/activity?start_date=${iso(START).slice(0, 10)}&end_date=${lastDay}`,
+      ],
+      [
+        'raw page of 100',
+        `${base}/timeseries?types=heart_rate&limit=100&start_time=${iso(mid)}&end_time=${iso(mid + 30 * 86_400_000)}`,
+      ],
     ] as const;
     const lines: string[] = [];
     let baseline = 0;
@@ -124,7 +154,10 @@ async function run(label: string, env: Record<string, string>, handle: () => Pro
   }
 }
 
-const secrets = { JWT_SECRET: randomBytes(32).toString('hex'), ENCRYPTION_KEY: randomBytes(32).toString('hex') };
+const secrets = {
+  JWT_SECRET: randomBytes(32).toString('hex'),
+  ENCRYPTION_KEY: randomBytes(32).toString('hex'),
+};
 const results: string[] = [];
 
 const pgUp = await new pg.Client({ connectionString: pgUrl, connectionTimeoutMillis: 2000 })
@@ -153,12 +186,18 @@ if (pgUp) {
 
 const dir = mkdtempSync(join(tmpdir(), 'wearlink-benchq-'));
 try {
-  results.push(...(await run('PGlite', { WEARLINK_DATA_DIR: dir }, () => openDatabase({ kind: 'pglite', dataDir: dir, schema: 'public' }))));
+  results.push(
+    ...(await run('PGlite', { WEARLINK_DATA_DIR: dir }, () =>
+      openDatabase({ kind: 'pglite', dataDir: dir, schema: 'public' }),
+    )),
+  );
 } finally {
   rmSync(dir, { recursive: true, force: true });
 }
 
-console.log(`\nquery: ${USERS} users × ${DAYS} days; ${RUNS} sequential requests per query (target on PostgreSQL: p50 ≤ 30 ms each)`);
+console.log(
+  `\nquery: ${USERS} users × ${DAYS} days; ${RUNS} sequential requests per query (target on PostgreSQL: p50 ≤ 30 ms each)`,
+);
 for (const line of results) console.log(`  ${line}`);
 console.log(`  bench process peak RSS ${peakRssMiB()} MiB`);
 process.exit(0);

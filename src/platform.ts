@@ -7,8 +7,10 @@ import { IngestExecutor } from './ingest/executor.ts';
 import { IngestService } from './ingest/ingest-service.ts';
 import type { Logger } from './shared/logger.ts';
 import { MemoryEventBus, type SyncEventBus } from './sync/event-bus.ts';
+import { JobQueue } from './sync/job-queue.ts';
 import { RedisEventBus } from './sync/redis-event-bus.ts';
 import { SyncRunRecorder } from './sync/run-recorder.ts';
+import { SyncEngine } from './sync/sync-engine.ts';
 
 /**
  * The long-lived resources of one WearLink process, opened in dependency order and closed in reverse.
@@ -20,6 +22,7 @@ export interface Platform {
   database: DatabaseHandle;
   redis: Redis | undefined;
   deps: AppDeps;
+  queue: JobQueue;
   close(): Promise<void>;
 }
 
@@ -98,16 +101,20 @@ export async function openPlatform(
   const runs = new SyncRunRecorder(database.db, events, logger);
   const executor = new IngestExecutor(logger);
   const ingest = new IngestService(database.db, executor, runs, logger);
+  const queue = await JobQueue.start(database, config, logger);
+  const sync = new SyncEngine(database.db, runs, queue, logger);
 
   return {
     config,
     logger,
     database,
     redis,
-    deps: { config, db: database.db, logger, rateLimiter, readinessChecks, ingest, events, runs },
+    deps: { config, db: database.db, logger, rateLimiter, readinessChecks, ingest, events, runs, sync },
+    queue,
     async close() {
       // Let accepted batches finish; whatever does not is replayed on the next start.
       await executor.close(config.SHUTDOWN_TIMEOUT_MS);
+      await queue.stop(config.SHUTDOWN_TIMEOUT_MS);
       await events.close();
       await rateLimiter.close();
       if (redis) await redis.quit().catch(() => redis.disconnect());

@@ -2,9 +2,10 @@ import { Command } from 'commander';
 import { ConfigError } from '../config/config.ts';
 import { type Config, loadConfig } from '../config/load-config.ts';
 import { migrateToLatest } from '../db/database.ts';
-import { openPlatform, StartupError } from '../platform.ts';
+import { openPlatform, type Platform, StartupError } from '../platform.ts';
 import { startServer, welcomeBanner } from '../server.ts';
 import { createLogger, type Logger } from '../shared/logger.ts';
+import { startScheduler, startSyncWorker } from '../sync/workers.ts';
 
 function boot(): { config: Config; logger: Logger } {
   const config = loadConfig();
@@ -29,10 +30,30 @@ const program = new Command()
   .description('WearLink: self-hostable wearable health-data platform')
   .showHelpAfterError();
 
+/** Stops the process cleanly on SIGINT/SIGTERM: `stop` closes what it opened, then the platform. */
+function onSignals(platform: Platform, logger: Logger, stop: () => Promise<void> = async () => {}): void {
+  let stopping = false;
+  const handler = async (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    logger.info({ signal }, 'shutting down');
+    await stop();
+    await platform.close();
+    logger.info('stopped');
+    process.exit(0);
+  };
+  process.on('SIGINT', () => void handler('SIGINT'));
+  process.on('SIGTERM', () => void handler('SIGTERM'));
+}
+
 program
   .command('serve', { isDefault: true })
-  .description('Run the HTTP API (embedded mode: migrates the database first)')
-  .action(() =>
+  .description(
+    'Run the HTTP API, a sync worker and the scheduler (embedded mode: migrates the database first)',
+  )
+  .option('--no-worker', 'do not run sync jobs in this process')
+  .option('--no-scheduler', 'do not start scheduled syncs from this process')
+  .action((options: { worker: boolean; scheduler: boolean }) =>
     run(async () => {
       const { config, logger } = boot();
       // Production runs `wearlink migrate` as a release step; embedded mode has no such step.
@@ -42,20 +63,43 @@ program
       const server = await startServer(platform);
       const resumed = await platform.deps.ingest.recover();
       if (resumed > 0) logger.info({ runs: resumed }, 'resuming interrupted ingest runs');
+      if (options.worker) await startSyncWorker(platform);
+      const scheduler = options.scheduler ? startScheduler(platform) : undefined;
       process.stdout.write(`${await welcomeBanner(platform, server.url)}\n`);
-
-      let stopping = false;
-      const stop = async (signal: string) => {
-        if (stopping) return;
-        stopping = true;
-        logger.info({ signal }, 'shutting down');
+      onSignals(platform, logger, async () => {
+        scheduler?.stop();
         await server.close();
-        await platform.close();
-        logger.info('stopped');
-        process.exit(0);
-      };
-      process.on('SIGINT', () => void stop('SIGINT'));
-      process.on('SIGTERM', () => void stop('SIGTERM'));
+      });
+    }),
+  );
+
+program
+  .command('worker')
+  .description('Run sync jobs only (no HTTP); start as many as you like against the same database')
+  .action(() =>
+    run(async () => {
+      const { config, logger } = boot();
+      const platform = await openPlatform(config, logger, {
+        migrations: config.mode === 'embedded' ? 'migrate' : 'require',
+      });
+      await startSyncWorker(platform);
+      process.stdout.write(
+        `WearLink worker running (${config.SYNC_WORKER_CONCURRENCY} concurrent jobs). Stop with Ctrl+C.\n`,
+      );
+      onSignals(platform, logger);
+    }),
+  );
+
+program
+  .command('scheduler')
+  .description('Start scheduled syncs only (no HTTP, no jobs)')
+  .action(() =>
+    run(async () => {
+      const { config, logger } = boot();
+      const platform = await openPlatform(config, logger, { migrations: 'require' });
+      const scheduler = startScheduler(platform);
+      process.stdout.write('WearLink scheduler running. Stop with Ctrl+C.\n');
+      onSignals(platform, logger, async () => scheduler.stop());
     }),
   );
 

@@ -55,6 +55,18 @@ export const envSchema = z.object({
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   /** Interval of `: heartbeat` comments on the sync event stream (spec 000: 15 s). */
   SSE_HEARTBEAT_MS: z.coerce.number().int().min(100).default(15_000),
+  /** Interval of heartbeats on a sync job's subscription stream (spec 002: 30 s). */
+  JOB_SSE_HEARTBEAT_MS: z.coerce.number().int().min(100).default(30_000),
+  /** Sync jobs one worker process runs at once. */
+  SYNC_WORKER_CONCURRENCY: z.coerce.number().int().min(1).max(64).default(2),
+  /** A job whose worker vanished (crash, kill -9) is retried after this long. */
+  SYNC_JOB_EXPIRE_SECONDS: z.coerce.number().int().min(1).default(900),
+  /** How often the queue's maintenance looks for such jobs. */
+  SYNC_MAINTENANCE_SECONDS: z.coerce.number().int().min(1).default(60),
+  /** Interval between syncs of a connection that has no cron schedule of its own. */
+  SYNC_DEFAULT_INTERVAL_MINUTES: z.coerce.number().int().min(1).default(360),
+  /** How often the scheduler looks for connections that are due. */
+  SCHEDULER_TICK_SECONDS: z.coerce.number().int().min(1).default(30),
   /** Grace period for in-flight requests and jobs on SIGTERM/SIGINT. */
   SHUTDOWN_TIMEOUT_MS: z.coerce.number().int().min(0).default(10_000),
 });

@@ -13,10 +13,16 @@ export type DatabaseOptions =
   | { kind: 'postgres'; url: string; schema: string; poolSize: number }
   | { kind: 'pglite'; dataDir: string | undefined; schema: string };
 
+/** How pg-boss reaches the same database: its own pool on PostgreSQL, the shared session on PGlite. */
+export type QueueConnection =
+  | { kind: 'postgres'; url: string }
+  | { kind: 'pglite'; executeSql(text: string, values?: unknown[]): Promise<{ rows: unknown[] }> };
+
 export interface DatabaseHandle {
   db: Db;
   kind: DatabaseOptions['kind'];
   schema: string;
+  queue: QueueConnection;
   /** Checks the database answers; used by /ready. */
   ping(): Promise<void>;
   close(): Promise<void>;
@@ -55,6 +61,7 @@ export async function openDatabase(options: DatabaseOptions): Promise<DatabaseHa
       db,
       kind: 'postgres',
       schema: options.schema,
+      queue: { kind: 'postgres', url: options.url },
       ping: async () => void (await sql`select 1`.execute(db)),
       close: () => db.destroy(),
     };
@@ -69,11 +76,25 @@ export async function openDatabase(options: DatabaseOptions): Promise<DatabaseHa
     dataDir === undefined ? { parsers: pgliteParsers } : { dataDir, parsers: pgliteParsers },
   );
   await pglite.exec(`create schema if not exists ${quotedSchema}; set search_path to ${quotedSchema};`);
-  const db = new Kysely<Database>({ dialect: new PGliteDialect(pglite, new SessionLock()) });
+  const lock = new SessionLock();
+  const db = new Kysely<Database>({ dialect: new PGliteDialect(pglite, lock) });
   return {
     db,
     kind: 'pglite',
     schema: options.schema,
+    // pg-boss shares the one session through the same lock as Kysely, so its statements never land in
+    // the middle of one of our transactions. Parameter-less text may hold several statements (its
+    // migrations and transactions): those go through exec.
+    queue: {
+      kind: 'pglite',
+      executeSql: (text, values) =>
+        lock.run(async () => {
+          if (values !== undefined && values.length > 0)
+            return { rows: (await pglite.query(text, values)).rows };
+          const results = await pglite.exec(text);
+          return { rows: results.at(-1)?.rows ?? [] };
+        }),
+    },
     ping: async () => void (await sql`select 1`.execute(db)),
     close: async () => {
       await db.destroy();

@@ -178,6 +178,13 @@ export interface SyncRunsTable {
   error: ColumnType<unknown, string | null, string | null>;
   result: ColumnType<unknown, string | null, string | null>;
   raw_payload_id: number | null;
+  connection_id: string | null;
+  mode: string | null;
+  cancel_requested_at: NullableTimestamp;
+  attempts: Generated<number>;
+  window_from: NullableTimestamp;
+  window_to: NullableTimestamp;
+  queue_job_id: string | null;
   started_at: NullableTimestamp;
   ended_at: NullableTimestamp;
   created_at: CreatedAt;
@@ -196,6 +203,26 @@ export interface SampleRollupsTable {
   max: number;
 }
 
+export interface ConnectionsTable {
+  id: string;
+  developer_id: string;
+  user_id: string;
+  provider: string;
+  status: string;
+  provider_user_id: string | null;
+  scopes: Generated<string[]>;
+  tokens_encrypted: Uint8Array | null;
+  settings: ColumnType<unknown, string | undefined, string>;
+  schedule_cron: string | null;
+  schedule_enabled: Generated<boolean>;
+  last_synced_at: NullableTimestamp;
+  next_sync_at: NullableTimestamp;
+  created_at: CreatedAt;
+  updated_at: Timestamp;
+}
+
+export type ConnectionRow = Selectable<ConnectionsTable>;
+
 export interface Database {
   developers: DevelopersTable;
   api_keys: ApiKeysTable;
@@ -210,6 +237,7 @@ export interface Database {
   health_scores: HealthScoresTable;
   raw_payloads: RawPayloadsTable;
   sync_runs: SyncRunsTable;
+  connections: ConnectionsTable;
 }
 
 export type DeveloperRow = Selectable<DevelopersTable>;

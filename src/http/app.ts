@@ -2,6 +2,7 @@ import { OpenAPIHono } from '@hono/zod-openapi';
 import type { Context } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
 import { TokenService } from '../auth/tokens.ts';
+import { registerConnectionRoutes } from '../connections/connections.routes.ts';
 import { registerApiKeyRoutes } from '../developers/api-keys.routes.ts';
 import { registerAuthRoutes } from '../developers/auth.routes.ts';
 import { registerDataSummaryRoutes } from '../health-data/data-summary.routes.ts';
@@ -18,6 +19,7 @@ import {
   registerIngestRoutes,
 } from '../ingest/ingest.routes.ts';
 import { PayloadTooLargeError } from '../shared/errors.ts';
+import { registerSyncJobRoutes } from '../sync/sync-jobs.routes.ts';
 import { registerSyncRunRoutes } from '../sync/sync-runs.routes.ts';
 import { registerSyncStreamRoutes } from '../sync/sync-stream.routes.ts';
 import { registerUserRoutes } from '../users/users.routes.ts';
@@ -81,6 +83,8 @@ export function createApp(
   registerIngestRoutes(app, tokens);
   registerSyncRunRoutes(app, tokens);
   registerSyncStreamRoutes(app, tokens);
+  registerConnectionRoutes(app, tokens);
+  registerSyncJobRoutes(app, tokens);
   registerDataSummaryRoutes(app, tokens);
   registerEventsRoutes(app, tokens);
   registerHealthScoresRoutes(app, tokens);

@@ -4,6 +4,7 @@ import type { IngestService } from '../ingest/ingest-service.ts';
 import type { Logger } from '../shared/logger.ts';
 import type { SyncEventBus } from '../sync/event-bus.ts';
 import type { SyncRunRecorder } from '../sync/run-recorder.ts';
+import type { SyncEngine } from '../sync/sync-engine.ts';
 import type { RateLimiter } from './rate-limit.ts';
 
 /** Who is calling. A developer acts on their whole tenant; an SDK token acts on exactly one user. */
@@ -20,6 +21,7 @@ export interface AppDeps {
   ingest: IngestService;
   events: SyncEventBus;
   runs: SyncRunRecorder;
+  sync: SyncEngine;
   /** Readiness checks beyond the database (e.g. Redis). */
   readinessChecks: Record<string, () => Promise<void>>;
 }

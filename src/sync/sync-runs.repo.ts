@@ -29,6 +29,10 @@ export async function createRun(
     itemsTotal?: number | undefined;
     rawPayloadId?: number | undefined;
     message?: string;
+    connectionId?: string;
+    mode?: string;
+    windowFromMs?: number;
+    windowToMs?: number;
   },
 ): Promise<SyncRunRow> {
   return db
@@ -45,6 +49,10 @@ export async function createRun(
       items_total: run.itemsTotal ?? null,
       items_processed: 0,
       raw_payload_id: run.rawPayloadId ?? null,
+      connection_id: run.connectionId ?? null,
+      mode: run.mode ?? null,
+      window_from: run.windowFromMs === undefined ? null : new Date(run.windowFromMs),
+      window_to: run.windowToMs === undefined ? null : new Date(run.windowToMs),
     })
     .returningAll()
     .executeTakeFirstOrThrow();

@@ -1,5 +1,4 @@
 import { randomUUID } from 'node:crypto';
-import { sql } from 'kysely';
 import type { Db } from '../db/database.ts';
 import { isUniqueViolation } from '../db/errors.ts';
 import type { UserRow } from '../db/schema.ts';
@@ -124,7 +123,7 @@ export async function listUsers(
     base
       .selectAll()
       // Nulls sort last either way; id breaks ties so pages never overlap.
-      .orderBy(sql.ref(query.sortBy), sql.raw(`${query.sortOrder} nulls last`))
+      .orderBy(query.sortBy, (ob) => (query.sortOrder === 'asc' ? ob.asc() : ob.desc()).nullsLast())
       .orderBy('id', query.sortOrder)
       .offset(query.offset)
       .limit(query.limit)

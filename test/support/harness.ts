@@ -4,6 +4,7 @@ import { loadConfig } from '../../src/config/load-config.ts';
 import { openPlatform, type Platform } from '../../src/platform.ts';
 import { type RunningServer, startServer } from '../../src/server.ts';
 import { createLogger } from '../../src/shared/logger.ts';
+import { startSyncWorker } from '../../src/sync/workers.ts';
 
 /**
  * Storage legs: every storage-touching suite runs on PGlite always, and on PostgreSQL and Redis when
@@ -36,7 +37,7 @@ export interface TestServer {
 }
 
 export async function startTestServer(
-  options: { database?: DatabaseLeg; bus?: BusLeg; env?: Record<string, string> } = {},
+  options: { database?: DatabaseLeg; bus?: BusLeg; env?: Record<string, string>; worker?: boolean } = {},
 ): Promise<TestServer> {
   const suffix = uniqueSuffix();
   const schema = `test_${suffix}`;
@@ -66,6 +67,8 @@ export async function startTestServer(
   const config = loadConfig(env);
   const platform = await openPlatform(config, createLogger(config.LOG_LEVEL), { migrations: 'migrate' });
   const server = await startServer(platform);
+  // As `wearlink serve` does by default: sync jobs run in the same process.
+  if (options.worker !== false) await startSyncWorker(platform);
   const url = `http://127.0.0.1:${server.port}`;
   return {
     url,

@@ -2,10 +2,12 @@ import type { Migration } from 'kysely';
 import * as foundation from './0001_foundation.ts';
 import * as healthData from './0002_health_data.ts';
 import * as rollupsAndPriority from './0003_rollups_and_priority.ts';
+import * as connections from './0004_connections_and_sync_jobs.ts';
 
 /** Every migration, in order. One set for PostgreSQL and PGlite alike; names are never renamed. */
 export const migrations: Record<string, Migration> = {
   '0001_foundation': foundation,
   '0002_health_data': healthData,
   '0003_rollups_and_priority': rollupsAndPriority,
+  '0004_connections_and_sync_jobs': connections,
 };

@@ -1,0 +1,145 @@
+import { createRoute, type OpenAPIHono, z } from '@hono/zod-openapi';
+import type { TokenService } from '../auth/tokens.ts';
+import { PROVIDER_SLUGS } from '../catalog/providers.ts';
+import type { ConnectionRow } from '../db/schema.ts';
+import { authenticate } from '../http/auth.ts';
+import type { AppEnv } from '../http/context.ts';
+import { pickErrors, security } from '../http/openapi.ts';
+import { SandboxSettings } from '../providers/sandbox/sandbox-provider.ts';
+import { NotFoundError, NotImplementedError } from '../shared/errors.ts';
+import { UserIdParams } from '../users/schemas.ts';
+import {
+  createConnection,
+  findConnectionByProvider,
+  listConnections,
+  revokeConnection,
+} from './connections.repo.ts';
+
+export const Connection = z
+  .object({
+    id: z.uuid(),
+    user_id: z.uuid(),
+    provider: z.string(),
+    status: z.enum(['active', 'revoked', 'error']),
+    connected_at: z.string(),
+    last_synced_at: z.string().nullable(),
+    next_sync_at: z.string().nullable(),
+    schedule: z.string().nullable(),
+    schedule_enabled: z.boolean(),
+  })
+  .openapi('Connection');
+
+export function toConnection(row: ConnectionRow): z.infer<typeof Connection> {
+  return {
+    id: row.id,
+    user_id: row.user_id,
+    provider: row.provider,
+    status: row.status as z.infer<typeof Connection>['status'],
+    connected_at: row.created_at.toISOString(),
+    last_synced_at: row.last_synced_at?.toISOString() ?? null,
+    next_sync_at: row.next_sync_at?.toISOString() ?? null,
+    schedule: row.schedule_cron,
+    schedule_enabled: row.schedule_enabled,
+  };
+}
+
+const CreateConnection = z
+  .strictObject({
+    provider: z.enum(['sandbox', ...PROVIDER_SLUGS.filter((p) => p !== 'sandbox')] as [string, ...string[]]),
+    settings: SandboxSettings.optional().openapi({
+      description: 'Sandbox only: simulated latency and rate limits',
+    }),
+  })
+  .openapi('CreateConnectionRequest');
+
+export function registerConnectionRoutes(app: OpenAPIHono<AppEnv>, tokens: TokenService): void {
+  const base = { tags: ['Connections'], security: security.developer, middleware: authenticate(tokens) };
+
+  app.openapi(
+    createRoute({
+      ...base,
+      method: 'get',
+      path: '/api/v1/users/{user_id}/connections',
+      summary: "The user's provider connections",
+      request: { params: UserIdParams },
+      responses: {
+        200: { description: 'Connections', content: { 'application/json': { schema: z.array(Connection) } } },
+        ...pickErrors(401, 403, 404, 422),
+      },
+    }),
+    async (c) =>
+      c.json(
+        (await listConnections(c.var.deps.db, c.var.principal.developerId, c.req.valid('param').user_id)).map(
+          toConnection,
+        ),
+        200,
+      ),
+  );
+
+  app.openapi(
+    createRoute({
+      ...base,
+      method: 'post',
+      path: '/api/v1/users/{user_id}/connections',
+      summary:
+        'Connect a provider without OAuth: the built-in sandbox, whose syncs pull synthetic data through the real pipeline',
+      request: {
+        params: UserIdParams,
+        body: { required: true, content: { 'application/json': { schema: CreateConnection } } },
+      },
+      responses: {
+        201: { description: 'Connected', content: { 'application/json': { schema: Connection } } },
+        ...pickErrors(401, 403, 404, 409, 415, 422),
+        501: { description: 'OAuth providers connect through their authorize flow, not built yet' },
+      },
+    }),
+    async (c) => {
+      const body = c.req.valid('json');
+      if (body.provider !== 'sandbox') {
+        throw new NotImplementedError(
+          `${body.provider} connects through OAuth (GET /api/v1/providers/${body.provider}/authorize), which is not built yet`,
+        );
+      }
+      const row = await createConnection(c.var.deps.db, {
+        developerId: c.var.principal.developerId,
+        userId: c.req.valid('param').user_id,
+        provider: 'sandbox',
+        settings: SandboxSettings.parse(body.settings ?? {}),
+        providerUserId: `sandbox-${c.req.valid('param').user_id.slice(0, 8)}`,
+      });
+      return c.json(toConnection(row), 201);
+    },
+  );
+
+  app.openapi(
+    createRoute({
+      ...base,
+      method: 'delete',
+      path: '/api/v1/users/{user_id}/connections/{provider}',
+      summary: 'Disconnect a provider: credentials dropped, syncs stopped, ingested data kept',
+      request: {
+        params: UserIdParams.extend({
+          provider: z
+            .string()
+            .min(1)
+            .max(50)
+            .openapi({ param: { name: 'provider', in: 'path' } }),
+        }),
+      },
+      responses: { 204: { description: 'Revoked' }, ...pickErrors(401, 403, 404, 422) },
+    }),
+    async (c) => {
+      const { user_id, provider } = c.req.valid('param');
+      const connection = await findConnectionByProvider(
+        c.var.deps.db,
+        c.var.principal.developerId,
+        user_id,
+        provider,
+      );
+      if (connection === undefined || connection.status === 'revoked')
+        throw new NotFoundError('Connection not found');
+      await revokeConnection(c.var.deps.db, connection.id);
+      return c.body(null, 204);
+    },
+  );
+}
