@@ -102,7 +102,7 @@ export async function openPlatform(
   const executor = new IngestExecutor(logger);
   const ingest = new IngestService(database.db, executor, runs, logger);
   const queue = await JobQueue.start(database, config, logger);
-  const sync = new SyncEngine(database.db, runs, queue, logger);
+  const sync = new SyncEngine(database.db, runs, queue, logger, (config.SYNC_JOB_EXPIRE_SECONDS * 1000) / 3);
 
   return {
     config,

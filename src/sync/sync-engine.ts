@@ -46,6 +46,11 @@ export class SyncEngine {
     private readonly runs: SyncRunRecorder,
     private readonly queue: JobQueue,
     private readonly logger: Logger,
+    /**
+     * A job hands the rest of its run to a fresh job after this long, so no job outlives the queue's
+     * expiry (which is what turns a dead worker's job into a retry).
+     */
+    private readonly jobBudgetMs: number,
     private readonly providers: Record<string, PullProvider> = pullProviders,
   ) {}
 
@@ -195,8 +200,18 @@ export class SyncEngine {
       current = await this.runs.transition(run.id, 'started', { message: 'Started' });
     // Resume after the last window that was saved.
     const done = current.items_processed ?? 0;
+    const startedAt = Date.now();
     let samples = 0;
     for (let index = done; index < windows.length; index++) {
+      if (index > done && Date.now() - startedAt > this.jobBudgetMs) {
+        const jobId = await this.queue.enqueue({ runId: run.id });
+        await this.db
+          .updateTable('sync_runs')
+          .set({ queue_job_id: jobId })
+          .where('id', '=', run.id)
+          .execute();
+        return;
+      }
       const window = windows[index] as (typeof windows)[number];
       const check = await this.db
         .selectFrom('sync_runs')
