@@ -102,7 +102,9 @@ export function describeEachDatabase(
     describe.skipIf(skip !== undefined)(`${title} [${leg}]${skip ? ` (skipped: ${skip})` : ''}`, () => {
       let server: TestServer | undefined;
       beforeAll(async () => {
-        server = await startTestServer({ database: leg, ...options });
+        // The PostgreSQL leg is the production shape: with Redis for events and limits when it answers.
+        const bus = options.bus ?? (leg === 'postgres' && testRedisUrl ? 'redis' : 'memory');
+        server = await startTestServer({ database: leg, ...options, bus });
       });
       afterAll(async () => {
         await server?.close();
