@@ -1,6 +1,5 @@
 import { createRoute, type OpenAPIHono, z } from '@hono/zod-openapi';
 import type { Context } from 'hono';
-import { streamSSE } from 'hono/streaming';
 import type { TokenService } from '../auth/tokens.ts';
 import {
   findConnection,
@@ -11,6 +10,7 @@ import type { ConnectionRow, SyncRunRow } from '../db/schema.ts';
 import { authenticate } from '../http/auth.ts';
 import type { AppEnv } from '../http/context.ts';
 import { pickErrors, security } from '../http/openapi.ts';
+import { sseResponse } from '../http/sse.ts';
 import { BadRequestError, NotFoundError, ValidationError } from '../shared/errors.ts';
 import { isTerminal, type SyncStage } from './run-state.ts';
 import type { SyncMode } from './sync-engine.ts';
@@ -486,7 +486,7 @@ export function registerSyncJobRoutes(app: OpenAPIHono<AppEnv>, tokens: TokenSer
     async (c) => {
       const run = await loadRun(c, c.req.valid('param').job_id);
       const { events, config, db } = c.var.deps;
-      const response = streamSSE(c, async (stream) => {
+      return sseResponse(c, async (stream) => {
         const progress = (r: {
           stage: string;
           status: string;
@@ -541,9 +541,6 @@ export function registerSyncJobRoutes(app: OpenAPIHono<AppEnv>, tokens: TokenSer
           unsubscribe();
         }
       });
-      response.headers.set('Cache-Control', 'no-cache, no-transform');
-      response.headers.set('X-Accel-Buffering', 'no');
-      return response;
     },
   );
 }

@@ -6,6 +6,7 @@ import type { AppEnv } from '../http/context.ts';
 import { pickErrors, security } from '../http/openapi.ts';
 import { NotFoundError } from '../shared/errors.ts';
 import { syncSources, syncStages, syncStatuses } from './run-state.ts';
+import { progressOf } from './sync-event.ts';
 import { findRun } from './sync-runs.repo.ts';
 
 export const SyncRun = z
@@ -26,14 +27,11 @@ export const SyncRun = z
     ended_at: z.string().nullable(),
     created_at: z.string(),
     updated_at: z.string(),
+    last_update: z.string().openapi({ description: 'Same as updated_at (the name spec 000 uses)' }),
   })
   .openapi('SyncRun');
 
 export function toSyncRun(row: SyncRunRow): z.infer<typeof SyncRun> {
-  const progress =
-    row.items_total && row.items_total > 0 && row.items_processed !== null
-      ? Math.min(1, row.items_processed / row.items_total)
-      : null;
   return {
     run_id: row.id,
     user_id: row.user_id,
@@ -42,7 +40,7 @@ export function toSyncRun(row: SyncRunRow): z.infer<typeof SyncRun> {
     stage: row.stage as z.infer<typeof SyncRun>['stage'],
     status: row.status as z.infer<typeof SyncRun>['status'],
     message: row.message,
-    progress,
+    progress: progressOf(row),
     items_processed: row.items_processed,
     items_total: row.items_total,
     error: row.error ?? null,
@@ -51,6 +49,7 @@ export function toSyncRun(row: SyncRunRow): z.infer<typeof SyncRun> {
     ended_at: row.ended_at?.toISOString() ?? null,
     created_at: row.created_at.toISOString(),
     updated_at: row.updated_at.toISOString(),
+    last_update: row.updated_at.toISOString(),
   };
 }
 

@@ -1,36 +1,17 @@
 import { createRoute, type OpenAPIHono, z } from '@hono/zod-openapi';
-import { streamSSE } from 'hono/streaming';
 import type { TokenService } from '../auth/tokens.ts';
 import { authenticate } from '../http/auth.ts';
 import type { AppEnv } from '../http/context.ts';
 import { pickErrors, security } from '../http/openapi.ts';
+import { sseResponse } from '../http/sse.ts';
 import { ValidationError } from '../shared/errors.ts';
 import { UserIdParams } from '../users/schemas.ts';
 import { compareIds, isEventId, type LoggedEvent } from './event-bus.ts';
-import { syncSources, syncStages, syncStatuses } from './run-state.ts';
-import { progressOf, SyncEvent } from './sync-event.ts';
+import { SyncEvent } from './sync-event.ts';
+import { SyncRun, toSyncRun } from './sync-runs.routes.ts';
 
 /** Resuming from Last-Event-ID replays at most this many events (24 h of one user's syncs fit easily). */
 const RESUME_LIMIT = 10_000;
-
-const RunSummary = z
-  .object({
-    run_id: z.string(),
-    user_id: z.string(),
-    provider: z.string(),
-    source: z.enum(syncSources),
-    stage: z.enum(syncStages),
-    status: z.enum(syncStatuses),
-    message: z.string().nullable(),
-    progress: z.number().nullable(),
-    items_processed: z.number().int().nullable(),
-    items_total: z.number().int().nullable(),
-    error: z.unknown().nullable(),
-    started_at: z.string().nullable(),
-    ended_at: z.string().nullable(),
-    last_update: z.string(),
-  })
-  .openapi('SyncRunSummary');
 
 export function registerSyncStreamRoutes(app: OpenAPIHono<AppEnv>, tokens: TokenService): void {
   app.openapi(
@@ -65,7 +46,7 @@ export function registerSyncStreamRoutes(app: OpenAPIHono<AppEnv>, tokens: Token
         ]);
       }
       const { events, config } = c.var.deps;
-      const response = streamSSE(c, async (stream) => {
+      return sseResponse(c, async (stream) => {
         let lastSent = lastEventId || undefined;
         let live = false;
         const buffered: LoggedEvent[] = [];
@@ -108,10 +89,6 @@ export function registerSyncStreamRoutes(app: OpenAPIHono<AppEnv>, tokens: Token
           unsubscribe();
         }
       });
-      // After streamSSE, which sets its own `no-cache`: proxies must neither transform nor buffer.
-      response.headers.set('Cache-Control', 'no-cache, no-transform');
-      response.headers.set('X-Accel-Buffering', 'no');
-      return response;
     },
   );
 
@@ -154,7 +131,7 @@ export function registerSyncStreamRoutes(app: OpenAPIHono<AppEnv>, tokens: Token
         query: z.object({ limit: z.coerce.number().int().min(1).max(50).default(20) }),
       },
       responses: {
-        200: { description: 'Runs', content: { 'application/json': { schema: z.array(RunSummary) } } },
+        200: { description: 'Runs', content: { 'application/json': { schema: z.array(SyncRun) } } },
         ...pickErrors(401, 403, 404, 422),
       },
     }),
@@ -167,25 +144,7 @@ export function registerSyncStreamRoutes(app: OpenAPIHono<AppEnv>, tokens: Token
         .orderBy('id', 'desc')
         .limit(c.req.valid('query').limit)
         .execute();
-      return c.json(
-        rows.map((row) => ({
-          run_id: row.id,
-          user_id: row.user_id,
-          provider: row.provider,
-          source: row.source as z.infer<typeof RunSummary>['source'],
-          stage: row.stage as z.infer<typeof RunSummary>['stage'],
-          status: row.status as z.infer<typeof RunSummary>['status'],
-          message: row.message,
-          progress: progressOf(row),
-          items_processed: row.items_processed,
-          items_total: row.items_total,
-          error: row.error ?? null,
-          started_at: row.started_at?.toISOString() ?? null,
-          ended_at: row.ended_at?.toISOString() ?? null,
-          last_update: row.updated_at.toISOString(),
-        })),
-        200,
-      );
+      return c.json(rows.map(toSyncRun), 200);
     },
   );
 }
