@@ -3,6 +3,7 @@ import type { Config } from './config/load-config.ts';
 import { type DatabaseHandle, migrateToLatest, openDatabase, pendingMigrations } from './db/database.ts';
 import type { AppDeps } from './http/context.ts';
 import { MemoryRateLimiter, type RateLimiter, RedisRateLimiter } from './http/rate-limit.ts';
+import { AppleImportService } from './importers/apple-health/import-service.ts';
 import { IngestExecutor } from './ingest/executor.ts';
 import { IngestService } from './ingest/ingest-service.ts';
 import type { Logger } from './shared/logger.ts';
@@ -71,7 +72,8 @@ export async function openPlatform(
   }
   if (options.migrations === 'migrate') {
     const { results } = await migrateToLatest(database);
-    for (const r of results ?? []) logger.info({ migration: r.migrationName, status: r.status }, 'migration');
+    for (const r of results ?? [])
+      logger.debug({ migration: r.migrationName, status: r.status }, 'migration');
   } else if (options.migrations === 'require') {
     const pending = await pendingMigrations(database);
     if (pending.length > 0) {
@@ -103,13 +105,25 @@ export async function openPlatform(
   const ingest = new IngestService(database.db, executor, runs, logger);
   const queue = await JobQueue.start(database, config, logger);
   const sync = new SyncEngine(database.db, runs, queue, logger, (config.SYNC_JOB_EXPIRE_SECONDS * 1000) / 3);
+  const appleImports = new AppleImportService(database.db, runs, queue, config, logger);
 
   return {
     config,
     logger,
     database,
     redis,
-    deps: { config, db: database.db, logger, rateLimiter, readinessChecks, ingest, events, runs, sync },
+    deps: {
+      config,
+      db: database.db,
+      logger,
+      rateLimiter,
+      readinessChecks,
+      ingest,
+      events,
+      runs,
+      sync,
+      appleImports,
+    },
     queue,
     async close() {
       // Let accepted batches finish; whatever does not is replayed on the next start.

@@ -2,10 +2,12 @@ import { Command } from 'commander';
 import { ConfigError } from '../config/config.ts';
 import { type Config, loadConfig } from '../config/load-config.ts';
 import { migrateToLatest } from '../db/database.ts';
+import { importAppleFromCli } from '../importers/apple-health/cli.ts';
 import { openPlatform, type Platform, StartupError } from '../platform.ts';
 import { startServer, welcomeBanner } from '../server.ts';
 import { createLogger, type Logger } from '../shared/logger.ts';
 import { startScheduler, startSyncWorker } from '../sync/workers.ts';
+import { startWebhookDelivery } from '../webhooks/delivery.ts';
 
 function boot(): { config: Config; logger: Logger } {
   const config = loadConfig();
@@ -64,11 +66,13 @@ program
       const resumed = await platform.deps.ingest.recover();
       if (resumed > 0) logger.info({ runs: resumed }, 'resuming interrupted ingest runs');
       if (options.worker) await startSyncWorker(platform);
+      const webhooks = options.worker ? startWebhookDelivery(platform) : undefined;
       const scheduler = options.scheduler ? startScheduler(platform) : undefined;
       process.stdout.write(`${await welcomeBanner(platform, server.url)}\n`);
       onSignals(platform, logger, async () => {
         scheduler?.stop();
         await server.close();
+        await webhooks?.stop();
       });
     }),
   );
@@ -83,10 +87,11 @@ program
         migrations: config.mode === 'embedded' ? 'migrate' : 'require',
       });
       await startSyncWorker(platform);
+      const webhooks = startWebhookDelivery(platform);
       process.stdout.write(
         `WearLink worker running (${config.SYNC_WORKER_CONCURRENCY} concurrent jobs). Stop with Ctrl+C.\n`,
       );
-      onSignals(platform, logger);
+      onSignals(platform, logger, () => webhooks.stop());
     }),
   );
 
@@ -119,6 +124,28 @@ program
       } finally {
         await platform.close();
       }
+    }),
+  );
+
+program
+  .command('import')
+  .description('Import data from a local file')
+  .command('apple <file>')
+  .description('Import an Apple Health export (export.zip or export.xml) for a user, with a progress bar')
+  .requiredOption('--user <id>', 'the WearLink user id to import into')
+  .action((file: string, options: { user: string }) =>
+    run(async () => {
+      const { config, logger } = boot();
+      const platform = await openPlatform(config, logger, {
+        migrations: config.mode === 'embedded' ? 'migrate' : 'require',
+      });
+      let code = 1;
+      try {
+        code = await importAppleFromCli(platform, file, options.user);
+      } finally {
+        await platform.close();
+      }
+      process.exitCode = code;
     }),
   );
 

@@ -69,6 +69,37 @@ export const envSchema = z.object({
   SCHEDULER_TICK_SECONDS: z.coerce.number().int().min(1).default(30),
   /** Grace period for in-flight requests and jobs on SIGTERM/SIGINT. */
   SHUTDOWN_TIMEOUT_MS: z.coerce.number().int().min(0).default(10_000),
+  /** Where uploads (Apple Health exports) wait for their import job; must be shared by API nodes and workers. */
+  UPLOAD_DIR: optionalString,
+  /** Allow webhook endpoints on loopback/private/link-local addresses (local development and tests only). */
+  WEBHOOK_ALLOW_PRIVATE_URLS: booleanFromEnv.default(false),
+  /** A webhook receiver that has not answered within this long counts as a failed attempt. */
+  WEBHOOK_TIMEOUT_MS: z.coerce.number().int().min(100).max(120_000).default(15_000),
+  /** Delay before each attempt, in seconds (the first is the initial attempt); its length is the attempt cap. */
+  WEBHOOK_RETRY_SCHEDULE_SECONDS: z
+    .string()
+    .default('0,5,300,1800,7200,18000,36000,36000')
+    .transform((v, ctx) => {
+      const delays = v.split(',').map((d) => Number(d.trim()));
+      if (delays.length === 0 || delays.some((d) => !Number.isFinite(d) || d < 0)) {
+        ctx.addIssue({ code: 'custom', message: 'must be a comma-separated list of seconds, e.g. 0,5,300' });
+        return z.NEVER;
+      }
+      return delays;
+    }),
+  /** An endpoint failing without a single success for this long (and WEBHOOK_DISABLE_MIN_FAILURES attempts) is disabled. */
+  WEBHOOK_DISABLE_AFTER_SECONDS: z.coerce
+    .number()
+    .min(0)
+    .default(5 * 86_400),
+  WEBHOOK_DISABLE_MIN_FAILURES: z.coerce.number().int().min(1).default(10),
+  /** How long a rotated-out signing secret still signs deliveries, next to the new one. */
+  WEBHOOK_SECRET_OVERLAP_SECONDS: z.coerce.number().int().min(0).default(86_400),
+  /** Deliveries one process sends at once, and at most per endpoint (so one slow receiver cannot take them all). */
+  WEBHOOK_CONCURRENCY: z.coerce.number().int().min(1).max(1024).default(64),
+  WEBHOOK_CONCURRENCY_PER_ENDPOINT: z.coerce.number().int().min(1).max(1024).default(16),
+  /** How often an idle delivery loop looks for due deliveries. */
+  WEBHOOK_POLL_INTERVAL_MS: z.coerce.number().int().min(10).default(200),
 });
 
 export type Env = z.output<typeof envSchema>;

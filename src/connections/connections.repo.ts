@@ -3,6 +3,7 @@ import type { Db } from '../db/database.ts';
 import { isUniqueViolation } from '../db/errors.ts';
 import type { ConnectionRow } from '../db/schema.ts';
 import { ConflictError } from '../shared/errors.ts';
+import { enqueueWebhookEvents } from '../webhooks/outbox.ts';
 
 export async function createConnection(
   db: Db,
@@ -15,21 +16,27 @@ export async function createConnection(
   },
 ): Promise<ConnectionRow> {
   try {
-    return await db
-      .insertInto('connections')
-      .values({
-        id: randomUUID(),
-        developer_id: input.developerId,
-        user_id: input.userId,
-        provider: input.provider,
-        status: 'active',
-        provider_user_id: input.providerUserId ?? null,
-        settings: JSON.stringify(input.settings),
-        // Due at once: a new connection syncs on the next scheduler tick.
-        next_sync_at: new Date(),
-      })
-      .returningAll()
-      .executeTakeFirstOrThrow();
+    return await db.transaction().execute(async (trx) => {
+      const row = await trx
+        .insertInto('connections')
+        .values({
+          id: randomUUID(),
+          developer_id: input.developerId,
+          user_id: input.userId,
+          provider: input.provider,
+          status: 'active',
+          provider_user_id: input.providerUserId ?? null,
+          settings: JSON.stringify(input.settings),
+          // Due at once: a new connection syncs on the next scheduler tick.
+          next_sync_at: new Date(),
+        })
+        .returningAll()
+        .executeTakeFirstOrThrow();
+      await enqueueWebhookEvents(trx, [
+        { type: 'connection.created', userId: row.user_id, data: connectionEventData(row) },
+      ]);
+      return row;
+    });
   } catch (error) {
     if (isUniqueViolation(error))
       throw new ConflictError(`This user is already connected to ${input.provider}`);
@@ -73,11 +80,29 @@ export function findConnectionByProvider(
 
 /** Revoking keeps the row (history, ingested data) but stops syncs and drops the credentials. */
 export async function revokeConnection(db: Db, id: string): Promise<void> {
-  await db
-    .updateTable('connections')
-    .set({ status: 'revoked', tokens_encrypted: null, next_sync_at: null, updated_at: new Date() })
-    .where('id', '=', id)
-    .execute();
+  await db.transaction().execute(async (trx) => {
+    const row = await trx
+      .updateTable('connections')
+      .set({ status: 'revoked', tokens_encrypted: null, next_sync_at: null, updated_at: new Date() })
+      .where('id', '=', id)
+      .returningAll()
+      .executeTakeFirst();
+    if (row !== undefined) {
+      await enqueueWebhookEvents(trx, [
+        { type: 'connection.revoked', userId: row.user_id, data: connectionEventData(row) },
+      ]);
+    }
+  });
+}
+
+function connectionEventData(row: ConnectionRow): Record<string, unknown> {
+  return {
+    connection_id: row.id,
+    user_id: row.user_id,
+    provider: row.provider,
+    status: row.status,
+    provider_user_id: row.provider_user_id,
+  };
 }
 
 export async function updateConnection(

@@ -223,6 +223,59 @@ export interface ConnectionsTable {
 
 export type ConnectionRow = Selectable<ConnectionsTable>;
 
+export interface WebhookEndpointsTable {
+  id: string;
+  developer_id: string;
+  url: string;
+  description: string | null;
+  filter_types: ColumnType<string[], string[] | undefined, string[]>;
+  enabled: Generated<boolean>;
+  disabled_reason: string | null;
+  secret: string;
+  previous_secret: string | null;
+  previous_secret_expires_at: NullableTimestamp;
+  failing_since: NullableTimestamp;
+  consecutive_failures: Generated<number>;
+  created_at: CreatedAt;
+  updated_at: Timestamp;
+}
+
+export interface WebhookMessagesTable {
+  id: string;
+  developer_id: string;
+  event_type: string;
+  payload: string;
+  created_at: CreatedAt;
+}
+
+export interface WebhookDeliveriesTable {
+  id: Generated<number>;
+  message_id: string;
+  endpoint_id: string;
+  status: Generated<string>;
+  attempts: Generated<number>;
+  next_attempt_at: NullableTimestamp;
+  lease_id: string | null;
+  created_at: CreatedAt;
+  updated_at: Timestamp;
+}
+
+export interface WebhookAttemptsTable {
+  id: Generated<number>;
+  delivery_id: number;
+  endpoint_id: string;
+  message_id: string;
+  attempt: number;
+  status_code: number | null;
+  response_excerpt: string | null;
+  error: string | null;
+  duration_ms: number;
+  next_attempt_at: NullableTimestamp;
+  created_at: CreatedAt;
+}
+
+export type WebhookEndpointRow = Selectable<WebhookEndpointsTable>;
+
 export interface Database {
   developers: DevelopersTable;
   api_keys: ApiKeysTable;
@@ -238,6 +291,10 @@ export interface Database {
   raw_payloads: RawPayloadsTable;
   sync_runs: SyncRunsTable;
   connections: ConnectionsTable;
+  webhook_endpoints: WebhookEndpointsTable;
+  webhook_messages: WebhookMessagesTable;
+  webhook_deliveries: WebhookDeliveriesTable;
+  webhook_attempts: WebhookAttemptsTable;
 }
 
 export type DeveloperRow = Selectable<DevelopersTable>;

@@ -1,5 +1,6 @@
 import { sql } from 'kysely';
 import type { Db } from '../db/database.ts';
+import { sampleEventsCtes } from '../webhooks/outbox.ts';
 import type { CanonicalSample } from './canonical.ts';
 
 /** Rows per INSERT: large enough to amortise round trips, small enough to keep PGlite's single session responsive. */
@@ -21,7 +22,8 @@ const localHourSql = (timezone: string) => sql`date_trunc('hour', case
 
 /**
  * Inserts samples idempotently (the primary key is the identity of a sample) and returns how many were
- * new; the hourly rollups grow by exactly the rows inserted, in the same statement. Rows are sorted by
+ * new; the hourly rollups grow by exactly the rows inserted, and the webhook outbox gets the chunk's
+ * `series.<type>.created` / `metrics.<family>.created` events, in the same statement. Rows are sorted by
  * key, and rollup upserts by theirs, so overlapping concurrent batches lock in one order: no deadlocks.
  * Arrays travel as parameters of one `unnest` per chunk: one round trip, no per-row statement cost.
  */
@@ -70,7 +72,7 @@ export async function insertSamples(
         on conflict (user_id, series_type, local_hour, source_id) do update
           set n = r.n + excluded.n, sum = r.sum + excluded.sum,
               min = least(r.min, excluded.min), max = greatest(r.max, excluded.max)
-      )
+      )${sampleEventsCtes(userId, [...new Set(types)])}
       select count(*)::int as inserted from ins`.execute(db);
     inserted += rows[0]?.inserted ?? 0;
   }

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { sql } from 'kysely';
 import type { Db } from '../db/database.ts';
+import { enqueueWebhookEvents } from '../webhooks/outbox.ts';
 import type { CanonicalSleepInterval, CanonicalSleepStage } from './canonical.ts';
 import { buildSleepSessions } from './sleep-sessions.ts';
 
@@ -111,11 +112,12 @@ async function rebuildSessions(
       .execute();
   }
   if (built.length === 0) return 0;
+  const rows = built.map((s) => ({ id: idByStart.get(s.startMs) ?? randomUUID(), s }));
   await db
     .insertInto('sleep_sessions')
     .values(
-      built.map((s) => ({
-        id: idByStart.get(s.startMs) ?? randomUUID(),
+      rows.map(({ id, s }) => ({
+        id,
         user_id: userId,
         source_id: sourceId,
         start_time: new Date(s.startMs),
@@ -135,5 +137,31 @@ async function rebuildSessions(
       })),
     )
     .execute();
+  // Only sessions that did not exist before: a re-sent night keeps its id and fires nothing.
+  await enqueueWebhookEvents(
+    db,
+    rows
+      .filter(({ s }) => !idByStart.has(s.startMs))
+      .map(({ id, s }) => ({
+        type: 'sleep.created',
+        userId,
+        data: {
+          id,
+          user_id: userId,
+          start_time: new Date(s.startMs).toISOString(),
+          end_time: new Date(s.endMs).toISOString(),
+          is_nap: s.isNap,
+          in_bed_seconds: s.inBedS,
+          asleep_seconds: s.asleepS,
+          awake_seconds: s.awakeS,
+          light_seconds: s.lightS,
+          deep_seconds: s.deepS,
+          rem_seconds: s.remS,
+          efficiency_percent: s.efficiencyPercent,
+          interruptions: s.interruptions,
+          stages: s.stages,
+        },
+      })),
+  );
   return built.length;
 }

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { sql } from 'kysely';
 import type { Db } from '../db/database.ts';
+import { enqueueWebhookEvents } from '../webhooks/outbox.ts';
 import type { CanonicalWorkout } from './canonical.ts';
 
 /** A workout's identity: the source's own id when it has one, else its type and time span. */
@@ -49,21 +50,61 @@ export async function upsertWorkouts(
       metadata: JSON.stringify(w.metadata),
     };
     const { id: _id, user_id: _u, source_id: _s, dedupe_key: _d, ...changes } = values;
-    const row = await db
-      .insertInto('workouts')
-      .values(values)
-      .onConflict((oc) =>
-        oc
-          .columns(['user_id', 'source_id', 'dedupe_key'])
-          .doUpdateSet({ ...changes, updated_at: new Date() }),
-      )
-      .returning(['id', sql<boolean>`(xmax = 0)`.as('inserted')])
-      .executeTakeFirstOrThrow();
-    if (row.inserted) inserted += 1;
-    else updated += 1;
-    if (w.route.length > 0) await insertRoutePoints(db, row.id, w);
+    // The workout, its route and its webhook event commit together.
+    await db.transaction().execute(async (trx) => {
+      const row = await trx
+        .insertInto('workouts')
+        .values(values)
+        .onConflict((oc) =>
+          oc
+            .columns(['user_id', 'source_id', 'dedupe_key'])
+            .doUpdateSet({ ...changes, updated_at: new Date() }),
+        )
+        .returning(['id', sql<boolean>`(xmax = 0)`.as('inserted')])
+        .executeTakeFirstOrThrow();
+      if (row.inserted) inserted += 1;
+      else updated += 1;
+      if (w.route.length > 0) await insertRoutePoints(trx, row.id, w);
+      if (row.inserted) {
+        await enqueueWebhookEvents(trx, [
+          { type: 'workout.created', userId, data: workoutEventData(row.id, userId, values, w) },
+        ]);
+      }
+    });
   }
   return { inserted, updated };
+}
+
+/** `workout.created` data: the stored workout; a long route makes it chunked (see outbox.ts). */
+function workoutEventData(
+  id: string,
+  userId: string,
+  values: { avg_pace_sec_per_km: number | null },
+  w: CanonicalWorkout,
+): Record<string, unknown> {
+  return {
+    id,
+    user_id: userId,
+    type: w.type,
+    source_activity_type: w.sourceActivityType,
+    start_time: new Date(w.startMs).toISOString(),
+    end_time: new Date(w.endMs).toISOString(),
+    duration_seconds: w.durationS,
+    distance_meters: w.distanceM,
+    energy_kcal: w.energyKcal,
+    avg_heart_rate_bpm: w.avgHeartRateBpm,
+    max_heart_rate_bpm: w.maxHeartRateBpm,
+    avg_pace_sec_per_km: values.avg_pace_sec_per_km,
+    elevation_gain_meters: w.elevationGainM,
+    steps: w.steps,
+    external_id: w.externalId,
+    route: w.route.map((p) => ({
+      time: new Date(p.timeMs).toISOString(),
+      latitude: p.latitude,
+      longitude: p.longitude,
+      altitude_m: p.altitudeM ?? null,
+    })),
+  };
 }
 
 async function insertRoutePoints(db: Db, workoutId: string, w: CanonicalWorkout): Promise<void> {

@@ -14,6 +14,13 @@ import { registerSummaryRoutes } from '../health-data/summaries.routes.ts';
 import { registerTimeseriesRoutes } from '../health-data/timeseries.routes.ts';
 import { registerWearmetricsOutRoutes } from '../health-data/wearmetrics-out.routes.ts';
 import {
+  DIRECT_UPLOAD_BODY_LIMIT_BYTES,
+  directUploadPattern,
+  LARGE_UPLOAD_MAX_BYTES,
+  largeUploadPattern,
+  registerAppleImportRoutes,
+} from '../importers/apple-health/import.routes.ts';
+import {
   INGEST_BODY_LIMIT_BYTES,
   ingestBodyLimitPattern,
   registerIngestRoutes,
@@ -23,6 +30,7 @@ import { registerSyncJobRoutes } from '../sync/sync-jobs.routes.ts';
 import { registerSyncRunRoutes } from '../sync/sync-runs.routes.ts';
 import { registerSyncStreamRoutes } from '../sync/sync-stream.routes.ts';
 import { registerUserRoutes } from '../users/users.routes.ts';
+import { registerWebhookRoutes } from '../webhooks/webhooks.routes.ts';
 import type { AppDeps, AppEnv } from './context.ts';
 import { renderDocsPage } from './docs-page.ts';
 import { errorResponse, validationResponse } from './error-handler.ts';
@@ -55,7 +63,11 @@ export function createApp(
 
   app.use('*', requestContext(deps));
   app.use('*', rateLimit(deps.config));
-  const limits: BodyLimitRule[] = [{ pattern: ingestBodyLimitPattern, bytes: INGEST_BODY_LIMIT_BYTES }];
+  const limits: BodyLimitRule[] = [
+    { pattern: ingestBodyLimitPattern, bytes: INGEST_BODY_LIMIT_BYTES },
+    { pattern: directUploadPattern, bytes: DIRECT_UPLOAD_BODY_LIMIT_BYTES },
+    { pattern: largeUploadPattern, bytes: LARGE_UPLOAD_MAX_BYTES },
+  ];
   const limiters = new Map<number, ReturnType<typeof bodyLimit>>();
   app.use('*', (c, next) => {
     const bytes = limits.find((rule) => rule.pattern.test(c.req.path))?.bytes ?? DEFAULT_BODY_LIMIT_BYTES;
@@ -93,6 +105,8 @@ export function createApp(
   registerSourcePriorityRoutes(app, tokens);
   registerEnergyBalanceRoutes(app, tokens);
   registerTimeseriesRoutes(app, tokens);
+  registerAppleImportRoutes(app, tokens);
+  registerWebhookRoutes(app, tokens);
 
   app.openAPIRegistry.registerComponent('securitySchemes', 'ApiKey', {
     type: 'apiKey',

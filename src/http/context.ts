@@ -1,5 +1,6 @@
 import type { Config } from '../config/load-config.ts';
 import type { Db } from '../db/database.ts';
+import type { AppleImportService } from '../importers/apple-health/import-service.ts';
 import type { IngestService } from '../ingest/ingest-service.ts';
 import type { Logger } from '../shared/logger.ts';
 import type { SyncEventBus } from '../sync/event-bus.ts';
@@ -22,6 +23,7 @@ export interface AppDeps {
   events: SyncEventBus;
   runs: SyncRunRecorder;
   sync: SyncEngine;
+  appleImports: AppleImportService;
   /** Readiness checks beyond the database (e.g. Redis). */
   readinessChecks: Record<string, () => Promise<void>>;
 }

@@ -9,6 +9,18 @@ export interface SyncJobData {
   runId: string;
 }
 
+/** Apple Health XML imports: long jobs on their own queue, so they never hold up provider syncs. */
+export const IMPORT_QUEUE = 'import';
+
+export interface ImportJobData {
+  runId: string;
+  userId: string;
+  /** The stored upload (under UPLOAD_DIR), deleted once the import has ended. */
+  path: string;
+  /** A file the caller owns (the CLI imports a local file): never deleted. */
+  keepFile?: boolean;
+}
+
 /**
  * Durable jobs on pg-boss, in the same database as everything else: PostgreSQL in production (workers
  * on any number of machines), the embedded PGlite otherwise. A job whose worker dies is retried after
@@ -40,12 +52,21 @@ export class JobQueue {
       retryBackoff: true,
       expireInSeconds: config.SYNC_JOB_EXPIRE_SECONDS,
     };
-    try {
-      if ((await boss.getQueue(SYNC_QUEUE)) === null) await boss.createQueue(SYNC_QUEUE, options);
-      else await boss.updateQueue(SYNC_QUEUE, options);
-    } catch (error) {
-      // Another process created it between our look and our create.
-      if ((await boss.getQueue(SYNC_QUEUE)) === null) throw error;
+    const importOptions = {
+      ...options,
+      name: IMPORT_QUEUE,
+      // A format error fails the run for good; retries are for a worker or database that went away.
+      retryLimit: 3,
+      expireInSeconds: Math.max(config.SYNC_JOB_EXPIRE_SECONDS, 3600),
+    };
+    for (const queue of [options, importOptions]) {
+      try {
+        if ((await boss.getQueue(queue.name)) === null) await boss.createQueue(queue.name, queue);
+        else await boss.updateQueue(queue.name, queue);
+      } catch (error) {
+        // Another process created it between our look and our create.
+        if ((await boss.getQueue(queue.name)) === null) throw error;
+      }
     }
     return new JobQueue(boss, logger);
   }
@@ -59,6 +80,28 @@ export class JobQueue {
     );
     if (id === null) throw new Error('job not enqueued');
     return id;
+  }
+
+  async enqueueImport(data: ImportJobData): Promise<string> {
+    const id = await this.boss.send(IMPORT_QUEUE, data, {});
+    if (id === null) throw new Error('import job not enqueued');
+    return id;
+  }
+
+  /** Runs imports one at a time per worker slot: each is CPU- and write-heavy. */
+  async workImports(
+    concurrency: number,
+    handler: (data: ImportJobData, retry: { count: number; limit: number }) => Promise<void>,
+  ): Promise<void> {
+    for (let i = 0; i < concurrency; i++) {
+      await this.boss.work<ImportJobData>(
+        IMPORT_QUEUE,
+        { batchSize: 1, pollingIntervalSeconds: 0.5, includeMetadata: true },
+        async ([job]) => {
+          if (job) await handler(job.data, { count: job.retryCount, limit: job.retryLimit });
+        },
+      );
+    }
   }
 
   async cancel(jobId: string): Promise<void> {

@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import type { Db } from '../db/database.ts';
 import type { SyncRunRow } from '../db/schema.ts';
+import { enqueueWebhookEvents } from '../webhooks/outbox.ts';
 import {
   predecessorsOf,
   type SyncSource,
@@ -74,6 +75,14 @@ export async function transitionRun(
   stage: Exclude<SyncStage, TerminalStage>,
   progress: RunProgress = {},
 ): Promise<SyncRunRow> {
+  // Only the start is a webhook event; other progress steps stay single statements.
+  if (stage === 'started' && !db.isTransaction) {
+    return db.transaction().execute(async (trx) => {
+      const row = await transitionRun(trx, runId, stage, progress);
+      await enqueueWebhookEvents(trx, [runEvent('sync.started', row)]);
+      return row;
+    });
+  }
   const now = new Date();
   const row = await db
     .updateTable('sync_runs')
@@ -105,6 +114,13 @@ export async function finishRun(
     itemsProcessed?: number;
   },
 ): Promise<SyncRunRow> {
+  if (!db.isTransaction) {
+    return db.transaction().execute(async (trx) => {
+      const row = await finishRun(trx, runId, end);
+      await enqueueWebhookEvents(trx, [runEvent(`sync.${end.stage}`, row)]);
+      return row;
+    });
+  }
   const now = new Date();
   const row = await db
     .updateTable('sync_runs')
@@ -124,6 +140,31 @@ export async function finishRun(
     .executeTakeFirst();
   if (row === undefined) throw new InvalidTransitionError(`run ${runId} cannot end as ${end.stage}`);
   return row;
+}
+
+/** `sync.*` event data: the run as the sync-run API shows it. */
+function runEvent(
+  type: string,
+  row: SyncRunRow,
+): { type: string; userId: string; data: Record<string, unknown> } {
+  return {
+    type,
+    userId: row.user_id,
+    data: {
+      run_id: row.id,
+      user_id: row.user_id,
+      provider: row.provider,
+      source: row.source,
+      stage: row.stage,
+      status: row.status,
+      message: row.message,
+      items_processed: row.items_processed,
+      items_total: row.items_total,
+      error: row.error ?? null,
+      started_at: row.started_at?.toISOString() ?? null,
+      ended_at: row.ended_at?.toISOString() ?? null,
+    },
+  };
 }
 
 export function findRun(

@@ -8,6 +8,8 @@ export async function startSyncWorker(platform: Platform): Promise<void> {
   await platform.queue.work(config.SYNC_WORKER_CONCURRENCY, ({ runId }, retry) =>
     deps.sync.runJob(runId, retry),
   );
+  // Apple Health XML imports: one at a time per worker process (each keeps a core busy).
+  await platform.queue.workImports(1, (job, retry) => deps.appleImports.runJob(job, retry));
 }
 
 /** When a connection syncs next: its cron expression (UTC), else the default interval. */

@@ -5,6 +5,7 @@ import { openPlatform, type Platform } from '../../src/platform.ts';
 import { type RunningServer, startServer } from '../../src/server.ts';
 import { createLogger } from '../../src/shared/logger.ts';
 import { startSyncWorker } from '../../src/sync/workers.ts';
+import { startWebhookDelivery } from '../../src/webhooks/delivery.ts';
 
 /**
  * Storage legs: every storage-touching suite runs on PGlite always, and on PostgreSQL and Redis when
@@ -69,6 +70,7 @@ export async function startTestServer(
   const server = await startServer(platform);
   // As `wearlink serve` does by default: sync jobs run in the same process.
   if (options.worker !== false) await startSyncWorker(platform);
+  const webhooks = options.worker !== false ? startWebhookDelivery(platform) : undefined;
   const url = `http://127.0.0.1:${server.port}`;
   return {
     url,
@@ -77,6 +79,7 @@ export async function startTestServer(
     api: new ApiClient(url),
     async close() {
       await server.close();
+      await webhooks?.stop();
       if (options.bus === 'redis' && platform.redis) {
         const keys = await platform.redis.keys(`${env.REDIS_KEY_PREFIX}*`);
         if (keys.length) await platform.redis.del(...keys);

@@ -1,0 +1,168 @@
+/**
+ * Webhook delivery benchmark (issue 7).
+ *
+ * 10,000 events are committed to the outbox of a real `wearlink serve` process (PGlite, its own
+ * delivery loop), then delivered to a local receiver that verifies nothing and answers 200.
+ * Reported: deliveries/s from the first to the last delivery, enqueue→first-attempt p50/p99 (enqueue =
+ * the message's created_at), and the server's peak RSS. Baseline, same run: bare HTTP POSTs of the same
+ * bodies to the same receiver, with the same concurrency and keep-alive, and no database.
+ *
+ *   npm run bench:webhooks
+ *   BENCH_WEBHOOK_EVENTS=2000 npm run bench:webhooks
+ */
+import { randomBytes } from 'node:crypto';
+import http from 'node:http';
+import { fmt, json, peakRssMiB, startServerProcess } from './support.ts';
+
+const EVENTS = Number(process.env.BENCH_WEBHOOK_EVENTS ?? 10_000);
+const CONCURRENCY = 64;
+
+function percentile(sorted: number[], p: number): number {
+  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? Number.NaN;
+}
+
+async function startReceiver() {
+  const firstSeen = new Map<string, number>();
+  const bodies: string[] = [];
+  let last = 0;
+  const server = http.createServer((req, res) => {
+    const chunks: Buffer[] = [];
+    req.on('data', (c: Buffer) => chunks.push(c));
+    req.on('end', () => {
+      const id = req.headers['webhook-id'];
+      const now = Date.now();
+      if (typeof id === 'string' && !firstSeen.has(id)) {
+        firstSeen.set(id, now);
+        if (bodies.length < EVENTS) bodies.push(Buffer.concat(chunks).toString('utf8'));
+      }
+      last = now;
+      res.writeHead(200, { 'content-type': 'application/json' }).end('{"ok":true}');
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const address = server.address() as { port: number };
+  return {
+    url: `http://127.0.0.1:${address.port}/hook`,
+    firstSeen,
+    bodies,
+    last: () => last,
+    close: () => new Promise<void>((r) => server.close(() => r())),
+  };
+}
+
+async function baseline(url: string, bodies: string[]): Promise<number> {
+  const agent = new http.Agent({ keepAlive: true, maxSockets: CONCURRENCY });
+  const post = (body: string) =>
+    new Promise<void>((resolve, reject) => {
+      const req = http.request(
+        url,
+        { method: 'POST', agent, headers: { 'content-type': 'application/json', 'webhook-id': 'baseline' } },
+        (res) => {
+          res.resume();
+          res.on('end', () => resolve());
+        },
+      );
+      req.on('error', reject);
+      req.end(body);
+    });
+  let next = 0;
+  const started = performance.now();
+  await Promise.all(
+    Array.from({ length: CONCURRENCY }, async () => {
+      while (next < bodies.length) await post(bodies[next++] as string);
+    }),
+  );
+  agent.destroy();
+  return bodies.length / ((performance.now() - started) / 1000);
+}
+
+async function main() {
+  const receiver = await startReceiver();
+  const server = await startServerProcess({
+    WEARLINK_DATA_DIR: 'memory://',
+    JWT_SECRET: randomBytes(32).toString('hex'),
+    ENCRYPTION_KEY: randomBytes(32).toString('hex'),
+    WEBHOOK_ALLOW_PRIVATE_URLS: 'true',
+    WEBHOOK_POLL_INTERVAL_MS: '50',
+    // One endpoint here: let it use the whole pool (the per-endpoint cap is for fairness between many).
+    WEBHOOK_CONCURRENCY_PER_ENDPOINT: process.env.WEBHOOK_CONCURRENCY_PER_ENDPOINT ?? '64',
+    RATE_LIMIT_PER_MINUTE: '1000000',
+  });
+  try {
+    const dev = await json(`${server.url}/api/v1/auth/register`, {
+      method: 'POST',
+      body: JSON.stringify({
+        email: `bench-${randomBytes(4).toString('hex')}@example.com`,
+        password: 'bench-password',
+        name: 'B',
+      }),
+    });
+    const key: string = dev.api_key.key;
+    const endpoint = await json(`${server.url}/api/v1/webhooks/endpoints`, {
+      method: 'POST',
+      key,
+      body: JSON.stringify({ url: receiver.url, disabled: true }),
+    });
+    const enqueue = async (count: number, enqueuedAt: Map<string, number>) => {
+      let sent = 0;
+      await Promise.all(
+        Array.from({ length: 16 }, async () => {
+          while (sent < count) {
+            sent++;
+            const before = Date.now();
+            const res = await json(`${server.url}/api/v1/webhooks/endpoints/${endpoint.id}/test`, {
+              method: 'POST',
+              key,
+            });
+            enqueuedAt.set(res.message_id, before);
+          }
+        }),
+      );
+    };
+    // Throughput: the backlog is committed while the endpoint is disabled, then released at once.
+    const enqueuedAt = new Map<string, number>();
+    const enqueueStarted = performance.now();
+    await enqueue(EVENTS, enqueuedAt);
+    const enqueueSeconds = (performance.now() - enqueueStarted) / 1000;
+    await json(`${server.url}/api/v1/webhooks/endpoints/${endpoint.id}`, {
+      method: 'PATCH',
+      key,
+      body: JSON.stringify({ disabled: false }),
+    });
+    const released = Date.now();
+    const deadline = Date.now() + 300_000;
+    while (receiver.firstSeen.size < EVENTS && Date.now() < deadline)
+      await new Promise((r) => setTimeout(r, 20));
+    if (receiver.firstSeen.size < EVENTS)
+      throw new Error(`only ${receiver.firstSeen.size}/${EVENTS} delivered`);
+    const deliverySeconds = (Math.max(...receiver.firstSeen.values()) - released) / 1000;
+    // Latency: events enqueued one stream at a time against an idle, enabled endpoint.
+    const live = new Map<string, number>();
+    await enqueue(Math.min(1000, EVENTS), live);
+    while ([...live.keys()].some((id) => !receiver.firstSeen.has(id)))
+      await new Promise((r) => setTimeout(r, 20));
+    const latencies = [...live]
+      .map(([id, at]) => (receiver.firstSeen.get(id) ?? at) - at)
+      .sort((a, b) => a - b);
+    const rate = EVENTS / Math.max(deliverySeconds, 0.001);
+    const serverRss = peakRssMiB(server.child.pid);
+    const base = await baseline(receiver.url, receiver.bodies);
+    console.log(`webhooks: ${fmt(EVENTS)} events, PGlite, concurrency ${CONCURRENCY}`);
+    console.log(
+      `  enqueue over HTTP:       ${fmt(EVENTS / enqueueSeconds)} events/s (${enqueueSeconds.toFixed(1)} s)`,
+    );
+    console.log(
+      `  delivered:               ${fmt(rate)} deliveries/s (a committed backlog, released at once)`,
+    );
+    console.log(
+      `  enqueue→first attempt:   (1,000 live events) p50 ${fmt(percentile(latencies, 50))} ms, p99 ${fmt(percentile(latencies, 99))} ms`,
+    );
+    console.log(`  baseline bare POSTs:     ${fmt(base)} requests/s  → ratio ${(rate / base).toFixed(2)}`);
+    console.log(`  peak RSS: server ${serverRss ?? '?'} MiB, bench ${peakRssMiB() ?? '?'} MiB`);
+  } finally {
+    await server.stop();
+    await receiver.close();
+  }
+}
+
+await main();

@@ -1,0 +1,64 @@
+/**
+ * Apple export timestamps. Since iOS 9 the export writes `2019-01-01 08:00:00 +0200`; the iOS 8 export
+ * wrote `20140114084347-0800`. Both name their offset, which is kept as the sample's UTC offset when no
+ * `HKTimeZone` says otherwise. Parsed by hand: `Date.parse` is slower and does not accept either form.
+ */
+export interface AppleDate {
+  ms: number;
+  offsetMin: number;
+}
+
+const spaced =
+  /^(\d{4})-(\d{2})-(\d{2})[ T](\d{2}):(\d{2}):(\d{2})(?:\.\d+)?\s*(?:([+-])(\d{2}):?(\d{2})|Z)$/;
+const compact = /^(\d{4})(\d{2})(\d{2})(\d{2})(\d{2})(\d{2})([+-])(\d{2})(\d{2})$/;
+
+export function parseAppleDate(text: string): AppleDate | undefined {
+  const m = spaced.exec(text) ?? compact.exec(text.trim());
+  if (m === null) return undefined;
+  const [, y, mo, d, h, mi, s, sign, oh, om] = m;
+  const offsetMin = sign === undefined ? 0 : (sign === '-' ? -1 : 1) * (Number(oh) * 60 + Number(om));
+  if (Math.abs(offsetMin) > 18 * 60) return undefined;
+  const month = Number(mo);
+  const day = Number(d);
+  if (month < 1 || month > 12 || day < 1 || day > 31) return undefined;
+  const local = Date.UTC(Number(y), month - 1, day, Number(h), Number(mi), Number(s));
+  if (!Number.isFinite(local)) return undefined;
+  return { ms: local - offsetMin * 60_000, offsetMin };
+}
+
+/**
+ * Time of day of an `InstantaneousBeatsPerMinute` beat, in ms after local midnight. The export formats
+ * it with the phone's locale: `6:14:48.94 PM`, `08:33:44,67` (decimal comma), a narrow no-break space
+ * (U+202F) before AM/PM, or `a.m.`/`p.m.`.
+ */
+const timeOfDay =
+  /^(\d{1,2})[:.](\d{2})[:.](\d{2})(?:[.,](\d{1,3}))?[\s\u00a0\u202f]*(?:([AaPp])\.?\s*[Mm]\.?)?$/;
+
+export function parseTimeOfDay(text: string): number | undefined {
+  const m = timeOfDay.exec(text.trim());
+  if (m === null) return undefined;
+  const [, h, mi, s, frac, ampm] = m;
+  let hours = Number(h);
+  if (ampm !== undefined) {
+    if (hours < 1 || hours > 12) return undefined;
+    hours = (hours % 12) + (/p/i.test(ampm) ? 12 : 0);
+  }
+  const minutes = Number(mi);
+  const seconds = Number(s);
+  if (hours > 23 || minutes > 59 || seconds > 60) return undefined;
+  const fraction = frac === undefined ? 0 : Number(frac.padEnd(3, '0'));
+  return ((hours * 60 + minutes) * 60 + seconds) * 1000 + fraction;
+}
+
+/**
+ * A beat's instant: the time of day on the local date of the record's start (in the record's offset),
+ * moved a day on when the list crosses local midnight.
+ */
+export function beatInstant(recordStart: AppleDate, msOfDay: number): number {
+  const localStart = recordStart.ms + recordStart.offsetMin * 60_000;
+  const localMidnight = localStart - (((localStart % 86_400_000) + 86_400_000) % 86_400_000);
+  let local = localMidnight + msOfDay;
+  // A beat can precede the record's start by a little (rounding), never by half a day.
+  if (local < localStart - 12 * 3_600_000) local += 86_400_000;
+  return local - recordStart.offsetMin * 60_000;
+}

@@ -1,0 +1,162 @@
+import { createReadStream } from 'node:fs';
+import { open as openFile, stat } from 'node:fs/promises';
+import { posix } from 'node:path';
+import type { Readable } from 'node:stream';
+import yauzl from 'yauzl';
+import { ImportFormatError } from './xml-stream.ts';
+
+export interface ZipLimits {
+  /** Largest uncompressed size of one entry. */
+  maxEntryBytes: number;
+  /** Largest uncompressed : compressed ratio for entries over 1 MiB (XML compresses ~10–30×). */
+  maxRatio: number;
+  maxEntries: number;
+}
+
+export const DEFAULT_ZIP_LIMITS: ZipLimits = {
+  maxEntryBytes: 16 * 1024 ** 3,
+  maxRatio: 200,
+  maxEntries: 200_000,
+};
+
+/** An uploaded export, zipped or not: its XML as a byte stream and, in a zip, its GPX routes. */
+export interface ExportFile {
+  kind: 'zip' | 'xml';
+  /** Bytes of the XML document (uncompressed). */
+  xmlBytes: number;
+  xmlName: string;
+  openXml(): Promise<Readable>;
+  /** A GPX named by a `FileReference` (`/workout-routes/route_….gpx`), if the archive has it. */
+  openRoute(path: string): Promise<Readable | undefined>;
+  close(): void;
+}
+
+const ZIP_MAGIC = Buffer.from([0x50, 0x4b, 0x03, 0x04]);
+
+async function head(path: string, bytes: number): Promise<Buffer> {
+  const handle = await openFile(path, 'r');
+  try {
+    const buffer = Buffer.alloc(bytes);
+    const { bytesRead } = await handle.read(buffer, 0, bytes, 0);
+    return buffer.subarray(0, bytesRead);
+  } finally {
+    await handle.close();
+  }
+}
+
+/** Zip entry names that could escape a directory if anyone ever extracted them: refused outright. */
+export function unsafeEntryName(name: string): boolean {
+  if (name.includes('\\') || name.includes('\u0000') || name.startsWith('/') || /^[a-z]:/i.test(name)) {
+    return true;
+  }
+  return name.split('/').some((part) => part === '..');
+}
+
+/**
+ * Opens an upload. A zip is read through its central directory and entries are inflated as streams
+ * (never extracted, never held whole in memory); every entry is checked before anything is read:
+ * names that traverse paths, sizes over the cap, compression ratios only a zip bomb has. yauzl also
+ * checks each inflated stream against its declared size, so a lying header cannot inflate further.
+ */
+export async function openExportFile(
+  path: string,
+  limits: ZipLimits = DEFAULT_ZIP_LIMITS,
+): Promise<ExportFile> {
+  const first = await head(path, 4);
+  if (!first.equals(ZIP_MAGIC)) {
+    const size = (await stat(path)).size;
+    return {
+      kind: 'xml',
+      xmlBytes: size,
+      xmlName: posix.basename(path),
+      openXml: async () => createReadStream(path, { highWaterMark: 256 * 1024 }),
+      openRoute: async () => undefined,
+      close: () => {},
+    };
+  }
+  const zip = await new Promise<yauzl.ZipFile>((resolve, reject) =>
+    yauzl.open(path, { lazyEntries: true, autoClose: false, strictFileNames: true }, (error, file) =>
+      error ? reject(new ImportFormatError(`not a readable zip archive: ${error.message}`)) : resolve(file),
+    ),
+  );
+  const entries = new Map<string, yauzl.Entry>();
+  try {
+    await new Promise<void>((resolve, reject) => {
+      zip.on('entry', (entry: yauzl.Entry) => {
+        const name = entry.fileName;
+        if (unsafeEntryName(name)) {
+          reject(new ImportFormatError(`zip entry '${name}' has an unsafe path; refused`));
+          return;
+        }
+        if (entries.size >= limits.maxEntries) {
+          reject(new ImportFormatError(`zip has more than ${limits.maxEntries} entries; refused`));
+          return;
+        }
+        if (entry.uncompressedSize > limits.maxEntryBytes) {
+          reject(
+            new ImportFormatError(
+              `zip entry '${name}' inflates to ${entry.uncompressedSize} bytes; over the limit`,
+            ),
+          );
+          return;
+        }
+        if (
+          entry.uncompressedSize > 1024 * 1024 &&
+          entry.uncompressedSize > Math.max(entry.compressedSize, 1) * limits.maxRatio
+        ) {
+          reject(
+            new ImportFormatError(
+              `zip entry '${name}' has a compression ratio over ${limits.maxRatio}:1 (zip bomb); refused`,
+            ),
+          );
+          return;
+        }
+        if (!name.endsWith('/')) entries.set(name, entry);
+        zip.readEntry();
+      });
+      zip.on('end', () => resolve());
+      zip.on('error', (error: Error) =>
+        reject(new ImportFormatError(`zip archive is corrupt or unsafe: ${error.message}`)),
+      );
+      zip.readEntry();
+    });
+  } catch (error) {
+    zip.close();
+    throw error;
+  }
+
+  // Apple writes apple_health_export/export.xml (iOS 8: a localised name, e.g. Exportieren.xml).
+  const candidates = [...entries.keys()].filter(
+    (n) => n.toLowerCase().endsWith('.xml') && !/_cda\.xml$/i.test(n) && !n.startsWith('__MACOSX/'),
+  );
+  const xmlName =
+    candidates.find((n) => posix.basename(n) === 'export.xml') ??
+    candidates.sort((a, b) => a.split('/').length - b.split('/').length)[0];
+  const xmlEntry = xmlName === undefined ? undefined : entries.get(xmlName);
+  if (xmlName === undefined || xmlEntry === undefined) {
+    zip.close();
+    throw new ImportFormatError('the zip holds no export.xml');
+  }
+  const root = posix.dirname(xmlName);
+  const stream = (entry: yauzl.Entry) =>
+    new Promise<Readable>((resolve, reject) =>
+      zip.openReadStream(entry, (error, s) =>
+        error
+          ? reject(new ImportFormatError(`cannot read '${entry.fileName}': ${error.message}`))
+          : resolve(s),
+      ),
+    );
+  return {
+    kind: 'zip',
+    xmlBytes: xmlEntry.uncompressedSize,
+    xmlName,
+    openXml: () => stream(xmlEntry),
+    async openRoute(reference: string) {
+      const relative = posix.normalize(reference.replace(/^\/+/, ''));
+      if (relative.startsWith('..')) return undefined;
+      const entry = entries.get(root === '.' ? relative : `${root}/${relative}`) ?? entries.get(relative);
+      return entry === undefined ? undefined : stream(entry);
+    },
+    close: () => zip.close(),
+  };
+}

@@ -1,0 +1,611 @@
+import { HEALTHKIT_WORKOUT_EVENTS, wristTemperatureSeries } from '../../catalog/healthkit.ts';
+import { findSeriesTypeByName, type SeriesTypeName } from '../../catalog/series-types.ts';
+import { toCanonicalSleepStage } from '../../catalog/sleep-stages.ts';
+import { toCanonical } from '../../catalog/units.ts';
+import { isValidRrIntervalMs } from '../../catalog/wearmetrics.ts';
+import { toCanonicalWorkoutType } from '../../catalog/workout-types.ts';
+import {
+  type CanonicalBatch,
+  type CanonicalRoutePoint,
+  type CanonicalWorkout,
+  emptyBatch,
+  type SourceDescriptor,
+  SourceTable,
+} from '../../health-data/canonical.ts';
+import { classifySdkRecordType, type RecordTarget } from '../../ingest/sdk/record-types.ts';
+import { offsetOfZone } from '../../ingest/time.ts';
+import { type AppleDate, beatInstant, parseAppleDate, parseTimeOfDay } from './dates.ts';
+import type { XmlNode } from './xml-stream.ts';
+
+/** Longest span a single record may cover (int4 milliseconds), as for SDK records. */
+const MAX_DURATION_MS = 2_147_483_647;
+/** Entries listed in a result; counts are always complete. */
+const LISTED = 100;
+/** Raw elements kept for the archive (unknown types, activity summaries); beyond, only counted. */
+const KEPT_RAW_MAX = 50_000;
+
+export interface RejectedElement {
+  line: number;
+  element: string;
+  type: string | null;
+  msg: string;
+}
+
+/** Everything the import saw, for the run result. */
+export interface ImportTally {
+  elements: Record<string, number>;
+  records_by_type: Record<string, number>;
+  workouts_by_type: Record<string, number>;
+  correlations_by_type: Record<string, number>;
+  samples: number;
+  rr_intervals: number;
+  sleep_intervals: number;
+  workouts: number;
+  route_points: number;
+  routes_missing: number;
+  activity_summaries: number;
+  kept_raw: Record<string, number>;
+  rejected_count: number;
+  rejected: RejectedElement[];
+  sleep_values_unrecognised: number;
+  export_date: string | null;
+  locale: string | null;
+  me: Record<string, string> | null;
+}
+
+const workoutEvents: Record<string, string> = Object.fromEntries(
+  Object.entries(HEALTHKIT_WORKOUT_EVENTS).map(([id, e]) => [id, e.event]),
+);
+
+/** `<<HKDevice: 0x…>, name:Apple Watch, manufacturer:Apple Inc., model:Watch, hardware:Watch6,7, software:10.2>` */
+function parseDevice(device: string): Record<string, string> {
+  const out: Record<string, string> = {};
+  const body = device.replace(/^<<HKDevice:[^>]*>,?\s*/, '').replace(/>\s*$/, '');
+  for (const part of body.split(/,\s+(?=[A-Za-z]+:)/)) {
+    const colon = part.indexOf(':');
+    if (colon > 0) out[part.slice(0, colon).trim()] = part.slice(colon + 1).trim();
+  }
+  return out;
+}
+
+function deviceTypeOf(...hints: (string | undefined)[]): string | null {
+  const text = hints.filter(Boolean).join(' ');
+  if (/watch/i.test(text)) return 'watch';
+  if (/iphone/i.test(text)) return 'phone';
+  if (/ipad/i.test(text)) return 'tablet';
+  if (/ring/i.test(text)) return 'ring';
+  if (/scale/i.test(text)) return 'scale';
+  return null;
+}
+
+/**
+ * The same source description the SDK path builds from HKSource/HKDevice (`map-sdk-batch.ts`), so a
+ * sample sent by the SDK and exported later lands on the same data source.
+ */
+export function describeAppleSource(attrs: Record<string, string>): SourceDescriptor {
+  const device = attrs.device === undefined ? {} : parseDevice(attrs.device);
+  const appName = attrs.sourceName ?? attrs.source ?? null;
+  return {
+    provider: 'apple',
+    deviceName: device.name ?? null,
+    deviceModel: device.model ?? device.hardware ?? null,
+    deviceType:
+      deviceTypeOf(device.model, device.hardware, device.name) ?? deviceTypeOf(appName ?? undefined),
+    deviceManufacturer: device.manufacturer ?? 'Apple Inc.',
+    appName,
+    appId: null,
+    softwareVersion: attrs.sourceVersion ?? device.software ?? null,
+  };
+}
+
+function metadataOf(node: XmlNode): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const child of node.children) {
+    if (child.name === 'MetadataEntry' && child.attrs.key !== undefined) {
+      out[child.attrs.key] = child.attrs.value ?? '';
+    }
+  }
+  return out;
+}
+
+function timeZoneOf(node: XmlNode): string | undefined {
+  for (const child of node.children) {
+    if (child.name === 'MetadataEntry' && child.attrs.key === 'HKTimeZone') return child.attrs.value;
+  }
+  return node.attrs.HKTimeZone;
+}
+
+/** `"6575 cm"`, `"56 degF"`, `"9.1945 kcal/hr·kg"` → number and unit. */
+function quantity(text: string | undefined): { value: number; unit: string } | undefined {
+  const m = text === undefined ? null : /^\s*(-?\d+(?:\.\d+)?(?:e[+-]?\d+)?)\s*(.*?)\s*$/i.exec(text);
+  if (m === null) return undefined;
+  const value = Number(m[1]);
+  return Number.isFinite(value) ? { value, unit: m[2] ?? '' } : undefined;
+}
+
+const num = (text: string | undefined): number | undefined => {
+  if (text === undefined || text.trim() === '') return undefined;
+  const n = Number(text);
+  return Number.isFinite(n) ? n : undefined;
+};
+
+const iso = (ms: number) => new Date(ms).toISOString();
+
+function durationSeconds(value: string | undefined, unit: string | undefined): number | undefined {
+  const n = num(value);
+  if (n === undefined) return undefined;
+  const converted = toCanonical('exercise_time', n, unit ?? 'min');
+  return converted.ok ? converted.value * 60 : undefined;
+}
+
+/**
+ * Maps export.xml elements, one top-level element at a time, into canonical batches. The caller drains
+ * a batch whenever `pending()` passes its batch size, so memory stays bounded by one batch.
+ */
+export class AppleHealthMapper {
+  #batch: CanonicalBatch = emptyBatch();
+  #sources = new SourceTable(this.#batch);
+  #sourceCache = new Map<string, SourceDescriptor>();
+  #sourceIndex = new Map<string, number>();
+  #targets = new Map<string, RecordTarget>();
+  #zoneOffsets = new Map<string, number | null>();
+  /** GPX files named by each workout of the current batch, resolved by the caller (they live in the zip). */
+  routeFiles = new Map<CanonicalWorkout, string[]>();
+  /** Raw elements of types WearLink does not map, plus activity summaries: archived, not normalised. */
+  keptRawElements: { element: string; type: string | null; attrs: Record<string, string> }[] = [];
+  readonly tally: ImportTally = {
+    elements: {},
+    records_by_type: {},
+    workouts_by_type: {},
+    correlations_by_type: {},
+    samples: 0,
+    rr_intervals: 0,
+    sleep_intervals: 0,
+    workouts: 0,
+    route_points: 0,
+    routes_missing: 0,
+    activity_summaries: 0,
+    kept_raw: {},
+    rejected_count: 0,
+    rejected: [],
+    sleep_values_unrecognised: 0,
+    export_date: null,
+    locale: null,
+    me: null,
+  };
+
+  /** Canonical items waiting in the current batch. */
+  pending(): number {
+    const b = this.#batch;
+    return b.samples.length + b.workouts.length + b.sleep.length;
+  }
+
+  /** Hands over the current batch and starts a new one. */
+  take(): { batch: CanonicalBatch; routeFiles: Map<CanonicalWorkout, string[]> } {
+    const out = { batch: this.#batch, routeFiles: this.routeFiles };
+    this.#batch = emptyBatch();
+    this.#sources = new SourceTable(this.#batch);
+    this.#sourceIndex = new Map();
+    this.routeFiles = new Map();
+    return out;
+  }
+
+  setLocale(locale: string | undefined): void {
+    if (locale !== undefined) this.tally.locale = locale;
+  }
+
+  add(node: XmlNode): void {
+    const t = this.tally;
+    t.elements[node.name] = (t.elements[node.name] ?? 0) + 1;
+    switch (node.name) {
+      case 'Record':
+        this.#record(node);
+        return;
+      case 'Workout':
+        this.#workout(node);
+        return;
+      case 'Correlation': {
+        const type = node.attrs.type ?? 'unknown';
+        t.correlations_by_type[type] = (t.correlations_by_type[type] ?? 0) + 1;
+        // The children are the measurements; export.xml often repeats them as top-level Records too,
+        // which the samples' identity (type, source, start, duration) collapses to one row.
+        for (const child of node.children) if (child.name === 'Record') this.#record(child);
+        return;
+      }
+      case 'ActivitySummary':
+        t.activity_summaries += 1;
+        this.#keepRaw(node, null, false);
+        return;
+      case 'Me':
+        t.me = { ...node.attrs };
+        return;
+      case 'ExportDate':
+        t.export_date = node.attrs.value ?? null;
+        return;
+      default:
+        this.#keepRaw(node, node.attrs.type ?? null, true);
+    }
+  }
+
+  #keepRaw(node: XmlNode, type: string | null, count: boolean): void {
+    if (count) {
+      const key = type ?? node.name;
+      this.tally.kept_raw[key] = (this.tally.kept_raw[key] ?? 0) + 1;
+    }
+    if (this.keptRawElements.length < KEPT_RAW_MAX) {
+      this.keptRawElements.push({ element: node.name, type, attrs: node.attrs });
+    }
+  }
+
+  #reject(node: XmlNode, msg: string): void {
+    const t = this.tally;
+    t.rejected_count += 1;
+    if (t.rejected.length < LISTED) {
+      t.rejected.push({ line: node.line, element: node.name, type: node.attrs.type ?? null, msg });
+    }
+  }
+
+  #source(attrs: Record<string, string>): number {
+    const key = `${attrs.sourceName ?? attrs.source ?? ''}\u0000${attrs.sourceVersion ?? ''}\u0000${attrs.device ?? ''}`;
+    let index = this.#sourceIndex.get(key);
+    if (index === undefined) {
+      let descriptor = this.#sourceCache.get(key);
+      if (descriptor === undefined) {
+        descriptor = describeAppleSource(attrs);
+        if (this.#sourceCache.size > 10_000) this.#sourceCache.clear();
+        this.#sourceCache.set(key, descriptor);
+      }
+      index = this.#sources.indexOf(descriptor);
+      this.#sourceIndex.set(key, index);
+    }
+    return index;
+  }
+
+  /** HKTimeZone first (the zone where the sample was taken), else the offset written in the date. */
+  #offset(node: XmlNode, start: AppleDate): number {
+    const zone = timeZoneOf(node);
+    if (zone === undefined) return start.offsetMin;
+    // Offsets only change at DST transitions: one Intl lookup per zone and hour is plenty.
+    const key = `${zone}|${Math.floor(start.ms / 3_600_000)}`;
+    let offset = this.#zoneOffsets.get(key);
+    if (offset === undefined) {
+      offset = offsetOfZone(zone, start.ms) ?? null;
+      if (this.#zoneOffsets.size > 100_000) this.#zoneOffsets.clear();
+      this.#zoneOffsets.set(key, offset);
+    }
+    return offset ?? start.offsetMin;
+  }
+
+  #span(node: XmlNode): { start: AppleDate; endMs: number } | string {
+    const start = parseAppleDate(node.attrs.startDate ?? '');
+    if (start === undefined) return `startDate '${node.attrs.startDate ?? ''}' is not a date`;
+    const end = node.attrs.endDate === undefined ? start : parseAppleDate(node.attrs.endDate);
+    if (end === undefined) return `endDate '${node.attrs.endDate}' is not a date`;
+    if (end.ms < start.ms) return 'endDate is before startDate';
+    if (end.ms - start.ms > MAX_DURATION_MS) return 'spans more than 24 days';
+    return { start, endMs: end.ms };
+  }
+
+  #target(type: string): RecordTarget {
+    let target = this.#targets.get(type);
+    if (target === undefined) {
+      target = classifySdkRecordType('apple', type);
+      this.#targets.set(type, target);
+    }
+    return target;
+  }
+
+  #record(node: XmlNode): void {
+    const t = this.tally;
+    const type = node.attrs.type ?? '';
+    t.records_by_type[type] = (t.records_by_type[type] ?? 0) + 1;
+    const target = this.#target(type);
+    if (target.kind === 'kept_raw') {
+      this.#keepRaw(node, type, true);
+      return;
+    }
+    const span = this.#span(node);
+    if (typeof span === 'string') {
+      this.#reject(node, span);
+      return;
+    }
+    const { start, endMs } = span;
+    const utcOffsetMin = this.#offset(node, start);
+    const source = this.#source(node.attrs);
+
+    if (target.kind === 'sleep') {
+      const stage = toCanonicalSleepStage('healthkit', node.attrs.value ?? 'unknown');
+      if (!stage.exact) t.sleep_values_unrecognised += 1;
+      this.#batch.sleep.push({
+        source,
+        startMs: start.ms,
+        endMs,
+        stage: stage.stage,
+        externalId: null,
+        utcOffsetMin,
+      });
+      t.sleep_intervals += 1;
+      return;
+    }
+    let seriesType: SeriesTypeName = target.seriesType;
+    let value: number;
+    if (target.kind === 'duration') {
+      value = (endMs - start.ms) / 60_000;
+    } else {
+      // iOS 8 wrote discrete types (heart rate) as min/max/average instead of value.
+      const raw = num(node.attrs.value ?? node.attrs.average);
+      if (raw === undefined) {
+        this.#reject(node, `value '${node.attrs.value ?? ''}' is not a number`);
+        return;
+      }
+      const unit = node.attrs.unit ?? target.defaultUnit ?? findSeriesTypeByName(seriesType)?.unit ?? '';
+      const converted = toCanonical(seriesType, raw, unit);
+      if (!converted.ok) {
+        this.#reject(node, converted.reason);
+        return;
+      }
+      value = converted.value;
+      if (type === 'HKQuantityTypeIdentifierAppleSleepingWristTemperature') {
+        seriesType = wristTemperatureSeries(value);
+      }
+    }
+    const info = findSeriesTypeByName(seriesType);
+    if (info === undefined) {
+      this.#keepRaw(node, type, true);
+      return;
+    }
+    this.#batch.samples.push({
+      source,
+      seriesTypeId: info.id,
+      startMs: start.ms,
+      durationMs: endMs - start.ms,
+      value,
+      utcOffsetMin,
+    });
+    t.samples += 1;
+    for (const child of node.children) {
+      if (child.name === 'HeartRateVariabilityMetadataList') this.#beats(child, start, source, utcOffsetMin);
+    }
+  }
+
+  /**
+   * Beat-to-beat data of an HRV record → rr_interval samples, one per beat. The interval is the time
+   * since the previous beat when that agrees with the beat's own bpm (±25 %); otherwise (first beat,
+   * a gap where Apple dropped beats) it is 60000 / bpm.
+   */
+  #beats(list: XmlNode, start: AppleDate, source: number, utcOffsetMin: number): void {
+    const rr = findSeriesTypeByName('rr_interval');
+    if (rr === undefined) return;
+    let previous: number | undefined;
+    for (const beat of list.children) {
+      if (beat.name !== 'InstantaneousBeatsPerMinute') continue;
+      const bpm = num(beat.attrs.bpm);
+      const ofDay = parseTimeOfDay(beat.attrs.time ?? '');
+      if (bpm === undefined || bpm <= 0 || ofDay === undefined) {
+        this.#reject(
+          beat,
+          `beat time '${beat.attrs.time ?? ''}' or bpm '${beat.attrs.bpm ?? ''}' unreadable`,
+        );
+        continue;
+      }
+      const at = beatInstant(start, ofDay);
+      const fromBpm = 60_000 / bpm;
+      const sincePrevious = previous === undefined ? undefined : at - previous;
+      previous = at;
+      const value =
+        sincePrevious !== undefined && Math.abs(sincePrevious - fromBpm) <= fromBpm * 0.25
+          ? sincePrevious
+          : Math.round(fromBpm * 10) / 10;
+      if (!isValidRrIntervalMs(value)) continue;
+      this.#batch.samples.push({
+        source,
+        seriesTypeId: rr.id,
+        startMs: at,
+        durationMs: 0,
+        value,
+        utcOffsetMin,
+      });
+      this.tally.rr_intervals += 1;
+    }
+  }
+
+  #workout(node: XmlNode): void {
+    const t = this.tally;
+    const a = node.attrs;
+    const rawType = a.workoutActivityType ?? 'HKWorkoutActivityTypeOther';
+    t.workouts_by_type[rawType] = (t.workouts_by_type[rawType] ?? 0) + 1;
+    const span = this.#span(node);
+    if (typeof span === 'string') {
+      this.#reject(node, span);
+      return;
+    }
+    const { start, endMs } = span;
+    const metadata: Record<string, unknown> = metadataOf(node);
+    const statistics: Record<string, unknown> = {};
+    const segments: Record<string, unknown>[] = [];
+    const route: CanonicalRoutePoint[] = [];
+    const files: string[] = [];
+    const activities: Record<string, unknown>[] = [];
+    const values = {
+      distanceM: null as number | null,
+      energyKcal: null as number | null,
+      avgHeartRateBpm: null as number | null,
+      maxHeartRateBpm: null as number | null,
+      steps: null as number | null,
+    };
+
+    const statistic = (s: XmlNode, into: Record<string, unknown>, fill: boolean) => {
+      const type = s.attrs.type ?? 'unknown';
+      const target = this.#target(type);
+      const stat: Record<string, number | string | null> = {};
+      const canonical = target.kind === 'series' ? target.seriesType : undefined;
+      const defaultUnit = target.kind === 'series' ? target.defaultUnit : undefined;
+      for (const field of ['sum', 'average', 'minimum', 'maximum'] as const) {
+        const n = num(s.attrs[field]);
+        if (n === undefined) continue;
+        if (canonical === undefined) {
+          stat[field] = n;
+          continue;
+        }
+        const converted = toCanonical(canonical, n, s.attrs.unit ?? defaultUnit ?? '');
+        stat[field] = converted.ok ? converted.value : n;
+      }
+      stat.unit =
+        canonical !== undefined ? (findSeriesTypeByName(canonical)?.unit ?? null) : (s.attrs.unit ?? null);
+      into[canonical ?? type] = stat;
+      if (!fill || canonical === undefined) return;
+      const sum = typeof stat.sum === 'number' ? stat.sum : null;
+      if (canonical === 'energy' && sum !== null) values.energyKcal = sum;
+      else if (canonical.startsWith('distance_') && sum !== null) values.distanceM = sum;
+      else if (canonical === 'steps' && sum !== null) values.steps = sum;
+      else if (canonical === 'heart_rate') {
+        if (typeof stat.average === 'number') values.avgHeartRateBpm = stat.average;
+        if (typeof stat.maximum === 'number') values.maxHeartRateBpm = stat.maximum;
+      }
+    };
+    const event = (e: XmlNode, activity: number | null) => {
+      const at = parseAppleDate(e.attrs.date ?? e.attrs.startDate ?? '');
+      const duration = durationSeconds(e.attrs.duration, e.attrs.durationUnit) ?? 0;
+      const type = e.attrs.type ?? 'unknown';
+      segments.push({
+        kind: workoutEvents[type] ?? type,
+        start: at === undefined ? null : iso(at.ms),
+        end: at === undefined ? null : iso(at.ms + duration * 1000),
+        duration_s: duration,
+        ...(activity === null ? {} : { activity }),
+        ...metadataOf(e),
+      });
+    };
+
+    for (const child of node.children) {
+      switch (child.name) {
+        case 'WorkoutStatistics':
+          statistic(child, statistics, true);
+          break;
+        case 'WorkoutEvent':
+          event(child, null);
+          break;
+        case 'WorkoutActivity': {
+          const index = activities.length;
+          const own: Record<string, unknown> = {};
+          const s = parseAppleDate(child.attrs.startDate ?? '');
+          const e = parseAppleDate(child.attrs.endDate ?? '');
+          for (const grand of child.children) {
+            if (grand.name === 'WorkoutStatistics') statistic(grand, own, false);
+            else if (grand.name === 'WorkoutEvent') event(grand, index);
+          }
+          activities.push({
+            uuid: child.attrs.uuid ?? null,
+            start: s === undefined ? null : iso(s.ms),
+            end: e === undefined ? null : iso(e.ms),
+            duration_s: durationSeconds(child.attrs.duration, child.attrs.durationUnit) ?? null,
+            statistics: own,
+            metadata: metadataOf(child),
+          });
+          break;
+        }
+        case 'WorkoutRoute':
+          for (const part of child.children) {
+            if (part.name === 'FileReference' && part.attrs.path) files.push(part.attrs.path);
+            else if (part.name === 'Location') {
+              const point = locationPoint(part.attrs);
+              if (point !== undefined) route.push(point);
+            }
+          }
+          break;
+      }
+    }
+    if (activities.length > 0) metadata.activities = activities;
+
+    // Before iOS 16 the totals were attributes of the workout itself.
+    if (values.distanceM === null) {
+      const d = num(a.totalDistance);
+      const converted =
+        d === undefined ? undefined : toCanonical('distance_other', d, a.totalDistanceUnit ?? 'km');
+      if (converted?.ok) values.distanceM = converted.value;
+    }
+    if (values.energyKcal === null) {
+      const e = num(a.totalEnergyBurned);
+      const converted =
+        e === undefined ? undefined : toCanonical('energy', e, a.totalEnergyBurnedUnit ?? 'kcal');
+      if (converted?.ok) values.energyKcal = converted.value;
+    }
+    let elevationGainM: number | null = null;
+    const ascended = quantity(metadata.HKElevationAscended as string | undefined);
+    if (ascended !== undefined) {
+      const converted = toCanonical('elevation', ascended.value, ascended.unit || 'm');
+      if (converted.ok) elevationGainM = converted.value;
+    }
+    const type = toCanonicalWorkoutType('healthkit', rawType);
+    const workout: CanonicalWorkout = {
+      source: this.#source(a),
+      externalId: null,
+      type: type.type,
+      sourceActivityType: rawType,
+      startMs: start.ms,
+      endMs,
+      durationS: durationSeconds(a.duration, a.durationUnit) ?? (endMs - start.ms) / 1000,
+      ...values,
+      elevationGainM,
+      utcOffsetMin: this.#offset(node, start),
+      statistics,
+      segments,
+      metadata,
+      route: dedupeRoute(route),
+    };
+    this.#batch.workouts.push(workout);
+    t.workouts += 1;
+    t.route_points += workout.route.length;
+    if (files.length > 0) this.routeFiles.set(workout, [...new Set(files)]);
+  }
+}
+
+function locationPoint(a: Record<string, string>): CanonicalRoutePoint | undefined {
+  const at = parseAppleDate(a.date ?? '');
+  const latitude = num(a.latitude);
+  const longitude = num(a.longitude);
+  if (at === undefined || latitude === undefined || longitude === undefined) return undefined;
+  return {
+    timeMs: at.ms,
+    latitude,
+    longitude,
+    altitudeM: num(a.altitude) ?? null,
+    speedMPerS: num(a.speed) ?? null,
+    courseDeg: num(a.course) ?? null,
+    horizontalAccuracyM: num(a.horizontalAccuracy) ?? null,
+    verticalAccuracyM: num(a.verticalAccuracy) ?? null,
+  };
+}
+
+/** Route points ordered by time, one per instant (multi-part and duplicated WorkoutRoutes overlap). */
+export function dedupeRoute(points: CanonicalRoutePoint[]): CanonicalRoutePoint[] {
+  const byTime = new Map<number, CanonicalRoutePoint>();
+  for (const p of points) if (!byTime.has(p.timeMs)) byTime.set(p.timeMs, p);
+  return [...byTime.values()].sort((x, y) => x.timeMs - y.timeMs);
+}
+
+/** A GPX `<trkpt>` (Apple's extensions: speed, course, hAcc, vAcc) → route point. */
+export function gpxPoint(node: XmlNode): CanonicalRoutePoint | undefined {
+  const latitude = num(node.attrs.lat);
+  const longitude = num(node.attrs.lon);
+  const text: Record<string, string> = {};
+  const walk = (n: XmlNode) => {
+    for (const c of n.children) {
+      text[c.name] = c.text;
+      walk(c);
+    }
+  };
+  walk(node);
+  const timeMs = text.time === undefined ? Number.NaN : Date.parse(text.time);
+  if (latitude === undefined || longitude === undefined || !Number.isFinite(timeMs)) return undefined;
+  return {
+    timeMs,
+    latitude,
+    longitude,
+    altitudeM: num(text.ele) ?? null,
+    speedMPerS: num(text.speed) ?? null,
+    courseDeg: num(text.course) ?? null,
+    horizontalAccuracyM: num(text.hAcc) ?? null,
+    verticalAccuracyM: num(text.vAcc) ?? null,
+  };
+}

@@ -1,0 +1,370 @@
+import http from 'node:http';
+import https from 'node:https';
+import { isIP } from 'node:net';
+import { sql } from 'kysely';
+import type { Config } from '../config/load-config.ts';
+import type { Db } from '../db/database.ts';
+import type { Platform } from '../platform.ts';
+import type { Logger } from '../shared/logger.ts';
+import { enqueueWebhookEvents } from './outbox.ts';
+import { signatureHeader } from './signing.ts';
+import { guardedLookup, isPrivateAddress } from './ssrf.ts';
+
+/** While requests are in flight, outcomes are recorded and new work claimed this often. */
+const BATCH_TICK_MS = 10;
+/** Characters of a receiver's response kept with each attempt. */
+const EXCERPT_CHARS = 1024;
+/** Bytes of a response read at most; the rest is dropped with the connection. */
+const MAX_RESPONSE_BYTES = 64 * 1024;
+
+interface Claimed {
+  id: number;
+  attempts: number;
+  lease_id: string;
+  message_id: string;
+  payload: string;
+  endpoint_id: string;
+  url: string;
+  secret: string;
+  previous_secret: string | null;
+  previous_secret_expires_at: Date | null;
+}
+
+export interface SendResult {
+  statusCode: number | null;
+  excerpt: string | null;
+  error: string | null;
+  durationMs: number;
+}
+
+interface Outcome extends SendResult {
+  delivery: Claimed;
+}
+
+const agentOptions = { keepAlive: true, maxSockets: 256 };
+const agents = { http: new http.Agent(agentOptions), https: new https.Agent(agentOptions) };
+
+/**
+ * One POST with a hard deadline over the whole exchange. Private addresses are refused at connect time
+ * (after DNS) unless allowed, so neither a URL edited in the database nor a DNS change gets around the
+ * check made when the endpoint was created.
+ */
+export function postWebhook(
+  target: string,
+  body: string,
+  headers: Record<string, string>,
+  options: { timeoutMs: number; allowPrivate: boolean },
+): Promise<SendResult> {
+  const started = performance.now();
+  return new Promise((resolve) => {
+    let settled = false;
+    let timer: NodeJS.Timeout | undefined;
+    const finish = (result: Omit<SendResult, 'durationMs'>) => {
+      if (settled) return;
+      settled = true;
+      clearTimeout(timer);
+      resolve({ ...result, durationMs: Math.round(performance.now() - started) });
+    };
+    let url: URL;
+    try {
+      url = new URL(target);
+    } catch {
+      finish({ statusCode: null, excerpt: null, error: 'invalid URL' });
+      return;
+    }
+    const host = url.hostname.replace(/^\[|\]$/g, '');
+    if (!options.allowPrivate && isIP(host) !== 0 && isPrivateAddress(host)) {
+      finish({ statusCode: null, excerpt: null, error: `refused: ${host} is a private address` });
+      return;
+    }
+    const isHttps = url.protocol === 'https:';
+    const request = (isHttps ? https : http).request(
+      url,
+      {
+        method: 'POST',
+        agent: isHttps ? agents.https : agents.http,
+        headers: { ...headers, 'content-length': String(Buffer.byteLength(body)) },
+        ...(options.allowPrivate ? {} : { lookup: guardedLookup }),
+      },
+      (response) => {
+        const chunks: Buffer[] = [];
+        let size = 0;
+        const done = () =>
+          finish({
+            statusCode: response.statusCode ?? null,
+            excerpt: Buffer.concat(chunks).toString('utf8').slice(0, EXCERPT_CHARS),
+            error: null,
+          });
+        response.on('data', (chunk: Buffer) => {
+          if (size < EXCERPT_CHARS * 4) chunks.push(chunk);
+          size += chunk.length;
+          if (size > MAX_RESPONSE_BYTES) response.destroy();
+        });
+        response.on('end', done);
+        response.on('close', done);
+        response.on('error', done);
+      },
+    );
+    timer = setTimeout(
+      () => request.destroy(new Error(`timed out after ${options.timeoutMs} ms`)),
+      options.timeoutMs,
+    );
+    request.on('error', (error) => finish({ statusCode: null, excerpt: null, error: error.message }));
+    request.end(body);
+  });
+}
+
+export function signingSecrets(endpoint: {
+  secret: string;
+  previous_secret: string | null;
+  previous_secret_expires_at: Date | null;
+}): string[] {
+  const secrets = [endpoint.secret];
+  if (endpoint.previous_secret && (endpoint.previous_secret_expires_at?.getTime() ?? 0) > Date.now())
+    secrets.push(endpoint.previous_secret);
+  return secrets;
+}
+
+export function webhookHeaders(
+  secrets: readonly string[],
+  messageId: string,
+  body: string,
+  timestampSeconds = Math.floor(Date.now() / 1000),
+): Record<string, string> {
+  return {
+    'content-type': 'application/json',
+    'user-agent': 'WearLink-Webhooks/1',
+    'webhook-id': messageId,
+    'webhook-timestamp': String(timestampSeconds),
+    'webhook-signature': signatureHeader(secrets, messageId, timestampSeconds, body),
+  };
+}
+
+export interface WebhookDelivery {
+  /** Stops claiming, waits for in-flight sends (up to the shutdown grace period) and records them. */
+  stop(): Promise<void>;
+}
+
+/**
+ * The delivery loop: claims due deliveries in small batches (`FOR UPDATE SKIP LOCKED`, so any number of
+ * processes share the work), sends them concurrently with a per-request deadline, and records the
+ * outcomes in batches. A claim is a lease: `next_attempt_at` moves past the request deadline, so a
+ * process killed mid-send leaves deliveries that become due again by themselves (at-least-once).
+ * No transaction is open while a request is in flight.
+ */
+export function startWebhookDelivery(
+  platform: Pick<Platform, 'config' | 'logger'> & { deps: { db: Db } },
+): WebhookDelivery {
+  const loop = new DeliveryLoop(platform.deps.db, platform.config, platform.logger);
+  const running = loop.run();
+  return {
+    async stop() {
+      loop.stopped = true;
+      loop.wake();
+      await running;
+      await loop.drain(platform.config.SHUTDOWN_TIMEOUT_MS);
+    },
+  };
+}
+
+class DeliveryLoop {
+  stopped = false;
+  #inFlight = 0;
+  readonly #perEndpoint = new Map<string, number>();
+  #outcomes: Outcome[] = [];
+  #wake: (() => void) | undefined;
+  readonly #leaseMs: number;
+
+  constructor(
+    private readonly db: Db,
+    private readonly config: Config,
+    private readonly logger: Logger,
+  ) {
+    // Past the request deadline plus time to record the outcome; then a dead worker's claim lapses.
+    this.#leaseMs = config.WEBHOOK_TIMEOUT_MS * 2 + 1000;
+  }
+
+  wake(): void {
+    const wake = this.#wake;
+    this.#wake = undefined;
+    wake?.();
+  }
+
+  #sleep(ms: number): Promise<void> {
+    return new Promise((resolve) => {
+      const timer = setTimeout(() => this.wake(), ms);
+      this.#wake = () => {
+        clearTimeout(timer);
+        resolve();
+      };
+    });
+  }
+
+  async run(): Promise<void> {
+    const concurrency = this.config.WEBHOOK_CONCURRENCY;
+    // Claim and record in batches: waking per finished request would cost a transaction per delivery.
+    const batch = Math.max(1, Math.floor(concurrency / 4));
+    while (!this.stopped) {
+      try {
+        await this.#flush();
+        const free = concurrency - this.#inFlight;
+        const claimed = free >= batch || this.#inFlight === 0 ? await this.#claim(free) : 0;
+        if (this.stopped) break;
+        if (this.#inFlight > 0) await this.#sleep(BATCH_TICK_MS);
+        else if (claimed === 0) await this.#sleep(this.config.WEBHOOK_POLL_INTERVAL_MS);
+      } catch (error) {
+        this.logger.error({ err: error }, 'webhook delivery loop failed; retrying');
+        await this.#sleep(this.config.WEBHOOK_POLL_INTERVAL_MS * 5);
+      }
+    }
+  }
+
+  async drain(timeoutMs: number): Promise<void> {
+    const deadline = Date.now() + timeoutMs;
+    while (this.#inFlight > 0 && Date.now() < deadline) await this.#sleep(50);
+    await this.#flush().catch((error: unknown) =>
+      this.logger.warn({ err: error }, 'webhook outcomes not recorded at shutdown; they will be retried'),
+    );
+  }
+
+  async #claim(limit: number): Promise<number> {
+    const perEndpoint = this.config.WEBHOOK_CONCURRENCY_PER_ENDPOINT;
+    const busy = [...this.#perEndpoint].filter(([, n]) => n >= perEndpoint).map(([id]) => id);
+    // Endpoints are visited in random order and each gives at most its share, so a backlog on one
+    // endpoint never starves the others.
+    const { rows } = await sql<Claimed>`
+      with due as (
+        select d.id
+        from (select id from webhook_endpoints where enabled and not (id = any(${busy}::text[])) order by random()) ep
+        cross join lateral (
+          select d.id from webhook_deliveries d
+          where d.endpoint_id = ep.id and d.status = 'pending' and d.next_attempt_at <= now()
+          order by d.next_attempt_at
+          limit ${perEndpoint}
+          for update skip locked
+        ) d
+        limit ${limit}
+      )
+      update webhook_deliveries d
+      set next_attempt_at = clock_timestamp() + ${this.#leaseMs} * interval '1 millisecond',
+          lease_id = gen_random_uuid(), updated_at = clock_timestamp()
+      from due, webhook_messages m, webhook_endpoints e
+      where d.id = due.id and m.id = d.message_id and e.id = d.endpoint_id
+      returning d.id, d.attempts, d.lease_id, d.message_id, m.payload, e.id as endpoint_id, e.url, e.secret,
+                e.previous_secret, e.previous_secret_expires_at`.execute(this.db);
+    for (const delivery of rows) this.#send(delivery);
+    return rows.length;
+  }
+
+  #send(delivery: Claimed): void {
+    this.#inFlight += 1;
+    this.#perEndpoint.set(delivery.endpoint_id, (this.#perEndpoint.get(delivery.endpoint_id) ?? 0) + 1);
+    const headers = webhookHeaders(signingSecrets(delivery), delivery.message_id, delivery.payload);
+    postWebhook(delivery.url, delivery.payload, headers, {
+      timeoutMs: this.config.WEBHOOK_TIMEOUT_MS,
+      allowPrivate: this.config.WEBHOOK_ALLOW_PRIVATE_URLS,
+    }).then((result) => {
+      this.#inFlight -= 1;
+      const left = (this.#perEndpoint.get(delivery.endpoint_id) ?? 1) - 1;
+      if (left > 0) this.#perEndpoint.set(delivery.endpoint_id, left);
+      else this.#perEndpoint.delete(delivery.endpoint_id);
+      this.#outcomes.push({ ...result, delivery });
+      // Only an idle loop needs waking; a busy one collects outcomes every BATCH_TICK_MS.
+      if (this.#inFlight === 0) this.wake();
+    });
+  }
+
+  /** Records a batch of outcomes in one short transaction: attempts, deliveries, endpoint health. */
+  async #flush(): Promise<void> {
+    if (this.#outcomes.length === 0) return;
+    const outcomes = this.#outcomes;
+    this.#outcomes = [];
+    const schedule = this.config.WEBHOOK_RETRY_SCHEDULE_SECONDS;
+    const now = Date.now();
+    const rows = outcomes.map((o) => {
+      const attempt = o.delivery.attempts + 1;
+      const ok = o.statusCode !== null && o.statusCode >= 200 && o.statusCode < 300;
+      const delay = ok ? undefined : schedule[attempt];
+      const next = delay === undefined ? null : new Date(now + delay * 1000).toISOString();
+      return { o, attempt, ok, next, status: ok ? 'succeeded' : next === null ? 'failed' : 'pending' };
+    });
+    const healthy = new Set(rows.filter((r) => r.ok).map((r) => r.o.delivery.endpoint_id));
+    const failures = new Map<string, number>();
+    for (const r of rows) {
+      const id = r.o.delivery.endpoint_id;
+      if (!r.ok && !healthy.has(id)) failures.set(id, (failures.get(id) ?? 0) + 1);
+    }
+    const col = <T>(f: (r: (typeof rows)[number]) => T) => rows.map(f);
+    try {
+      await this.db.transaction().execute(async (trx) => {
+        await sql`
+          insert into webhook_attempts (delivery_id, endpoint_id, message_id, attempt, status_code, response_excerpt,
+                                        error, duration_ms, next_attempt_at)
+          select * from unnest(${col((r) => r.o.delivery.id)}::int8[], ${col((r) => r.o.delivery.endpoint_id)}::text[],
+                               ${col((r) => r.o.delivery.message_id)}::text[], ${col((r) => r.attempt)}::int4[],
+                               ${col((r) => r.o.statusCode)}::int4[], ${col((r) => r.o.excerpt)}::text[],
+                               ${col((r) => r.o.error)}::text[], ${col((r) => r.o.durationMs)}::int4[],
+                               ${col((r) => r.next)}::timestamptz[])`.execute(trx);
+        // A lapsed lease (this process was too slow) leaves the delivery to whoever claimed it since.
+        await sql`
+          update webhook_deliveries d
+          set status = u.status, attempts = u.attempt, next_attempt_at = u.next, lease_id = null,
+              updated_at = clock_timestamp()
+          from unnest(${col((r) => r.o.delivery.id)}::int8[], ${col((r) => r.o.delivery.lease_id)}::uuid[],
+                      ${col((r) => r.status)}::text[], ${col((r) => r.attempt)}::int4[],
+                      ${col((r) => r.next)}::timestamptz[]) as u(id, lease, status, attempt, next)
+          where d.id = u.id and d.lease_id = u.lease`.execute(trx);
+        if (healthy.size > 0) {
+          await trx
+            .updateTable('webhook_endpoints')
+            .set({ failing_since: null, consecutive_failures: 0 })
+            .where('id', 'in', [...healthy])
+            .where((eb) => eb.or([eb('failing_since', 'is not', null), eb('consecutive_failures', '>', 0)]))
+            .execute();
+        }
+        if (failures.size > 0) await this.#recordFailures(trx, failures);
+      });
+    } catch (error) {
+      // Unrecorded outcomes are not lost work: their leases lapse and they are sent again.
+      this.logger.error({ err: error, outcomes: outcomes.length }, 'webhook outcomes not recorded');
+    }
+  }
+
+  async #recordFailures(trx: Db, failures: Map<string, number>): Promise<void> {
+    await sql`
+      update webhook_endpoints e
+      set failing_since = coalesce(e.failing_since, clock_timestamp()),
+          consecutive_failures = e.consecutive_failures + u.n
+      from unnest(${[...failures.keys()]}::text[], ${[...failures.values()]}::int4[]) as u(id, n)
+      where e.id = u.id`.execute(trx);
+    const disabled = await trx
+      .updateTable('webhook_endpoints')
+      .set({
+        enabled: false,
+        disabled_reason: 'disabled after failing persistently',
+        updated_at: new Date(),
+      })
+      .where('id', 'in', [...failures.keys()])
+      .where('enabled', '=', true)
+      .where('consecutive_failures', '>=', this.config.WEBHOOK_DISABLE_MIN_FAILURES)
+      .where('failing_since', '<=', new Date(Date.now() - this.config.WEBHOOK_DISABLE_AFTER_SECONDS * 1000))
+      .returning(['id', 'developer_id', 'url', 'failing_since', 'consecutive_failures'])
+      .execute();
+    for (const endpoint of disabled) {
+      this.logger.warn({ endpoint_id: endpoint.id, url: endpoint.url }, 'webhook endpoint disabled');
+    }
+    await enqueueWebhookEvents(
+      trx,
+      disabled.map((endpoint) => ({
+        type: 'endpoint.disabled',
+        developerId: endpoint.developer_id,
+        data: {
+          endpoint_id: endpoint.id,
+          url: endpoint.url,
+          failing_since: endpoint.failing_since?.toISOString() ?? null,
+          consecutive_failures: endpoint.consecutive_failures,
+        },
+      })),
+    );
+  }
+}

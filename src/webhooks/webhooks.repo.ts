@@ -1,0 +1,187 @@
+import { randomBytes } from 'node:crypto';
+import { sql } from 'kysely';
+import type { Db } from '../db/database.ts';
+import type { WebhookEndpointRow } from '../db/schema.ts';
+import { newMessageId } from './outbox.ts';
+import { generateSecret } from './signing.ts';
+
+export function newEndpointId(): string {
+  return `ep_${randomBytes(12).toString('base64url')}`;
+}
+
+export function createEndpoint(
+  db: Db,
+  input: {
+    developerId: string;
+    url: string;
+    description: string | null;
+    filterTypes: string[];
+    enabled: boolean;
+  },
+): Promise<WebhookEndpointRow> {
+  return db
+    .insertInto('webhook_endpoints')
+    .values({
+      id: newEndpointId(),
+      developer_id: input.developerId,
+      url: input.url,
+      description: input.description,
+      filter_types: input.filterTypes,
+      enabled: input.enabled,
+      secret: generateSecret(),
+    })
+    .returningAll()
+    .executeTakeFirstOrThrow();
+}
+
+export function listEndpoints(db: Db, developerId: string): Promise<WebhookEndpointRow[]> {
+  return db
+    .selectFrom('webhook_endpoints')
+    .selectAll()
+    .where('developer_id', '=', developerId)
+    .orderBy('created_at')
+    .orderBy('id')
+    .execute();
+}
+
+/** Every lookup is scoped to the developer: another tenant's endpoint does not exist. */
+export function findEndpoint(
+  db: Db,
+  developerId: string,
+  id: string,
+): Promise<WebhookEndpointRow | undefined> {
+  return db
+    .selectFrom('webhook_endpoints')
+    .selectAll()
+    .where('developer_id', '=', developerId)
+    .where('id', '=', id)
+    .executeTakeFirst();
+}
+
+export function updateEndpoint(
+  db: Db,
+  developerId: string,
+  id: string,
+  changes: { url?: string; description?: string | null; filterTypes?: string[]; enabled?: boolean },
+): Promise<WebhookEndpointRow | undefined> {
+  return db
+    .updateTable('webhook_endpoints')
+    .set({
+      updated_at: new Date(),
+      ...(changes.url !== undefined ? { url: changes.url } : {}),
+      ...(changes.description !== undefined ? { description: changes.description } : {}),
+      ...(changes.filterTypes !== undefined ? { filter_types: changes.filterTypes } : {}),
+      // Re-enabling starts the failure clock afresh.
+      ...(changes.enabled === true
+        ? { enabled: true, disabled_reason: null, failing_since: null, consecutive_failures: 0 }
+        : {}),
+      ...(changes.enabled === false ? { enabled: false, disabled_reason: 'disabled by the developer' } : {}),
+    })
+    .where('developer_id', '=', developerId)
+    .where('id', '=', id)
+    .returningAll()
+    .executeTakeFirst();
+}
+
+export async function deleteEndpoint(db: Db, developerId: string, id: string): Promise<boolean> {
+  const result = await db
+    .deleteFrom('webhook_endpoints')
+    .where('developer_id', '=', developerId)
+    .where('id', '=', id)
+    .executeTakeFirst();
+  return result.numDeletedRows > 0n;
+}
+
+/** The old secret keeps signing (next to the new one) for `overlapSeconds`, so receivers can switch over. */
+export function rotateSecret(
+  db: Db,
+  developerId: string,
+  id: string,
+  overlapSeconds: number,
+): Promise<WebhookEndpointRow | undefined> {
+  return db
+    .updateTable('webhook_endpoints')
+    .set((eb) => ({
+      previous_secret: eb.ref('secret'),
+      previous_secret_expires_at: new Date(Date.now() + overlapSeconds * 1000),
+      secret: generateSecret(),
+      updated_at: new Date(),
+    }))
+    .where('developer_id', '=', developerId)
+    .where('id', '=', id)
+    .returningAll()
+    .executeTakeFirst();
+}
+
+/** A test message to one endpoint, whatever its filters (a disabled endpoint gets it once re-enabled). */
+export async function enqueueTestMessage(
+  db: Db,
+  endpoint: WebhookEndpointRow,
+  type: string,
+  data: Record<string, unknown>,
+): Promise<string> {
+  const id = newMessageId();
+  const payload = JSON.stringify({ type, timestamp: new Date().toISOString(), data });
+  await db.transaction().execute(async (trx) => {
+    await trx
+      .insertInto('webhook_messages')
+      .values({ id, developer_id: endpoint.developer_id, event_type: type, payload })
+      .execute();
+    await trx.insertInto('webhook_deliveries').values({ message_id: id, endpoint_id: endpoint.id }).execute();
+  });
+  return id;
+}
+
+export interface AttemptRow {
+  id: number;
+  message_id: string;
+  event_type: string;
+  attempt: number;
+  status_code: number | null;
+  response_excerpt: string | null;
+  error: string | null;
+  duration_ms: number;
+  next_attempt_at: Date | null;
+  created_at: Date;
+  delivery_status: string;
+}
+
+/** Newest first; `before` is the last id of the previous page. */
+export async function listAttempts(
+  db: Db,
+  endpointId: string,
+  options: { limit: number; before?: number; messageId?: string },
+): Promise<AttemptRow[]> {
+  let query = db
+    .selectFrom('webhook_attempts as a')
+    .innerJoin('webhook_messages as m', 'm.id', 'a.message_id')
+    .innerJoin('webhook_deliveries as d', 'd.id', 'a.delivery_id')
+    .select([
+      'a.id',
+      'a.message_id',
+      'm.event_type',
+      'a.attempt',
+      'a.status_code',
+      'a.response_excerpt',
+      'a.error',
+      'a.duration_ms',
+      'a.next_attempt_at',
+      'a.created_at',
+      'd.status as delivery_status',
+    ])
+    .where('a.endpoint_id', '=', endpointId)
+    .orderBy('a.id', 'desc')
+    .limit(options.limit);
+  if (options.before !== undefined) query = query.where('a.id', '<', options.before);
+  if (options.messageId !== undefined) query = query.where('a.message_id', '=', options.messageId);
+  return query.execute();
+}
+
+export async function countAttempts(db: Db, endpointId: string, messageId?: string): Promise<number> {
+  let query = db
+    .selectFrom('webhook_attempts')
+    .select(sql<number>`count(*)::int`.as('n'))
+    .where('endpoint_id', '=', endpointId);
+  if (messageId !== undefined) query = query.where('message_id', '=', messageId);
+  return (await query.executeTakeFirstOrThrow()).n;
+}
