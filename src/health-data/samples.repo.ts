@@ -1,4 +1,5 @@
 import { sql } from 'kysely';
+import { numericArrayLiteral } from '../db/array-literal.ts';
 import type { Db } from '../db/database.ts';
 import { sampleEventsCtes } from '../webhooks/outbox.ts';
 import type { CanonicalSample } from './canonical.ts';
@@ -57,8 +58,10 @@ export async function insertSamples(
       with ins as (
         insert into samples (user_id, series_type, start_time, source_id, duration_ms, value, utc_offset_min)
         select ${userId}::uuid, t, to_timestamp(s), src, d, v, o
-        from unnest(${types}::int2[], ${starts}::float8[], ${sources}::int4[], ${durations}::int4[],
-                    ${values}::float8[], ${offsets}::int2[]) as u(t, s, src, d, v, o)
+        from unnest(${numericArrayLiteral(types)}::int2[], ${numericArrayLiteral(starts)}::float8[],
+                    ${numericArrayLiteral(sources)}::int4[], ${numericArrayLiteral(durations)}::int4[],
+                    ${numericArrayLiteral(values)}::float8[], ${numericArrayLiteral(offsets)}::int2[])
+                    as u(t, s, src, d, v, o)
         on conflict do nothing
         returning series_type, start_time, source_id, value, utc_offset_min
       ),

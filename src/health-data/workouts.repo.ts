@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { sql } from 'kysely';
+import { numericArrayLiteral } from '../db/array-literal.ts';
 import type { Db } from '../db/database.ts';
 import { enqueueWebhookEvents } from '../webhooks/outbox.ts';
 import type { CanonicalWorkout } from './canonical.ts';
@@ -109,7 +110,7 @@ function workoutEventData(
 
 async function insertRoutePoints(db: Db, workoutId: string, w: CanonicalWorkout): Promise<void> {
   const points = w.route;
-  const col = <T>(f: (p: (typeof points)[number]) => T) => points.map(f);
+  const col = (f: (p: (typeof points)[number]) => number | null) => numericArrayLiteral(points.map(f));
   await sql`
     insert into workout_route_points (workout_id, time, latitude, longitude, altitude_m, speed_m_per_s, course_deg,
                                       horizontal_accuracy_m, vertical_accuracy_m)

@@ -12,7 +12,49 @@ const spaced =
   /^(\d{4})-(\d{2})-(\d{2})[ T](\d{2}):(\d{2}):(\d{2})(?:\.\d+)?\s*(?:([+-])(\d{2}):?(\d{2})|Z)$/;
 const compact = /^(\d{4})(\d{2})(\d{2})(\d{2})(\d{2})(\d{2})([+-])(\d{2})(\d{2})$/;
 
+/** Digits at `text[from, from + count)` as a number, or -1 if any is not a digit. */
+function digits(text: string, from: number, count: number): number {
+  let n = 0;
+  for (let i = from; i < from + count; i++) {
+    const d = text.charCodeAt(i) - 48;
+    if (d < 0 || d > 9) return -1;
+    n = n * 10 + d;
+  }
+  return n;
+}
+
+/** The form of every modern export, `2019-01-01 08:00:00 +0200`, without a regular expression. */
+function parseModernDate(text: string): AppleDate | undefined {
+  if (
+    text.length !== 25 ||
+    text.charCodeAt(4) !== 45 ||
+    text.charCodeAt(7) !== 45 ||
+    text.charCodeAt(10) !== 32 ||
+    text.charCodeAt(13) !== 58 ||
+    text.charCodeAt(16) !== 58 ||
+    text.charCodeAt(19) !== 32
+  ) {
+    return undefined;
+  }
+  const sign = text.charCodeAt(20);
+  const year = digits(text, 0, 4);
+  const month = digits(text, 5, 2);
+  const day = digits(text, 8, 2);
+  const hour = digits(text, 11, 2);
+  const minute = digits(text, 14, 2);
+  const second = digits(text, 17, 2);
+  const oh = digits(text, 21, 2);
+  const om = digits(text, 23, 2);
+  if ((sign !== 43 && sign !== 45) || Math.min(year, hour, minute, second, oh, om) < 0) return undefined;
+  if (month < 1 || month > 12 || day < 1 || day > 31) return undefined;
+  const offsetMin = (sign === 45 ? -1 : 1) * (oh * 60 + om);
+  if (Math.abs(offsetMin) > 18 * 60) return undefined;
+  return { ms: Date.UTC(year, month - 1, day, hour, minute, second) - offsetMin * 60_000, offsetMin };
+}
+
 export function parseAppleDate(text: string): AppleDate | undefined {
+  const modern = parseModernDate(text);
+  if (modern !== undefined) return modern;
   const m = spaced.exec(text) ?? compact.exec(text.trim());
   if (m === null) return undefined;
   const [, y, mo, d, h, mi, s, sign, oh, om] = m;
