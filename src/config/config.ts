@@ -18,7 +18,7 @@ const secret = (name: string) =>
  * Every environment variable WearLink reads, with its default. This is the only place that touches
  * `process.env`; the README's configuration table mirrors it.
  */
-export const envSchema = z.object({
+const envVariables = z.object({
   HOST: z.string().min(1).default('127.0.0.1'),
   PORT: z.coerce.number().int().min(0).max(65535).default(8000),
   /** Public base URL used in printed links; defaults to http://HOST:PORT. */
@@ -100,9 +100,84 @@ export const envSchema = z.object({
   WEBHOOK_CONCURRENCY_PER_ENDPOINT: z.coerce.number().int().min(1).max(1024).default(16),
   /** How often an idle delivery loop looks for due deliveries. */
   WEBHOOK_POLL_INTERVAL_MS: z.coerce.number().int().min(10).default(200),
+  /** S3-compatible endpoint (MinIO, R2, …); unset: AWS, `https://s3.<S3_REGION>.amazonaws.com`. */
+  S3_ENDPOINT: optionalString.refine((v) => v === undefined || /^https?:\/\/[^/?#]+(\/[^?#]*)?$/.test(v), {
+    message: 'S3_ENDPOINT must be an http:// or https:// URL without query, e.g. http://127.0.0.1:9000',
+  }),
+  /** The bucket's region: part of every signature. */
+  S3_REGION: z
+    .string()
+    .regex(/^[a-z0-9-]{1,32}$/, 'S3_REGION must look like us-east-1')
+    .default('us-east-1'),
+  /** Bucket for large uploads; with both keys set, uploads go to S3 instead of UPLOAD_DIR. */
+  S3_BUCKET: optionalString.refine((v) => v === undefined || /^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/.test(v), {
+    message: 'S3_BUCKET must be a bucket name (3-63 characters: lower-case letters, digits, dots, hyphens)',
+  }),
+  S3_ACCESS_KEY_ID: optionalString,
+  S3_SECRET_ACCESS_KEY: optionalString,
+  /** `<endpoint>/<bucket>/<key>` instead of `<bucket>.<endpoint host>/<key>`; unset: on when S3_ENDPOINT is set. */
+  S3_FORCE_PATH_STYLE: booleanFromEnv.optional(),
 });
 
+const S3_REQUIRED = ['S3_BUCKET', 'S3_ACCESS_KEY_ID', 'S3_SECRET_ACCESS_KEY'] as const;
+const S3_OPTIONAL_GIVEN = ['S3_ENDPOINT', 'S3_FORCE_PATH_STYLE'] as const;
+
+export const envSchema = envVariables.superRefine(
+  (env, ctx) => {
+    // Half an S3 configuration would quietly keep uploads on one node's disk: refuse to start instead.
+    const set = [...S3_REQUIRED, ...S3_OPTIONAL_GIVEN].filter((name) => env[name] !== undefined);
+    if (set.length === 0) return;
+    for (const name of S3_REQUIRED) {
+      if (env[name] !== undefined) continue;
+      ctx.addIssue({
+        code: 'custom',
+        path: [name],
+        message: `must be set because ${set.join(', ')} ${set.length === 1 ? 'is' : 'are'} set: S3 storage needs S3_BUCKET, S3_ACCESS_KEY_ID and S3_SECRET_ACCESS_KEY (unset every S3_* variable to keep uploads on local disk)`,
+      });
+    }
+  },
+  // Reported together with any other bad variable, not only once those are fixed.
+  { when: () => true },
+);
+
 export type Env = z.output<typeof envSchema>;
+
+/** Where large uploads go when S3 is configured; `undefined` keeps them on local disk. */
+export interface S3Settings {
+  /** Origin (and optional base path) of the S3 API, without the bucket. */
+  endpoint: string;
+  region: string;
+  bucket: string;
+  accessKeyId: string;
+  secretAccessKey: string;
+  /** `<endpoint>/<bucket>/<key>` rather than virtual-host style `<bucket>.<host>/<key>`. */
+  forcePathStyle: boolean;
+}
+
+/** The S3 settings of a parsed environment, with the documented defaults applied. */
+export function s3Settings(
+  env: Pick<
+    Env,
+    | 'S3_ENDPOINT'
+    | 'S3_REGION'
+    | 'S3_BUCKET'
+    | 'S3_ACCESS_KEY_ID'
+    | 'S3_SECRET_ACCESS_KEY'
+    | 'S3_FORCE_PATH_STYLE'
+  >,
+): S3Settings | undefined {
+  const { S3_BUCKET: bucket, S3_ACCESS_KEY_ID: accessKeyId, S3_SECRET_ACCESS_KEY: secretAccessKey } = env;
+  if (bucket === undefined || accessKeyId === undefined || secretAccessKey === undefined) return undefined;
+  return {
+    endpoint: (env.S3_ENDPOINT ?? `https://s3.${env.S3_REGION}.amazonaws.com`).replace(/\/+$/, ''),
+    region: env.S3_REGION,
+    bucket,
+    accessKeyId,
+    secretAccessKey,
+    // Self-hosted stores (MinIO) rarely have wildcard DNS for buckets; AWS prefers virtual hosts.
+    forcePathStyle: env.S3_FORCE_PATH_STYLE ?? env.S3_ENDPOINT !== undefined,
+  };
+}
 
 export class ConfigError extends Error {
   override name = 'ConfigError';

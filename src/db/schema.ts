@@ -276,6 +276,21 @@ export interface WebhookAttemptsTable {
 
 export type WebhookEndpointRow = Selectable<WebhookEndpointsTable>;
 
+export interface PendingUploadsTable {
+  /** The S3 object key the presigned PUT URL was issued for. */
+  key: string;
+  developer_id: string;
+  user_id: string;
+  file_name: string;
+  max_bytes: number;
+  expires_at: Timestamp;
+  /** Set once, when the upload's import is queued. */
+  run_id: string | null;
+  created_at: CreatedAt;
+}
+
+export type PendingUploadRow = Selectable<PendingUploadsTable>;
+
 export interface Database {
   developers: DevelopersTable;
   api_keys: ApiKeysTable;
@@ -295,6 +310,7 @@ export interface Database {
   webhook_messages: WebhookMessagesTable;
   webhook_deliveries: WebhookDeliveriesTable;
   webhook_attempts: WebhookAttemptsTable;
+  pending_uploads: PendingUploadsTable;
 }
 
 export type DeveloperRow = Selectable<DevelopersTable>;

@@ -19,6 +19,7 @@ import {
   LARGE_UPLOAD_MAX_BYTES,
   largeUploadPattern,
   registerAppleImportRoutes,
+  registerSnsNotificationRoutes,
 } from '../importers/apple-health/import.routes.ts';
 import {
   INGEST_BODY_LIMIT_BYTES,
@@ -106,6 +107,7 @@ export function createApp(
   registerEnergyBalanceRoutes(app, tokens);
   registerTimeseriesRoutes(app, tokens);
   registerAppleImportRoutes(app, tokens);
+  registerSnsNotificationRoutes(app);
   registerWebhookRoutes(app, tokens);
 
   app.openAPIRegistry.registerComponent('securitySchemes', 'ApiKey', {

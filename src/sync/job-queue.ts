@@ -15,10 +15,14 @@ export const IMPORT_QUEUE = 'import';
 export interface ImportJobData {
   runId: string;
   userId: string;
-  /** The stored upload (under UPLOAD_DIR), deleted once the import has ended. */
-  path: string;
+  /** The stored upload (under UPLOAD_DIR), deleted once the import has ended. Unset for S3 uploads. */
+  path?: string;
   /** A file the caller owns (the CLI imports a local file): never deleted. */
   keepFile?: boolean;
+  /** An upload in the S3 bucket: downloaded by the worker, deleted once the import has ended. */
+  s3Key?: string;
+  /** The size the upload was granted: the object is refused if it grew after the upload was checked. */
+  maxBytes?: number;
 }
 
 /**

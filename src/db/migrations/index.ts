@@ -4,6 +4,7 @@ import * as healthData from './0002_health_data.ts';
 import * as rollupsAndPriority from './0003_rollups_and_priority.ts';
 import * as connections from './0004_connections_and_sync_jobs.ts';
 import * as webhooks from './0005_webhooks.ts';
+import * as pendingUploads from './0006_pending_uploads.ts';
 
 /** Every migration, in order. One set for PostgreSQL and PGlite alike; names are never renamed. */
 export const migrations: Record<string, Migration> = {
@@ -12,4 +13,5 @@ export const migrations: Record<string, Migration> = {
   '0003_rollups_and_priority': rollupsAndPriority,
   '0004_connections_and_sync_jobs': connections,
   '0005_webhooks': webhooks,
+  '0006_pending_uploads': pendingUploads,
 };

@@ -4,14 +4,24 @@ import type { TokenService } from '../../auth/tokens.ts';
 import { authenticate } from '../../http/auth.ts';
 import type { AppEnv } from '../../http/context.ts';
 import { pickErrors, security } from '../../http/openapi.ts';
-import { BadRequestError, NotFoundError, PayloadTooLargeError } from '../../shared/errors.ts';
-import { UploadTooLargeError } from './import-service.ts';
+import {
+  BadRequestError,
+  ConflictError,
+  NotFoundError,
+  PayloadTooLargeError,
+  ServiceUnavailableError,
+} from '../../shared/errors.ts';
+import type { Logger } from '../../shared/logger.ts';
+import { S3Error } from '../../storage/s3.ts';
+import { type AppleImportService, UploadTooLargeError } from './import-service.ts';
 
 /** Direct uploads: 50 MB of export plus multipart framing. */
 export const DIRECT_UPLOAD_MAX_BYTES = 50 * 1024 * 1024;
 export const DIRECT_UPLOAD_BODY_LIMIT_BYTES = DIRECT_UPLOAD_MAX_BYTES + 1024 * 1024;
 /** Presigned (local) uploads: the size asked for, up to this. */
 export const LARGE_UPLOAD_MAX_BYTES = 8 * 1024 ** 3;
+/** AWS takes at most 5 GiB in one PUT (larger objects need a multipart upload). */
+export const S3_SINGLE_PUT_MAX_BYTES = 5 * 1024 ** 3;
 export const directUploadPattern = /^\/api\/v1\/users\/[^/]+\/import\/apple\/xml\/direct$/;
 export const largeUploadPattern = /^\/api\/v1\/uploads\/apple\/[^/]+$/;
 
@@ -46,6 +56,19 @@ const Presigned = z
     max_bytes: z.number().int(),
   })
   .openapi('AppleImportPresigned');
+
+const CompleteBody = z
+  .object({
+    key: z.string().min(1).max(1024).openapi({ description: 'The `key` the upload URL was issued with' }),
+  })
+  .openapi('AppleImportComplete');
+
+const SnsAck = z
+  .object({
+    received: z.number().int().openapi({ description: 'Object keys the notification named' }),
+    subscription: z.enum(['confirmed', 'ignored']).optional(),
+  })
+  .openapi('SnsNotificationAck');
 
 interface UploadGrant {
   developerId: string;
@@ -84,6 +107,118 @@ const storeErrors = (error: unknown): never => {
   }
   throw error;
 };
+
+/** The bucket not answering is the sender's cue to retry (SNS and MinIO both retry 5xx). */
+const s3Errors =
+  (logger: Logger) =>
+  (error: unknown): never => {
+    if (error instanceof S3Error) {
+      logger.warn({ err: error }, 'object store unavailable');
+      throw new ServiceUnavailableError('The object store did not answer; try again shortly');
+    }
+    throw error;
+  };
+
+const S3EventRecord = z.object({
+  eventName: z.string().optional(),
+  s3: z.object({
+    bucket: z.object({ name: z.string().optional() }).optional(),
+    object: z.object({ key: z.string().min(1) }),
+  }),
+});
+
+/**
+ * The object keys an S3 event notification names: AWS (`{Records}` inside an SNS message) and MinIO
+ * (`{EventName, Key, Records}` posted by its webhook target). Only creations in our bucket count;
+ * undefined when the body is no S3 event at all.
+ */
+export function keysFromS3Event(event: unknown, bucket: string): string[] | undefined {
+  if (typeof event !== 'object' || event === null) return undefined;
+  const body = event as { Records?: unknown; EventName?: unknown; Key?: unknown; Event?: unknown };
+  // Sent once when a notification is configured on the bucket.
+  if (body.Event === 's3:TestEvent') return [];
+  const created = (name: unknown) => typeof name !== 'string' || /^(s3:)?ObjectCreated:/.test(name);
+  const keys = new Set<string>();
+  if (Array.isArray(body.Records)) {
+    for (const raw of body.Records.slice(0, 1000)) {
+      const record = S3EventRecord.safeParse(raw);
+      if (!record.success || !created(record.data.eventName)) continue;
+      const name = record.data.s3.bucket?.name;
+      if (name !== undefined && name !== bucket) continue;
+      try {
+        // Keys in event notifications are URL-encoded, with `+` for spaces.
+        keys.add(decodeURIComponent(record.data.s3.object.key.replace(/\+/g, '%20')));
+      } catch {
+        // Not valid percent-encoding: no key of ours.
+      }
+    }
+  } else if (typeof body.Key === 'string' && created(body.EventName)) {
+    if (body.Key.startsWith(`${bucket}/`)) keys.add(body.Key.slice(bucket.length + 1));
+  } else {
+    return undefined;
+  }
+  return [...keys];
+}
+
+function parseJson(text: string, what: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch {
+    throw new BadRequestError(`${what} is not JSON`);
+  }
+}
+
+const SnsEnvelope = z.object({
+  Type: z.enum(['Notification', 'SubscriptionConfirmation', 'UnsubscribeConfirmation']),
+  Message: z.string().optional(),
+  SubscribeURL: z.string().optional(),
+  TopicArn: z.string().optional(),
+});
+
+/**
+ * Confirms an SNS subscription by fetching its SubscribeURL, but only on SNS's own host in the bucket's
+ * region: the body is unauthenticated, and anything else would make us fetch a URL of the sender's choosing.
+ */
+async function confirmSubscription(
+  subscribeUrl: string | undefined,
+  region: string,
+  logger: Logger,
+): Promise<'confirmed' | 'ignored'> {
+  let url: URL | undefined;
+  try {
+    url = subscribeUrl === undefined ? undefined : new URL(subscribeUrl);
+  } catch {
+    url = undefined;
+  }
+  if (url === undefined || url.protocol !== 'https:' || url.hostname !== `sns.${region}.amazonaws.com`) {
+    logger.warn(
+      { subscribe_host: url?.host },
+      `SNS subscription not confirmed: SubscribeURL is not on https://sns.${region}.amazonaws.com`,
+    );
+    return 'ignored';
+  }
+  let response: Response;
+  try {
+    response = await fetch(url, { signal: AbortSignal.timeout(10_000), redirect: 'error' });
+    await response.body?.cancel();
+  } catch (error) {
+    logger.warn({ err: error }, 'SNS subscription confirmation failed');
+    throw new ServiceUnavailableError('Could not reach SNS to confirm the subscription');
+  }
+  if (!response.ok) throw new ServiceUnavailableError(`SNS answered ${response.status} to the confirmation`);
+  logger.info({ topic_host: url.host }, 'SNS subscription confirmed');
+  return 'confirmed';
+}
+
+async function kickOff(service: AppleImportService, keys: string[], logger: Logger): Promise<void> {
+  for (const key of keys) {
+    const result = await service.startS3Import(key).catch(s3Errors(logger));
+    const log = { s3_key: key, ...result };
+    if (result.outcome === 'queued') logger.info(log, 'S3 upload announced: import queued');
+    else if (result.outcome === 'already_started') logger.debug(log, 'S3 upload announced again: ignored');
+    else logger.warn(log, 'S3 notification ignored');
+  }
+}
 
 export function registerAppleImportRoutes(app: OpenAPIHono<AppEnv>, tokens: TokenService): void {
   app.openapi(
@@ -142,7 +277,7 @@ export function registerAppleImportRoutes(app: OpenAPIHono<AppEnv>, tokens: Toke
       tags: ['Ingest'],
       summary: 'Get an upload URL for a large Apple Health export',
       description:
-        'Returns a presigned PUT URL. Without S3 configured it points at this server (a signed, expiring local upload endpoint with the same flow). PUT the file there; the import starts when the upload completes and the PUT answers 202 with the job id.',
+        'Returns a presigned PUT URL. With S3 configured it points at the bucket (up to 5 GiB): PUT the file there, and the import starts when the bucket notification reaches POST /api/v1/sns/notification, or when you call POST …/import/apple/xml/s3/complete with the key. Without S3 it points at this server (a signed, expiring local upload endpoint with the same flow); the import starts when the upload completes and the PUT answers 202 with the job id.',
       security: security.developer,
       middleware: authenticate(tokens),
       request: {
@@ -157,8 +292,32 @@ export function registerAppleImportRoutes(app: OpenAPIHono<AppEnv>, tokens: Toke
     async (c) => {
       const { user_id: userId } = c.req.valid('param');
       const body = (c.req.header('content-type')?.includes('json') ? c.req.valid('json') : {}) ?? {};
-      const { config } = c.var.deps;
-      const expiresAt = Date.now() + (body.expiration_seconds ?? 3600) * 1000;
+      const { config, appleImports: service } = c.var.deps;
+      const expirationSeconds = body.expiration_seconds ?? 3600;
+      if (service.s3 !== undefined) {
+        const maxBytes = body.file_size_bytes ?? S3_SINGLE_PUT_MAX_BYTES;
+        if (maxBytes > S3_SINGLE_PUT_MAX_BYTES) {
+          throw new BadRequestError('Uploads to the bucket take up to 5 GiB (5368709120 bytes) in one PUT');
+        }
+        const upload = await service.presignS3Upload({
+          developerId: c.var.principal.developerId,
+          userId,
+          fileName: body.filename ?? 'export.zip',
+          maxBytes,
+          expiresInSeconds: expirationSeconds,
+        });
+        return c.json(
+          {
+            presigned_put_url: upload.url,
+            key: upload.key,
+            method: 'PUT' as const,
+            expires_at: upload.expiresAt.toISOString(),
+            max_bytes: maxBytes,
+          },
+          200,
+        );
+      }
+      const expiresAt = Date.now() + expirationSeconds * 1000;
       const grant: UploadGrant = {
         developerId: c.var.principal.developerId,
         userId,
@@ -192,4 +351,104 @@ export function registerAppleImportRoutes(app: OpenAPIHono<AppEnv>, tokens: Toke
     const runId = await service.accept({ ...grant, path: stored.path, bytes: stored.bytes });
     return c.json({ job_id: runId, run_id: runId, status: 'queued' as const }, 202);
   });
+
+  app.openapi(
+    createRoute({
+      method: 'post',
+      path: '/api/v1/users/{user_id}/import/apple/xml/s3/complete',
+      tags: ['Ingest'],
+      summary: 'Start the import of a finished S3 upload',
+      description:
+        'For buckets without event notifications: after the PUT to the presigned URL has succeeded, send its key. The object is checked in the bucket (it exists, within max_bytes) and its import queued as a sync run (202). Starting an upload twice, here or by notification, is a 409.',
+      security: security.developer,
+      middleware: authenticate(tokens),
+      request: {
+        params: UserParams,
+        body: { required: true, content: { 'application/json': { schema: CompleteBody } } },
+      },
+      responses: {
+        202: { description: 'Queued', content: { 'application/json': { schema: Queued } } },
+        ...pickErrors(400, 401, 403, 404, 409, 413, 422),
+      },
+    }),
+    async (c) => {
+      const { user_id: userId } = c.req.valid('param');
+      const { key } = c.req.valid('json');
+      const service = c.var.deps.appleImports;
+      if (service.s3 === undefined) {
+        throw new BadRequestError(
+          'S3 storage is not configured on this server: its upload URL starts the import by itself',
+        );
+      }
+      const result = await service
+        .startS3Import(key, { developerId: c.var.principal.developerId, userId })
+        .catch(s3Errors(c.var.logger));
+      switch (result.outcome) {
+        case 'queued':
+          return c.json({ job_id: result.runId, run_id: result.runId, status: 'queued' as const }, 202);
+        case 'already_started':
+          throw new ConflictError(
+            `The import of this upload has already started${result.runId ? ` (run ${result.runId})` : ''}`,
+          );
+        case 'unknown':
+          throw new NotFoundError('Unknown or expired upload key');
+        case 'not_uploaded':
+          throw new BadRequestError(
+            'The object is not in the bucket yet: PUT the file to the upload URL first',
+          );
+        case 'too_large':
+          throw new PayloadTooLargeError(
+            `The uploaded object has ${result.bytes} bytes, more than the ${result.maxBytes} granted`,
+          );
+      }
+    },
+  );
+}
+
+/**
+ * Bucket notifications: AWS S3 → SNS → here, or MinIO's webhook target → here. Unauthenticated by
+ * nature, so the body is only a hint: every key it names is checked against our pending uploads and
+ * the bucket itself before anything starts. Ignored keys still answer 200, so the sender stops retrying.
+ */
+export function registerSnsNotificationRoutes(app: OpenAPIHono<AppEnv>): void {
+  app.openapi(
+    createRoute({
+      method: 'post',
+      path: '/api/v1/sns/notification',
+      tags: ['Ingest'],
+      summary: 'S3 upload notifications (AWS SNS or MinIO webhook)',
+      description:
+        'Takes an SNS message (`Type: Notification` whose `Message` is an S3 event, or `SubscriptionConfirmation`, confirmed only for https://sns.<S3_REGION>.amazonaws.com) or a bare S3 event (`{Records: [...]}`, as MinIO posts it). No credentials: each named key must be a pending upload of this server, and the object is checked in the bucket, before its import starts (once per key, however often it is announced). Any content type; SNS sends text/plain.',
+      responses: {
+        200: { description: 'Handled', content: { 'application/json': { schema: SnsAck } } },
+        ...pickErrors(400),
+      },
+    }),
+    async (c) => {
+      const service = c.var.deps.appleImports;
+      const logger = c.var.logger;
+      if (service.s3 === undefined) throw new BadRequestError('S3 storage is not configured on this server');
+      const { bucket, region } = service.s3.settings;
+      const body = parseJson(await c.req.text(), 'The notification');
+      let event = body;
+      const envelope = SnsEnvelope.safeParse(body);
+      if (envelope.success) {
+        const message = envelope.data;
+        if (message.Type === 'SubscriptionConfirmation') {
+          const subscription = await confirmSubscription(message.SubscribeURL, region, logger);
+          return c.json({ received: 0, subscription }, 200);
+        }
+        if (message.Type === 'UnsubscribeConfirmation') {
+          logger.warn({ topic: message.TopicArn }, 'SNS subscription ended');
+          return c.json({ received: 0 }, 200);
+        }
+        event = parseJson(message.Message ?? '', 'The SNS message');
+      }
+      const keys = keysFromS3Event(event, bucket);
+      if (keys === undefined)
+        throw new BadRequestError('Neither an SNS message nor an S3 event notification');
+      await kickOff(service, keys, logger);
+      return c.json({ received: keys.length }, 200);
+    },
+  );
 }
