@@ -49,6 +49,24 @@ describe('apple export mapping (dry run)', () => {
     expect(tally.me?.HKCharacteristicTypeIdentifierBiologicalSex).toBe('HKBiologicalSexFemale');
   });
 
+  it('parses the same in a worker thread, and reports its format errors the same way', async () => {
+    const path = file('worker.zip', syntheticZip());
+    const run = (parseInWorker: boolean) =>
+      importAppleExport({ db: undefined as never, userId: 'u', path, dryRun: true, parseInWorker });
+    const [inThread, inWorker] = await Promise.all([run(false), run(true)]);
+    expect(inWorker.tally).toEqual(inThread.tally);
+    expect(inWorker.file).toEqual(inThread.file);
+    await expect(
+      importAppleExport({
+        db: undefined as never,
+        userId: 'u',
+        path: file('worker-trunc.xml', SYNTHETIC_EXPORT.slice(0, 2000)),
+        dryRun: true,
+        parseInWorker: true,
+      }),
+    ).rejects.toThrow(/^line \d+, column \d+: /);
+  });
+
   it('reads the pre-DTD iOS 8 format', async () => {
     const { tally } = await importAppleExport({
       db: undefined as never,

@@ -1,10 +1,14 @@
+import { stat } from 'node:fs/promises';
+import { Worker } from 'node:worker_threads';
 import type { Db } from '../../db/database.ts';
-import type { CanonicalBatch, CanonicalWorkout } from '../../health-data/canonical.ts';
+import type { CanonicalBatch } from '../../health-data/canonical.ts';
 import { archiveRawPayload } from '../../health-data/raw-payloads.repo.ts';
 import { type WriteCounts, writeCanonicalBatch } from '../../ingest/write-batch.ts';
-import { type ExportFile, openExportFile, type ZipLimits } from './export-file.ts';
-import { AppleHealthMapper, dedupeRoute, gpxPoint, type ImportTally } from './mapper.ts';
-import { streamXml } from './xml-stream.ts';
+import type { ZipLimits } from './export-file.ts';
+import type { ImportTally } from './mapper.ts';
+import type { ParseWorkerData, ParseWorkerMessage } from './parse-worker.ts';
+import { type ExportEnd, type ExportEvent, type ReadOptions, readAppleExport } from './read-export.ts';
+import { ImportFormatError } from './xml-stream.ts';
 
 export interface ImportProgress {
   bytes_read: number;
@@ -41,31 +45,47 @@ export interface ImportOptions {
   zipLimits?: ZipLimits;
   /** Parse only: map everything, write nothing (the benchmark's baseline uses streamXml directly). */
   dryRun?: boolean;
+  /**
+   * Parse in a worker thread, so that parsing and the database writes of this thread use two cores.
+   * `auto` (default): for files of at least WORKER_MIN_BYTES, where it outweighs the thread's start.
+   */
+  parseInWorker?: boolean | 'auto';
 }
 
-async function attachRoutes(
-  file: ExportFile,
-  routeFiles: Map<CanonicalWorkout, string[]>,
-  tally: ImportTally,
-): Promise<void> {
-  for (const [workout, paths] of routeFiles) {
-    const points = [...workout.route];
-    for (const path of paths) {
-      const stream = await file.openRoute(path);
-      if (stream === undefined) {
-        tally.routes_missing += 1;
-        continue;
+const WORKER_MIN_BYTES = 4 * 1024 * 1024;
+/** Batches a parse worker may run ahead of the writes. */
+const WORKER_AHEAD = 2;
+
+/** The parse stage in a worker thread, as the same event stream `readAppleExport` yields. */
+async function* readInWorker(options: ReadOptions): AsyncGenerator<ExportEvent> {
+  const worker = new Worker(new URL('./parse-worker.mjs', import.meta.url), {
+    workerData: { options, ahead: WORKER_AHEAD } satisfies ParseWorkerData,
+  });
+  const queue: (ParseWorkerMessage | Error)[] = [];
+  let wake: (() => void) | undefined;
+  const push = (item: ParseWorkerMessage | Error) => {
+    queue.push(item);
+    wake?.();
+  };
+  worker.on('message', push);
+  worker.on('error', push);
+  worker.on('exit', (code) => push(new Error(`the parse worker exited (code ${code}) before it finished`)));
+  try {
+    for (;;) {
+      while (queue.length === 0) await new Promise<void>((resolve) => (wake = resolve));
+      const item = queue.shift() as ParseWorkerMessage | Error;
+      if (item instanceof Error) throw item;
+      if (item.type === 'error') {
+        if (item.name === 'ImportFormatError')
+          throw new ImportFormatError(item.message, item.line, item.column);
+        throw Object.assign(new Error(item.message), { name: item.name });
       }
-      for await (const nodes of streamXml(stream, { collect: (name) => name === 'trkpt' })) {
-        for (const node of nodes) {
-          const point = gpxPoint(node);
-          if (point !== undefined) points.push(point);
-        }
-      }
+      worker.postMessage('credit');
+      yield item.event;
+      if (item.event.kind === 'end') return;
     }
-    tally.route_points -= workout.route.length;
-    workout.route = dedupeRoute(points);
-    tally.route_points += workout.route.length;
+  } finally {
+    await worker.terminate();
   }
 }
 
@@ -79,18 +99,23 @@ function addCounts(totals: ImportTotals, counts: WriteCounts): void {
 }
 
 /**
- * Imports one Apple Health export (export.zip or export.xml) for a user: streams the XML, maps each
- * top-level element, writes canonical batches of `batchSize` items with `writeCanonicalBatch` while the
- * next batch is being parsed, and reports progress after every batch. Every write is idempotent, so
+ * Imports one Apple Health export (export.zip or export.xml) for a user: the parse stage
+ * (read-export.ts, in a worker thread for large files) streams the XML and maps each top-level element
+ * into canonical batches, which this thread writes with `writeCanonicalBatch` while the next ones are
+ * parsed, reporting progress after every batch. Every write is idempotent, so
  * importing the same export again, or re-running an import that died halfway, ends with exactly the
  * rows of one clean import.
  */
 export async function importAppleExport(options: ImportOptions): Promise<ImportOutcome> {
   const { db, userId } = options;
-  const batchSize = options.batchSize ?? 10_000;
   const started = performance.now();
-  const file = await openExportFile(options.path, options.zipLimits);
-  const mapper = new AppleHealthMapper();
+  const read: ReadOptions = {
+    path: options.path,
+    batchSize: options.batchSize ?? 10_000,
+    ...(options.zipLimits === undefined ? {} : { zipLimits: options.zipLimits }),
+  };
+  const mode = options.parseInWorker ?? 'auto';
+  const inWorker = mode === 'auto' ? (await stat(options.path)).size >= WORKER_MIN_BYTES : mode;
   const written: ImportTotals = {
     samples_inserted: 0,
     samples_duplicates: 0,
@@ -99,75 +124,59 @@ export async function importAppleExport(options: ImportOptions): Promise<ImportO
     sleep_intervals_inserted: 0,
     batches: 0,
   };
-  let bytesRead = 0;
-  let records = 0;
+  let bytesTotal = 0;
   let itemsWritten = 0;
+  let end: ExportEnd | undefined;
   let inFlight: Promise<void> | undefined;
 
-  const write = async (batch: CanonicalBatch, items: number) => {
+  const write = async (
+    batch: CanonicalBatch,
+    items: number,
+    progress: { bytesRead: number; records: number },
+  ) => {
     if (!options.dryRun) addCounts(written, await writeCanonicalBatch(db, userId, batch));
     itemsWritten += items;
     await options.onProgress?.({
-      bytes_read: bytesRead,
-      bytes_total: file.xmlBytes,
-      records,
+      bytes_read: progress.bytesRead,
+      bytes_total: bytesTotal,
+      records: progress.records,
       items_written: itemsWritten,
       elapsed_ms: Math.round(performance.now() - started),
     });
   };
-  // One batch is written while the next is parsed: PostgreSQL works in its own process meanwhile.
-  const flush = async () => {
-    const items = mapper.pending();
-    const { batch, routeFiles } = mapper.take();
-    await attachRoutes(file, routeFiles, mapper.tally);
-    await inFlight;
-    inFlight = write(batch, items);
-    // Handled here so a failing write is not an unhandled rejection; the next await rethrows it.
-    inFlight.catch(() => {});
-  };
 
   try {
-    const xml = await file.openXml();
-    const elements = streamXml(xml, {
-      collect: (_name, depth) => depth === 1,
-      allowFragments: true,
-      onBytes: (n) => {
-        bytesRead = n;
-      },
-    });
-    for await (const nodes of elements) {
-      for (const node of nodes) {
-        mapper.add(node);
-        records += 1;
+    for await (const event of inWorker ? readInWorker(read) : readAppleExport(read)) {
+      if (event.kind === 'opened') bytesTotal = event.xmlBytes;
+      else if (event.kind === 'end') end = event;
+      else {
+        // One batch is written while the next is parsed: the database works meanwhile.
+        await inFlight;
+        inFlight = write(event.batch, event.items, event);
+        // Handled here so a failing write is not an unhandled rejection; the next await rethrows it.
+        inFlight.catch(() => {});
       }
-      if (mapper.pending() >= batchSize) await flush();
     }
-    await flush();
     await inFlight;
   } finally {
     // A failed parse must not leave a write running against a run that is being failed.
     await inFlight?.catch(() => {});
-    file.close();
   }
+  if (end === undefined) throw new Error('the export reader ended without a tally');
 
   let keptRawPayloadId: number | null = null;
-  if (!options.dryRun && (mapper.keptRawElements.length > 0 || mapper.tally.me !== null)) {
+  if (!options.dryRun && (end.keptRawElements.length > 0 || end.tally.me !== null)) {
     keptRawPayloadId = await archiveRawPayload(db, {
       userId,
       provider: 'apple',
       kind: 'apple_xml_kept_raw',
       contentType: 'application/json',
       body: JSON.stringify({
-        export_date: mapper.tally.export_date,
-        me: mapper.tally.me,
-        elements: mapper.keptRawElements,
+        export_date: end.tally.export_date,
+        me: end.tally.me,
+        elements: end.keptRawElements,
       }),
     });
   }
-  return {
-    file: { kind: file.kind, xml_name: file.xmlName, xml_bytes: file.xmlBytes },
-    tally: mapper.tally,
-    written,
-    kept_raw_payload_id: keptRawPayloadId,
-  };
+  return { file: end.file, tally: end.tally, written, kept_raw_payload_id: keptRawPayloadId };
 }
