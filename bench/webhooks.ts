@@ -1,21 +1,28 @@
 /**
  * Webhook delivery benchmark (issue 7).
  *
- * 10,000 events are committed to the outbox of a real `wearlink serve` process (PGlite, its own
- * delivery loop), then delivered to a local receiver that verifies nothing and answers 200.
- * Reported: deliveries/s from the first to the last delivery, enqueue→first-attempt p50/p99 (enqueue =
- * the message's created_at), and the server's peak RSS. Baseline, same run: bare HTTP POSTs of the same
- * bodies to the same receiver, with the same concurrency and keep-alive, and no database.
+ * 10,000 events are committed to the outbox of a real `wearlink serve` process (its own delivery loop),
+ * then delivered to a local receiver that verifies nothing and answers 200; on PostgreSQL and on PGlite.
+ * Reported per backend: deliveries/s from the first to the last delivery, enqueue→first-attempt p50/p99
+ * (enqueue = the message's created_at), and the server's peak RSS. Baseline, same run: bare HTTP POSTs
+ * of the same bodies to the same receiver, with the same concurrency and keep-alive, and no database.
  *
- *   npm run bench:webhooks
+ *   npm run bench:webhooks                # both backends (PostgreSQL when BENCH_DATABASE_URL or
+ *                                         # TEST_DATABASE_URL is set, or the local default answers)
  *   BENCH_WEBHOOK_EVENTS=2000 npm run bench:webhooks
  */
+import { spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import http from 'node:http';
-import { fmt, json, peakRssMiB, startServerProcess } from './support.ts';
+import { join } from 'node:path';
+import pg from 'pg';
+import { fmt, json, peakRssMiB, repoRoot, startServerProcess } from './support.ts';
 
 const EVENTS = Number(process.env.BENCH_WEBHOOK_EVENTS ?? 10_000);
+const LIVE_EVENTS = Math.min(1000, EVENTS);
 const CONCURRENCY = 64;
+const pgUrl =
+  process.env.BENCH_DATABASE_URL ?? process.env.TEST_DATABASE_URL ?? 'postgres://root@127.0.0.1:5432/test';
 
 function percentile(sorted: number[], p: number): number {
   return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? Number.NaN;
@@ -76,12 +83,17 @@ async function baseline(url: string, bodies: string[]): Promise<number> {
   return bodies.length / ((performance.now() - started) / 1000);
 }
 
-async function main() {
+async function waitFor(done: () => boolean, what: () => string): Promise<void> {
+  const deadline = Date.now() + 300_000;
+  while (!done() && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
+  if (!done()) throw new Error(what());
+}
+
+/** One backend: a fresh receiver and `wearlink serve` process with `env`, measured as described above. */
+async function measure(label: string, env: Record<string, string>): Promise<string[]> {
   const receiver = await startReceiver();
   const server = await startServerProcess({
-    WEARLINK_DATA_DIR: 'memory://',
-    JWT_SECRET: randomBytes(32).toString('hex'),
-    ENCRYPTION_KEY: randomBytes(32).toString('hex'),
+    ...env,
     WEBHOOK_ALLOW_PRIVATE_URLS: 'true',
     WEBHOOK_POLL_INTERVAL_MS: '50',
     // One endpoint here: let it use the whole pool (the per-endpoint cap is for fairness between many).
@@ -130,39 +142,87 @@ async function main() {
       body: JSON.stringify({ disabled: false }),
     });
     const released = Date.now();
-    const deadline = Date.now() + 300_000;
-    while (receiver.firstSeen.size < EVENTS && Date.now() < deadline)
-      await new Promise((r) => setTimeout(r, 20));
-    if (receiver.firstSeen.size < EVENTS)
-      throw new Error(`only ${receiver.firstSeen.size}/${EVENTS} delivered`);
+    await waitFor(
+      () => receiver.firstSeen.size >= EVENTS,
+      () => `${label}: only ${receiver.firstSeen.size}/${EVENTS} delivered`,
+    );
     const deliverySeconds = (Math.max(...receiver.firstSeen.values()) - released) / 1000;
     // Latency: events enqueued one stream at a time against an idle, enabled endpoint.
     const live = new Map<string, number>();
-    await enqueue(Math.min(1000, EVENTS), live);
-    while ([...live.keys()].some((id) => !receiver.firstSeen.has(id)))
-      await new Promise((r) => setTimeout(r, 20));
+    await enqueue(LIVE_EVENTS, live);
+    await waitFor(
+      () => [...live.keys()].every((id) => receiver.firstSeen.has(id)),
+      () => `${label}: live events not all delivered`,
+    );
     const latencies = [...live]
       .map(([id, at]) => (receiver.firstSeen.get(id) ?? at) - at)
       .sort((a, b) => a - b);
     const rate = EVENTS / Math.max(deliverySeconds, 0.001);
     const serverRss = peakRssMiB(server.child.pid);
     const base = await baseline(receiver.url, receiver.bodies);
-    console.log(`webhooks: ${fmt(EVENTS)} events, PGlite, concurrency ${CONCURRENCY}`);
-    console.log(
+    return [
+      label,
       `  enqueue over HTTP:       ${fmt(EVENTS / enqueueSeconds)} events/s (${enqueueSeconds.toFixed(1)} s)`,
-    );
-    console.log(
       `  delivered:               ${fmt(rate)} deliveries/s (a committed backlog, released at once)`,
-    );
-    console.log(
-      `  enqueue→first attempt:   (1,000 live events) p50 ${fmt(percentile(latencies, 50))} ms, p99 ${fmt(percentile(latencies, 99))} ms`,
-    );
-    console.log(`  baseline bare POSTs:     ${fmt(base)} requests/s  → ratio ${(rate / base).toFixed(2)}`);
-    console.log(`  peak RSS: server ${serverRss ?? '?'} MiB, bench ${peakRssMiB() ?? '?'} MiB`);
+      `  enqueue→first attempt:   (${fmt(LIVE_EVENTS)} live events) p50 ${fmt(percentile(latencies, 50))} ms, p99 ${fmt(percentile(latencies, 99))} ms`,
+      `  baseline bare POSTs:     ${fmt(base)} requests/s  → ratio ${(rate / base).toFixed(2)}`,
+      `  server peak RSS:         ${serverRss ?? '?'} MiB`,
+    ];
   } finally {
     await server.stop();
     await receiver.close();
   }
+}
+
+async function pgReachable(): Promise<boolean> {
+  const client = new pg.Client({ connectionString: pgUrl, connectionTimeoutMillis: 2000 });
+  try {
+    await client.connect();
+    await client.end();
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+async function main() {
+  const secrets = {
+    JWT_SECRET: randomBytes(32).toString('hex'),
+    ENCRYPTION_KEY: randomBytes(32).toString('hex'),
+  };
+  const results: string[] = [];
+
+  if (await pgReachable()) {
+    // A fresh schema per run (plus the job queue's `<schema>_pgboss`), dropped afterwards.
+    const schema = `benchw_${randomBytes(4).toString('hex')}`;
+    const env = { DATABASE_URL: pgUrl, DATABASE_SCHEMA: schema, ...secrets };
+    try {
+      const migrate = spawnSync(process.execPath, [join(repoRoot, 'bin/wearlink.mjs'), 'migrate'], {
+        env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', ...env },
+        encoding: 'utf8',
+      });
+      if (migrate.status !== 0)
+        throw new Error(`wearlink migrate failed: ${migrate.stderr}${migrate.stdout}`);
+      results.push(...(await measure('PostgreSQL', env)));
+    } finally {
+      const admin = new pg.Client({ connectionString: pgUrl });
+      await admin.connect();
+      try {
+        await admin.query(`drop schema if exists ${schema} cascade`);
+        await admin.query(`drop schema if exists ${schema}_pgboss cascade`);
+      } finally {
+        await admin.end();
+      }
+    }
+  } else {
+    results.push(`PostgreSQL  skipped: ${pgUrl} does not answer`);
+  }
+
+  results.push(...(await measure('PGlite', { WEARLINK_DATA_DIR: 'memory://', ...secrets })));
+
+  console.log(`webhooks: ${fmt(EVENTS)} events per backend, concurrency ${CONCURRENCY}`);
+  for (const line of results) console.log(`  ${line}`);
+  console.log(`  bench client peak RSS ${peakRssMiB() ?? '?'} MiB`);
 }
 
 await main();
