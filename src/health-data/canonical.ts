@@ -89,6 +89,54 @@ export interface CanonicalBatch {
   scores: CanonicalHealthScore[];
 }
 
+/**
+ * Samples as columns: what bulk paths hand between threads (typed arrays are transferred, not copied
+ * object by object) and what the insert reads. `utcOffsetMin` holds NO_OFFSET where it is unknown.
+ */
+export interface SampleColumns {
+  length: number;
+  source: Int32Array;
+  seriesTypeId: Int16Array;
+  startMs: Float64Array;
+  durationMs: Int32Array;
+  value: Float64Array;
+  utcOffsetMin: Int16Array;
+}
+
+export const NO_OFFSET = -32768;
+
+export function toSampleColumns(samples: readonly CanonicalSample[]): SampleColumns {
+  const n = samples.length;
+  const cols: SampleColumns = {
+    length: n,
+    source: new Int32Array(n),
+    seriesTypeId: new Int16Array(n),
+    startMs: new Float64Array(n),
+    durationMs: new Int32Array(n),
+    value: new Float64Array(n),
+    utcOffsetMin: new Int16Array(n),
+  };
+  for (let i = 0; i < n; i++) {
+    const s = samples[i] as CanonicalSample;
+    cols.source[i] = s.source;
+    cols.seriesTypeId[i] = s.seriesTypeId;
+    cols.startMs[i] = s.startMs;
+    cols.durationMs[i] = s.durationMs;
+    cols.value[i] = s.value;
+    cols.utcOffsetMin[i] = s.utcOffsetMin ?? NO_OFFSET;
+  }
+  return cols;
+}
+
+/** The buffers of a SampleColumns, for a `postMessage` transfer list. */
+export const sampleColumnBuffers = (c: SampleColumns): ArrayBuffer[] =>
+  [c.source, c.seriesTypeId, c.startMs, c.durationMs, c.value, c.utcOffsetMin].map(
+    (a) => a.buffer as ArrayBuffer,
+  );
+
+/** A batch on its way to storage: samples as objects (from a mapper) or already as columns. */
+export type StorableBatch = Omit<CanonicalBatch, 'samples'> & { samples: CanonicalSample[] | SampleColumns };
+
 export function emptyBatch(): CanonicalBatch {
   return { sources: [], samples: [], workouts: [], sleep: [], scores: [] };
 }

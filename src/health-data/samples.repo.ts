@@ -2,19 +2,10 @@ import { sql } from 'kysely';
 import { numericArrayLiteral } from '../db/array-literal.ts';
 import type { Db } from '../db/database.ts';
 import { sampleEventsCtes } from '../webhooks/outbox.ts';
-import type { CanonicalSample } from './canonical.ts';
+import { type CanonicalSample, NO_OFFSET, type SampleColumns, toSampleColumns } from './canonical.ts';
 
 /** Rows per INSERT: large enough to amortise round trips, small enough to keep PGlite's single session responsive. */
 const CHUNK = 5000;
-
-function compareSamples(a: CanonicalSample, b: CanonicalSample, ids: number[]): number {
-  return (
-    a.seriesTypeId - b.seriesTypeId ||
-    a.startMs - b.startMs ||
-    (ids[a.source] ?? 0) - (ids[b.source] ?? 0) ||
-    a.durationMs - b.durationMs
-  );
-}
 
 /** A sample's local wall-clock hour: its own offset, else the user's zone, else UTC. */
 const localHourSql = (timezone: string) => sql`date_trunc('hour', case
@@ -31,29 +22,41 @@ const localHourSql = (timezone: string) => sql`date_trunc('hour', case
 export async function insertSamples(
   db: Db,
   userId: string,
-  samples: CanonicalSample[],
+  samples: CanonicalSample[] | SampleColumns,
   sourceIds: number[],
   timezone = 'UTC',
 ): Promise<number> {
   if (samples.length === 0) return 0;
-  const sorted = [...samples].sort((a, b) => compareSamples(a, b, sourceIds));
+  const c = Array.isArray(samples) ? toSampleColumns(samples) : samples;
+  const sid = c.source.map((s) => sourceIds[s] as number);
+  const order = new Uint32Array(c.length);
+  for (let i = 0; i < order.length; i++) order[i] = i;
+  order.sort(
+    (a, b) =>
+      (c.seriesTypeId[a] as number) - (c.seriesTypeId[b] as number) ||
+      (c.startMs[a] as number) - (c.startMs[b] as number) ||
+      (sid[a] as number) - (sid[b] as number) ||
+      (c.durationMs[a] as number) - (c.durationMs[b] as number),
+  );
   let inserted = 0;
-  for (let offset = 0; offset < sorted.length; offset += CHUNK) {
-    const chunk = sorted.slice(offset, offset + CHUNK);
-    const types: number[] = new Array(chunk.length);
-    const starts: number[] = new Array(chunk.length);
-    const sources: number[] = new Array(chunk.length);
-    const durations: number[] = new Array(chunk.length);
-    const values: number[] = new Array(chunk.length);
-    const offsets: (number | null)[] = new Array(chunk.length);
-    chunk.forEach((s, i) => {
-      types[i] = s.seriesTypeId;
-      starts[i] = s.startMs / 1000;
-      sources[i] = sourceIds[s.source] as number;
-      durations[i] = s.durationMs;
-      values[i] = s.value;
-      offsets[i] = s.utcOffsetMin;
-    });
+  for (let offset = 0; offset < order.length; offset += CHUNK) {
+    const n = Math.min(CHUNK, order.length - offset);
+    const types: number[] = new Array(n);
+    const starts: number[] = new Array(n);
+    const sources: number[] = new Array(n);
+    const durations: number[] = new Array(n);
+    const values: number[] = new Array(n);
+    const offsets: (number | null)[] = new Array(n);
+    for (let i = 0; i < n; i++) {
+      const k = order[offset + i] as number;
+      types[i] = c.seriesTypeId[k] as number;
+      starts[i] = (c.startMs[k] as number) / 1000;
+      sources[i] = sid[k] as number;
+      durations[i] = c.durationMs[k] as number;
+      values[i] = c.value[k] as number;
+      const o = c.utcOffsetMin[k] as number;
+      offsets[i] = o === NO_OFFSET ? null : o;
+    }
     const { rows } = await sql<{ inserted: number }>`
       with ins as (
         insert into samples (user_id, series_type, start_time, source_id, duration_ms, value, utc_offset_min)

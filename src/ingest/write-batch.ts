@@ -1,5 +1,5 @@
 import type { Db } from '../db/database.ts';
-import type { CanonicalBatch } from '../health-data/canonical.ts';
+import type { StorableBatch } from '../health-data/canonical.ts';
 import { upsertDataSources } from '../health-data/data-sources.repo.ts';
 import { upsertHealthScores } from '../health-data/health-scores.repo.ts';
 import { insertSamples } from '../health-data/samples.repo.ts';
@@ -20,7 +20,7 @@ export interface WriteCounts {
 export async function writeCanonicalBatch(
   db: Db,
   userId: string,
-  batch: CanonicalBatch,
+  batch: StorableBatch,
 ): Promise<WriteCounts> {
   const sourceIds = await upsertDataSources(db, userId, batch.sources);
   const user = await db.selectFrom('users').select('timezone').where('id', '=', userId).executeTakeFirst();

@@ -1,7 +1,7 @@
 import { stat } from 'node:fs/promises';
 import { Worker } from 'node:worker_threads';
 import type { Db } from '../../db/database.ts';
-import type { CanonicalBatch } from '../../health-data/canonical.ts';
+import type { StorableBatch } from '../../health-data/canonical.ts';
 import { archiveRawPayload } from '../../health-data/raw-payloads.repo.ts';
 import { type WriteCounts, writeCanonicalBatch } from '../../ingest/write-batch.ts';
 import type { ZipLimits } from './export-file.ts';
@@ -130,7 +130,7 @@ export async function importAppleExport(options: ImportOptions): Promise<ImportO
   let inFlight: Promise<void> | undefined;
 
   const write = async (
-    batch: CanonicalBatch,
+    batch: StorableBatch,
     items: number,
     progress: { bytesRead: number; records: number },
   ) => {

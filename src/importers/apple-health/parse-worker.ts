@@ -1,4 +1,5 @@
 import { parentPort, workerData } from 'node:worker_threads';
+import { sampleColumnBuffers, toSampleColumns } from '../../health-data/canonical.ts';
 import { type ReadOptions, readAppleExport } from './read-export.ts';
 import { ImportFormatError } from './xml-stream.ts';
 
@@ -31,7 +32,15 @@ try {
   for await (const event of readAppleExport(options)) {
     while (credits === 0) await new Promise<void>((resolve) => (wake = resolve));
     credits -= 1;
-    port.postMessage({ type: 'event', event } satisfies ParseWorkerMessage);
+    if (event.kind === 'batch' && Array.isArray(event.batch.samples)) {
+      // Samples cross as transferred typed arrays: structured-cloning 10⁴ objects per batch would cost
+      // both threads more than parsing them did.
+      const samples = toSampleColumns(event.batch.samples);
+      const message = { type: 'event', event: { ...event, batch: { ...event.batch, samples } } } as const;
+      port.postMessage(message satisfies ParseWorkerMessage, sampleColumnBuffers(samples));
+    } else {
+      port.postMessage({ type: 'event', event } satisfies ParseWorkerMessage);
+    }
   }
 } catch (error) {
   const e = error instanceof Error ? error : new Error(String(error));

@@ -1,4 +1,4 @@
-import type { CanonicalBatch, CanonicalWorkout } from '../../health-data/canonical.ts';
+import type { CanonicalWorkout, StorableBatch } from '../../health-data/canonical.ts';
 import { type ExportFile, openExportFile, type ZipLimits } from './export-file.ts';
 import { AppleHealthMapper, dedupeRoute, gpxPoint, type ImportTally } from './mapper.ts';
 import { streamXml } from './xml-stream.ts';
@@ -12,7 +12,7 @@ export interface ReadOptions {
 
 export interface ExportBatch {
   kind: 'batch';
-  batch: CanonicalBatch;
+  batch: StorableBatch;
   items: number;
   bytesRead: number;
   /** Top-level elements read so far. */
