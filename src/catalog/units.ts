@@ -339,15 +339,17 @@ export type ConversionResult =
  * an unknown series type, a non-finite value, an unknown unit or a unit of another dimension each come
  * back as `{ ok: false, reason }` naming the unit and the series type.
  */
-export function toCanonical(seriesTypeName: SeriesTypeName, value: number, unit: string): ConversionResult {
+/**
+ * The conversion of one series type from one unit to its canonical unit, found once: bulk paths
+ * (Apple exports) look it up per (type, unit) and apply it to every value.
+ */
+export type UnitConverter =
+  | { readonly ok: true; readonly unit: CanonicalUnit; readonly convert: (value: number) => number }
+  | { readonly ok: false; readonly reason: string };
+
+export function unitConverter(seriesTypeName: SeriesTypeName, unit: string): UnitConverter {
   const info = findSeriesTypeByName(seriesTypeName);
   if (info === undefined) return { ok: false, reason: `unknown series type '${String(seriesTypeName)}'` };
-  if (typeof value !== 'number' || !Number.isFinite(value)) {
-    return {
-      ok: false,
-      reason: `value ${String(value)} for series type '${info.name}' is not a finite number`,
-    };
-  }
   const normalized = normalizeUnitString(unit);
   const r = findRule(info.name, info.unit, normalized);
   if (r === undefined) {
@@ -357,7 +359,19 @@ export function toCanonical(seriesTypeName: SeriesTypeName, value: number, unit:
       reason: `unit '${unit}' ${why} for series type '${info.name}' (canonical unit ${info.unit})`,
     };
   }
-  return { ok: true, value: apply(r, value), unit: info.unit };
+  return { ok: true, unit: info.unit, convert: (value) => apply(r, value) };
+}
+
+export function toCanonical(seriesTypeName: SeriesTypeName, value: number, unit: string): ConversionResult {
+  const converter = unitConverter(seriesTypeName, unit);
+  if (!converter.ok) return converter;
+  if (typeof value !== 'number' || !Number.isFinite(value)) {
+    return {
+      ok: false,
+      reason: `value ${String(value)} for series type '${String(seriesTypeName)}' is not a finite number`,
+    };
+  }
+  return { ok: true, value: converter.convert(value), unit: converter.unit };
 }
 
 /** Every unit spelling `toCanonical` accepts for the series type (besides HealthKit's `mmol<M>/L`). */

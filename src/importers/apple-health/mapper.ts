@@ -1,7 +1,7 @@
 import { HEALTHKIT_WORKOUT_EVENTS, wristTemperatureSeries } from '../../catalog/healthkit.ts';
 import { findSeriesTypeByName, type SeriesTypeName } from '../../catalog/series-types.ts';
 import { toCanonicalSleepStage } from '../../catalog/sleep-stages.ts';
-import { toCanonical } from '../../catalog/units.ts';
+import { toCanonical, type UnitConverter, unitConverter } from '../../catalog/units.ts';
 import { isValidRrIntervalMs } from '../../catalog/wearmetrics.ts';
 import { toCanonicalWorkoutType } from '../../catalog/workout-types.ts';
 import {
@@ -148,6 +148,8 @@ export class AppleHealthMapper {
   #sourceCache = new Map<string, SourceDescriptor>();
   #sourceIndex = new Map<string, number>();
   #targets = new Map<string, RecordTarget>();
+  #converters = new Map<string, UnitConverter>();
+  #lastSource: { name: string; version: string; device: string; index: number } | undefined;
   #zoneOffsets = new Map<string, number | null>();
   /** GPX files named by each workout of the current batch, resolved by the caller (they live in the zip). */
   routeFiles = new Map<CanonicalWorkout, string[]>();
@@ -186,6 +188,7 @@ export class AppleHealthMapper {
     this.#batch = emptyBatch();
     this.#sources = new SourceTable(this.#batch);
     this.#sourceIndex = new Map();
+    this.#lastSource = undefined;
     this.routeFiles = new Map();
     return out;
   }
@@ -245,8 +248,26 @@ export class AppleHealthMapper {
     }
   }
 
+  #converter(seriesType: SeriesTypeName, unit: string): UnitConverter {
+    const key = `${seriesType}|${unit}`;
+    let converter = this.#converters.get(key);
+    if (converter === undefined) {
+      converter = unitConverter(seriesType, unit);
+      this.#converters.set(key, converter);
+    }
+    return converter;
+  }
+
   #source(attrs: Record<string, string>): number {
-    const key = `${attrs.sourceName ?? attrs.source ?? ''}\u0000${attrs.sourceVersion ?? ''}\u0000${attrs.device ?? ''}`;
+    const name = attrs.sourceName ?? attrs.source ?? '';
+    const version = attrs.sourceVersion ?? '';
+    const device = attrs.device ?? '';
+    // Records come in long runs from one source: compare with the last one before building a key.
+    const last = this.#lastSource;
+    if (last !== undefined && last.name === name && last.version === version && last.device === device) {
+      return last.index;
+    }
+    const key = `${name}\u0000${version}\u0000${device}`;
     let index = this.#sourceIndex.get(key);
     if (index === undefined) {
       let descriptor = this.#sourceCache.get(key);
@@ -258,6 +279,7 @@ export class AppleHealthMapper {
       index = this.#sources.indexOf(descriptor);
       this.#sourceIndex.set(key, index);
     }
+    this.#lastSource = { name, version, device, index };
     return index;
   }
 
@@ -339,12 +361,12 @@ export class AppleHealthMapper {
         return;
       }
       const unit = node.attrs.unit ?? target.defaultUnit ?? findSeriesTypeByName(seriesType)?.unit ?? '';
-      const converted = toCanonical(seriesType, raw, unit);
-      if (!converted.ok) {
-        this.#reject(node, converted.reason);
+      const converter = this.#converter(seriesType, unit);
+      if (!converter.ok) {
+        this.#reject(node, converter.reason);
         return;
       }
-      value = converted.value;
+      value = converter.convert(raw);
       if (type === 'HKQuantityTypeIdentifierAppleSleepingWristTemperature') {
         seriesType = wristTemperatureSeries(value);
       }
