@@ -1,41 +1,57 @@
+import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { type ServerType, serve } from '@hono/node-server';
+import { serve } from '@hono/node-server';
 import { countDevelopers } from './developers/developers.repo.ts';
 import { createApp } from './http/app.ts';
+import type { ShutdownBindings } from './http/sse.ts';
 import type { Platform } from './platform.ts';
 
 export interface RunningServer {
   url: string;
   port: number;
-  /** Stops accepting connections and waits for in-flight requests (up to the timeout). */
+  /**
+   * Stops accepting connections, ends open SSE streams (clients reconnect elsewhere) and waits for
+   * in-flight requests (up to the timeout). Calling it again returns the same promise.
+   */
   close(): Promise<void>;
 }
 
 export async function startServer(platform: Platform): Promise<RunningServer> {
   const { config } = platform;
   const app = createApp(platform.deps, { ping: platform.database.ping });
-  const server: ServerType = await new Promise((resolve, reject) => {
-    const s = serve({ fetch: app.fetch, hostname: config.HOST, port: config.PORT }, () => resolve(s));
+  // Every request sees this signal (`sseResponse` ends its stream on it); close() aborts it.
+  const shutdown = new AbortController();
+  const handle = (request: Request, env: object) =>
+    app.fetch(request, { ...env, shutdown: shutdown.signal } satisfies ShutdownBindings);
+  // Without `createServer` options, serve() makes a node:http server.
+  const server = await new Promise<Server>((resolve, reject) => {
+    const s = serve({ fetch: handle, hostname: config.HOST, port: config.PORT }, () => resolve(s)) as Server;
     s.once('error', reject);
   });
   const port = (server.address() as AddressInfo).port;
   const url = config.PUBLIC_URL ?? `http://${config.HOST === '0.0.0.0' ? 'localhost' : config.HOST}:${port}`;
+  let closing: Promise<void> | undefined;
   return {
     url,
     port,
     close: () =>
-      new Promise<void>((resolve) => {
+      (closing ??= new Promise<void>((resolve) => {
         const timer = setTimeout(() => {
           platform.logger.warn('shutdown timeout reached; closing remaining connections');
-          (server as import('node:http').Server).closeAllConnections?.();
+          server.closeAllConnections();
         }, config.SHUTDOWN_TIMEOUT_MS);
         timer.unref();
+        // Keep-alive connections fall idle as their last response (an ended stream among them) finishes.
+        const idle = setInterval(() => server.closeIdleConnections(), 50);
+        idle.unref();
         server.close(() => {
           clearTimeout(timer);
+          clearInterval(idle);
           resolve();
         });
-        (server as import('node:http').Server).closeIdleConnections?.();
-      }),
+        shutdown.abort();
+        server.closeIdleConnections();
+      })),
   };
 }
 
