@@ -198,7 +198,9 @@ try {
       if (migrate.status !== 0) throw new Error(migrate.stderr);
       results.push(line('PostgreSQL  ', await endToEnd(env, exportPath, gen)));
     } finally {
+      // pg-boss keeps the jobs in `<schema>_pgboss`: drop both.
       await admin.query(`drop schema if exists ${schema} cascade`);
+      await admin.query(`drop schema if exists ${schema}_pgboss cascade`);
       await admin.end();
     }
   } else {

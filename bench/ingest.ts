@@ -183,7 +183,9 @@ if (await pgReachable()) {
       `PostgreSQL  baseline ${fmt(base)} rows/s | end-to-end ${fmt(e2e.rate)} samples/s (${e2e.seconds.toFixed(1)} s, all accepted after ${e2e.acceptSeconds.toFixed(1)} s) | ratio ${(e2e.rate / base).toFixed(2)} | server peak RSS ${e2e.serverRss} MiB`,
     );
   } finally {
-    await admin.query(`drop schema ${schema} cascade`);
+    // pg-boss keeps the jobs in `<schema>_pgboss`: drop both.
+    await admin.query(`drop schema if exists ${schema} cascade`);
+    await admin.query(`drop schema if exists ${schema}_pgboss cascade`);
     await admin.end();
   }
 } else {

@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import pg from 'pg';
 import { afterAll, beforeAll, describe } from 'vitest';
 import { loadConfig } from '../../src/config/load-config.ts';
 import { openPlatform, type Platform } from '../../src/platform.ts';
@@ -88,6 +89,12 @@ export async function startTestServer(
         await platform.database.db.schema.dropSchema(schema).ifExists().cascade().execute();
       }
       await platform.close();
+      if (options.database === 'postgres') {
+        // The job queue's own schema goes too, once pg-boss has let go of it.
+        const admin = new pg.Client({ connectionString: env.DATABASE_URL });
+        await admin.connect();
+        await admin.query(`drop schema if exists "${schema}_pgboss" cascade`).finally(() => admin.end());
+      }
     },
   };
 }
