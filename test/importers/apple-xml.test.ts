@@ -247,6 +247,39 @@ describeEachDatabase('Apple Health XML import', (ctx) => {
     expect(JSON.stringify(run)).toMatch(/line 1, column \d+/);
   });
 
+  it('re-running an import that died halfway ends with exactly the rows of a clean import', async () => {
+    const { api } = ctx();
+    const db = ctx().platform.deps.db;
+    const dev = await api.registerDeveloper();
+    const broken = (await api.createUser(dev.key)).id;
+    const clean = (await api.createUser(dev.key)).id;
+    const zip = file('halfway.zip', syntheticZip());
+    // Small batches, so that several are written before the parse fails at the cut.
+    const cut = file('halfway.xml', SYNTHETIC_EXPORT.slice(0, Math.floor(SYNTHETIC_EXPORT.length * 0.35)));
+    await expect(importAppleExport({ db, userId: broken, path: cut, batchSize: 2 })).rejects.toThrow(
+      /line \d+, column \d+/,
+    );
+    const partial = await count('samples', broken);
+    expect(partial).toBeGreaterThan(0);
+    await importAppleExport({ db, userId: broken, path: zip, batchSize: 2 });
+    await importAppleExport({ db, userId: clean, path: zip });
+    const rows = async (userId: string) => ({
+      samples: await count('samples', userId),
+      workouts: await count('workouts', userId),
+      route: await count('workout_route_points', userId),
+      sleep: await count('sleep_stage_intervals', userId),
+      values: await db
+        .selectFrom('samples')
+        .select(['series_type', 'start_time', 'duration_ms', 'value', 'utc_offset_min'])
+        .where('user_id', '=', userId)
+        .orderBy(['series_type', 'start_time', 'duration_ms'])
+        .execute(),
+    });
+    const [a, b] = [await rows(broken), await rows(clean)];
+    expect(a.samples).toBeGreaterThan(partial);
+    expect(a).toEqual(b);
+  });
+
   it('refuses uploads over 50 MB with 413', async () => {
     const { api, auth, userId } = await setup();
     const res = await upload(api, auth, userId, Buffer.alloc(51 * 1024 * 1024, 0x20), 'export.xml');
