@@ -35,6 +35,11 @@ export async function startServerProcess(env: Record<string, string>): Promise<S
   child.stderr?.on('data', (d) => {
     out += d;
   });
+  let stopping = false;
+  child.once('exit', (code, signal) => {
+    // A server that dies mid-benchmark says why here, not as a bare ECONNRESET in the client.
+    if (!stopping) process.stderr.write(`\nserver exited (${signal ?? code}):\n${out.slice(-4000)}\n`);
+  });
   const deadline = Date.now() + 60_000;
   while (Date.now() < deadline) {
     const url = /running at (http:\/\/\S+)/.exec(out)?.[1];
@@ -44,6 +49,8 @@ export async function startServerProcess(env: Record<string, string>): Promise<S
         child,
         stop: () =>
           new Promise((resolve) => {
+            stopping = true;
+            if (child.exitCode !== null || child.signalCode !== null) return resolve();
             child.once('exit', () => resolve());
             child.kill('SIGTERM');
           }),
