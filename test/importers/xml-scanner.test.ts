@@ -78,7 +78,7 @@ describe('XML scanner', () => {
     ['an unclosed root', '<HealthData><R/>', /<HealthData> is not closed/],
     ['a second root', '<HealthData/><HealthData/>', /second root/],
     ['text outside the root', 'hello <HealthData/>', /text before the root/],
-    ['a forbidden control character', '<HealthData a="\u0001"/>', /forbidden control character/],
+    ['a forbidden control character', '<HealthData>a\u0001</HealthData>', /forbidden control character/],
     ['a bad character reference', '<HealthData a="&#0;"/>', /forbids/],
     ['an entity declaration', '<!DOCTYPE H [<!ENTITY a "x">]><H/>', /DOCTYPE declares entities/],
     ['a late XML declaration', '<HealthData/><?xml version="1.0"?>', /XML declaration/],
