@@ -229,18 +229,27 @@ class DeliveryLoop {
 
   async #claim(limit: number): Promise<number> {
     const perEndpoint = this.config.WEBHOOK_CONCURRENCY_PER_ENDPOINT;
-    const busy = [...this.#perEndpoint].filter(([, n]) => n >= perEndpoint).map(([id]) => id);
-    // Endpoints are visited in random order and each gives at most its share, so a backlog on one
-    // endpoint never starves the others.
+    const held = [...this.#perEndpoint];
+    // Endpoints are visited in random order and each gives at most what is left of its share (the cap
+    // minus what this process already has in flight to it), so a backlog or a hanging receiver on one
+    // endpoint never takes more than WEBHOOK_CONCURRENCY_PER_ENDPOINT slots and never starves the others.
     const { rows } = await sql<Claimed>`
-      with due as (
+      with held as (
+        select * from unnest(${held.map(([id]) => id)}::text[], ${held.map(([, n]) => n)}::int4[]) as h(id, n)
+      ),
+      due as (
         select d.id
-        from (select id from webhook_endpoints where enabled and not (id = any(${busy}::text[])) order by random()) ep
+        from (
+          select e.id, ${perEndpoint}::int4 - coalesce(h.n, 0) as share
+          from webhook_endpoints e left join held h on h.id = e.id
+          where e.enabled and coalesce(h.n, 0) < ${perEndpoint}::int4
+          order by random()
+        ) ep
         cross join lateral (
           select d.id from webhook_deliveries d
           where d.endpoint_id = ep.id and d.status = 'pending' and d.next_attempt_at <= now()
           order by d.next_attempt_at
-          limit ${perEndpoint}
+          limit ep.share
           for update skip locked
         ) d
         limit ${limit}
