@@ -1,3 +1,4 @@
+import { setImmediate } from 'node:timers/promises';
 import type { PGlite } from '@electric-sql/pglite';
 import {
   CompiledQuery,
@@ -41,10 +42,26 @@ export class SessionLock {
   }
 }
 
+/**
+ * PGlite executes each query synchronously on this thread, and a chain of awaited queries (a bulk
+ * import writing batch after batch) continues in microtasks without ever returning to the event loop:
+ * HTTP requests, timers and heartbeats would wait for the whole chain (seen: 13 s). A query that
+ * starts more than YIELD_AFTER_MS after the last turn of the event loop first lets it run.
+ */
+const YIELD_AFTER_MS = 20;
+let lastTurn = performance.now();
+
+async function letTheEventLoopRun(): Promise<void> {
+  if (performance.now() - lastTurn < YIELD_AFTER_MS) return;
+  await setImmediate();
+  lastTurn = performance.now();
+}
+
 class PGliteConnection implements DatabaseConnection {
   constructor(private readonly pg: PGlite) {}
 
   async executeQuery<R>(compiled: CompiledQuery): Promise<QueryResult<R>> {
+    await letTheEventLoopRun();
     const result = await this.pg.query<R>(compiled.sql, compiled.parameters as unknown[], {
       rowMode: 'object',
     });
