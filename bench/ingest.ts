@@ -16,13 +16,20 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PGlite } from '@electric-sql/pglite';
 import pg from 'pg';
-import { fmt, json, peakRssMiB, startServerProcess } from './support.ts';
+import {
+  benchPgUrl,
+  fmt,
+  json,
+  peakRssMiB,
+  pgReachable,
+  registerBenchUser,
+  startServerProcess,
+  withPostgresSchema,
+} from './support.ts';
 
 const TOTAL = Number(process.env.BENCH_SAMPLES ?? 1_000_000);
 const BATCH = 10_000;
 const CONCURRENCY = Number(process.env.BENCH_CONCURRENCY ?? 4);
-const pgUrl =
-  process.env.BENCH_DATABASE_URL ?? process.env.TEST_DATABASE_URL ?? 'postgres://root@127.0.0.1:5432/test';
 const T0 = Date.UTC(2026, 0, 1);
 
 function batchBody(index: number): string {
@@ -93,16 +100,7 @@ async function baseline(query: (sql: string, params?: unknown[]) => Promise<unkn
 async function endToEnd(env: Record<string, string>, bodies: string[]) {
   const server = await startServerProcess(env);
   try {
-    const dev = await json(`${server.url}/api/v1/auth/register`, {
-      method: 'POST',
-      body: JSON.stringify({
-        email: `bench-${randomBytes(4).toString('hex')}@example.com`,
-        password: 'bench-password',
-        name: 'Bench',
-      }),
-    });
-    const key: string = dev.api_key.key;
-    const user = await json(`${server.url}/api/v1/users`, { method: 'POST', key, body: JSON.stringify({}) });
+    const { key, userId } = await registerBenchUser(server.url);
     const started = performance.now();
     const runIds: string[] = [];
     let next = 0;
@@ -110,7 +108,7 @@ async function endToEnd(env: Record<string, string>, bodies: string[]) {
       Array.from({ length: CONCURRENCY }, async () => {
         while (next < bodies.length) {
           const body = bodies[next++] as string;
-          const res = await json(`${server.url}/api/v1/sdk/users/${user.id}/sync`, {
+          const res = await json(`${server.url}/api/v1/sdk/users/${userId}/sync`, {
             method: 'POST',
             key,
             body,
@@ -122,31 +120,20 @@ async function endToEnd(env: Record<string, string>, bodies: string[]) {
     const accepted = performance.now();
     for (const runId of runIds) {
       for (;;) {
-        const run = await json(`${server.url}/api/v1/users/${user.id}/sync/runs/${runId}`, { key });
+        const run = await json(`${server.url}/api/v1/users/${userId}/sync/runs/${runId}`, { key });
         if (run.stage === 'completed') break;
         if (run.stage === 'failed') throw new Error(`run failed: ${JSON.stringify(run.error)}`);
         await new Promise((r) => setTimeout(r, 20));
       }
     }
     const seconds = (performance.now() - started) / 1000;
-    const summary = await json(`${server.url}/api/v1/users/${user.id}/summaries/data`, { key });
+    const summary = await json(`${server.url}/api/v1/users/${userId}/summaries/data`, { key });
     if (summary.total_samples !== TOTAL)
       throw new Error(`stored ${summary.total_samples}, expected ${TOTAL}`);
     const serverRss = peakRssMiB(server.child.pid);
     return { rate: TOTAL / seconds, seconds, acceptSeconds: (accepted - started) / 1000, serverRss };
   } finally {
     await server.stop();
-  }
-}
-
-async function pgReachable(): Promise<boolean> {
-  const client = new pg.Client({ connectionString: pgUrl, connectionTimeoutMillis: 2000 });
-  try {
-    await client.connect();
-    await client.end();
-    return true;
-  } catch {
-    return false;
   }
 }
 
@@ -163,33 +150,22 @@ const secrets = {
 };
 
 if (await pgReachable()) {
-  const schema = `bench_${randomBytes(4).toString('hex')}`;
-  const admin = new pg.Client({ connectionString: pgUrl });
-  await admin.connect();
-  await admin.query(`create schema ${schema}`);
-  await admin.query(`set search_path to ${schema}`);
-  try {
-    const base = await baseline((sql, params) => admin.query(sql, params as unknown[]));
-    const env = { DATABASE_URL: pgUrl, DATABASE_SCHEMA: schema, ...secrets };
-    const migrate = await import('node:child_process').then((cp) =>
-      cp.spawnSync(process.execPath, [join(import.meta.dirname, '../bin/wearlink.mjs'), 'migrate'], {
-        env: { PATH: process.env.PATH ?? '', ...env },
-        encoding: 'utf8',
-      }),
-    );
-    if (migrate.status !== 0) throw new Error(migrate.stderr);
-    const e2e = await endToEnd(env, bodies);
-    results.push(
-      `PostgreSQL  baseline ${fmt(base)} rows/s | end-to-end ${fmt(e2e.rate)} samples/s (${e2e.seconds.toFixed(1)} s, all accepted after ${e2e.acceptSeconds.toFixed(1)} s) | ratio ${(e2e.rate / base).toFixed(2)} | server peak RSS ${e2e.serverRss} MiB`,
-    );
-  } finally {
-    // pg-boss keeps the jobs in `<schema>_pgboss`: drop both.
-    await admin.query(`drop schema if exists ${schema} cascade`);
-    await admin.query(`drop schema if exists ${schema}_pgboss cascade`);
-    await admin.end();
-  }
+  await withPostgresSchema('bench', secrets, async (env) => {
+    const admin = new pg.Client({ connectionString: benchPgUrl });
+    await admin.connect();
+    try {
+      await admin.query(`set search_path to "${env.DATABASE_SCHEMA}"`);
+      const base = await baseline((sql, params) => admin.query(sql, params as unknown[]));
+      const e2e = await endToEnd(env, bodies);
+      results.push(
+        `PostgreSQL  baseline ${fmt(base)} rows/s | end-to-end ${fmt(e2e.rate)} samples/s (${e2e.seconds.toFixed(1)} s, all accepted after ${e2e.acceptSeconds.toFixed(1)} s) | ratio ${(e2e.rate / base).toFixed(2)} | server peak RSS ${e2e.serverRss} MiB`,
+      );
+    } finally {
+      await admin.end();
+    }
+  });
 } else {
-  results.push(`PostgreSQL  skipped: ${pgUrl} does not answer`);
+  results.push(`PostgreSQL  skipped: ${benchPgUrl} does not answer`);
 }
 
 {

@@ -1,6 +1,8 @@
-import { type ChildProcess, spawn } from 'node:child_process';
+import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import pg from 'pg';
 
 /** Shared helpers for benchmarks: a real `wearlink serve` child process and peak-memory readings. */
 
@@ -74,3 +76,63 @@ export async function json(url: string, init: RequestInit & { key?: string } = {
 }
 
 export const fmt = (n: number) => Math.round(n).toLocaleString('en-US');
+
+/** The PostgreSQL the benchmarks use: BENCH_DATABASE_URL, else TEST_DATABASE_URL, else the local default. */
+export const benchPgUrl =
+  process.env.BENCH_DATABASE_URL ?? process.env.TEST_DATABASE_URL ?? 'postgres://root@127.0.0.1:5432/test';
+
+export async function pgReachable(url = benchPgUrl): Promise<boolean> {
+  const client = new pg.Client({ connectionString: url, connectionTimeoutMillis: 2000 });
+  try {
+    await client.connect();
+    await client.end();
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * Runs `fn` with the environment of a WearLink on a fresh, migrated PostgreSQL schema, dropped
+ * afterwards together with pg-boss's `<schema>_pgboss`.
+ */
+export async function withPostgresSchema<T>(
+  prefix: string,
+  env: Record<string, string>,
+  fn: (env: Record<string, string>) => Promise<T>,
+): Promise<T> {
+  const schema = `${prefix}_${randomBytes(4).toString('hex')}`;
+  const full = { DATABASE_URL: benchPgUrl, DATABASE_SCHEMA: schema, ...env };
+  try {
+    const migrate = spawnSync(process.execPath, [join(repoRoot, 'bin/wearlink.mjs'), 'migrate'], {
+      env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', ...full },
+      encoding: 'utf8',
+    });
+    if (migrate.status !== 0) throw new Error(`wearlink migrate failed: ${migrate.stderr}${migrate.stdout}`);
+    return await fn(full);
+  } finally {
+    const admin = new pg.Client({ connectionString: benchPgUrl });
+    await admin.connect();
+    try {
+      await admin.query(`drop schema if exists "${schema}" cascade`);
+      await admin.query(`drop schema if exists "${schema}_pgboss" cascade`);
+    } finally {
+      await admin.end();
+    }
+  }
+}
+
+/** Registers a developer and creates one user over HTTP; returns the API key and the user id. */
+export async function registerBenchUser(url: string): Promise<{ key: string; userId: string }> {
+  const dev = await json(`${url}/api/v1/auth/register`, {
+    method: 'POST',
+    body: JSON.stringify({
+      email: `bench-${randomBytes(4).toString('hex')}@example.com`,
+      password: 'bench-password',
+      name: 'Bench',
+    }),
+  });
+  const key: string = dev.api_key.key;
+  const user = await json(`${url}/api/v1/users`, { method: 'POST', key, body: JSON.stringify({}) });
+  return { key, userId: user.id };
+}

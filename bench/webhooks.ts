@@ -1,28 +1,19 @@
-/**
- * Webhook delivery benchmark (issue 7).
- *
- * 10,000 events are committed to the outbox of a real `wearlink serve` process (its own delivery loop),
- * then delivered to a local receiver that verifies nothing and answers 200; on PostgreSQL and on PGlite.
- * Reported per backend: deliveries/s from the first to the last delivery, enqueue→first-attempt p50/p99
- * (enqueue = the message's created_at), and the server's peak RSS. Baseline, same run: bare HTTP POSTs
- * of the same bodies to the same receiver, with the same concurrency and keep-alive, and no database.
- *
- *   npm run bench:webhooks                # both backends (PostgreSQL when BENCH_DATABASE_URL or
- *                                         # TEST_DATABASE_URL is set, or the local default answers)
- *   BENCH_WEBHOOK_EVENTS=2000 npm run bench:webhooks
- */
-import { spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import http from 'node:http';
-import { join } from 'node:path';
-import pg from 'pg';
-import { fmt, json, peakRssMiB, repoRoot, startServerProcess } from './support.ts';
+import {
+  benchPgUrl,
+  fmt,
+  json,
+  peakRssMiB,
+  pgReachable,
+  registerBenchUser,
+  startServerProcess,
+  withPostgresSchema,
+} from './support.ts';
 
 const EVENTS = Number(process.env.BENCH_WEBHOOK_EVENTS ?? 10_000);
 const LIVE_EVENTS = Math.min(1000, EVENTS);
 const CONCURRENCY = 64;
-const pgUrl =
-  process.env.BENCH_DATABASE_URL ?? process.env.TEST_DATABASE_URL ?? 'postgres://root@127.0.0.1:5432/test';
 
 function percentile(sorted: number[], p: number): number {
   return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? Number.NaN;
@@ -101,15 +92,7 @@ async function measure(label: string, env: Record<string, string>): Promise<stri
     RATE_LIMIT_PER_MINUTE: '1000000',
   });
   try {
-    const dev = await json(`${server.url}/api/v1/auth/register`, {
-      method: 'POST',
-      body: JSON.stringify({
-        email: `bench-${randomBytes(4).toString('hex')}@example.com`,
-        password: 'bench-password',
-        name: 'B',
-      }),
-    });
-    const key: string = dev.api_key.key;
+    const { key } = await registerBenchUser(server.url);
     const endpoint = await json(`${server.url}/api/v1/webhooks/endpoints`, {
       method: 'POST',
       key,
@@ -174,17 +157,6 @@ async function measure(label: string, env: Record<string, string>): Promise<stri
   }
 }
 
-async function pgReachable(): Promise<boolean> {
-  const client = new pg.Client({ connectionString: pgUrl, connectionTimeoutMillis: 2000 });
-  try {
-    await client.connect();
-    await client.end();
-    return true;
-  } catch {
-    return false;
-  }
-}
-
 async function main() {
   const secrets = {
     JWT_SECRET: randomBytes(32).toString('hex'),
@@ -193,29 +165,9 @@ async function main() {
   const results: string[] = [];
 
   if (await pgReachable()) {
-    // A fresh schema per run (plus the job queue's `<schema>_pgboss`), dropped afterwards.
-    const schema = `benchw_${randomBytes(4).toString('hex')}`;
-    const env = { DATABASE_URL: pgUrl, DATABASE_SCHEMA: schema, ...secrets };
-    try {
-      const migrate = spawnSync(process.execPath, [join(repoRoot, 'bin/wearlink.mjs'), 'migrate'], {
-        env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', ...env },
-        encoding: 'utf8',
-      });
-      if (migrate.status !== 0)
-        throw new Error(`wearlink migrate failed: ${migrate.stderr}${migrate.stdout}`);
-      results.push(...(await measure('PostgreSQL', env)));
-    } finally {
-      const admin = new pg.Client({ connectionString: pgUrl });
-      await admin.connect();
-      try {
-        await admin.query(`drop schema if exists ${schema} cascade`);
-        await admin.query(`drop schema if exists ${schema}_pgboss cascade`);
-      } finally {
-        await admin.end();
-      }
-    }
+    results.push(...(await withPostgresSchema('benchw', secrets, (env) => measure('PostgreSQL', env))));
   } else {
-    results.push(`PostgreSQL  skipped: ${pgUrl} does not answer`);
+    results.push(`PostgreSQL  skipped: ${benchPgUrl} does not answer`);
   }
 
   results.push(...(await measure('PGlite', { WEARLINK_DATA_DIR: 'memory://', ...secrets })));

@@ -114,18 +114,7 @@ export class AppleImportService {
       runId?: string;
     } & ImportSource,
   ): Promise<string> {
-    const runId = input.runId ?? newRunId('xml_import', 'apple');
-    await this.runs.create(
-      {
-        id: runId,
-        developerId: input.developerId,
-        userId: input.userId,
-        provider: 'apple',
-        source: 'xml_import',
-        message: `Queued import of ${input.fileName}`,
-      },
-      { file_name: input.fileName, bytes_total: input.bytes },
-    );
+    const runId = await this.#createRun(input, `Queued import of ${input.fileName}`);
     await this.queue.enqueueImport(
       's3Key' in input
         ? { runId, userId: input.userId, s3Key: input.s3Key, maxBytes: input.maxBytes }
@@ -286,12 +275,11 @@ export class AppleImportService {
     }
   }
 
-  /** Imports a local file in this process (the CLI), as a run like any other. */
-  async importLocalFile(
-    input: { developerId: string; userId: string; path: string; bytes: number; fileName: string },
-    onProgress?: (p: ImportProgress) => void,
+  async #createRun(
+    input: { developerId: string; userId: string; bytes: number; fileName: string; runId?: string },
+    message: string,
   ): Promise<string> {
-    const runId = newRunId('xml_import', 'apple');
+    const runId = input.runId ?? newRunId('xml_import', 'apple');
     await this.runs.create(
       {
         id: runId,
@@ -299,10 +287,19 @@ export class AppleImportService {
         userId: input.userId,
         provider: 'apple',
         source: 'xml_import',
-        message: `Importing ${input.fileName}`,
+        message,
       },
       { file_name: input.fileName, bytes_total: input.bytes },
     );
+    return runId;
+  }
+
+  /** Imports a local file in this process (the CLI), as a run like any other. */
+  async importLocalFile(
+    input: { developerId: string; userId: string; path: string; bytes: number; fileName: string },
+    onProgress?: (p: ImportProgress) => void,
+  ): Promise<string> {
+    const runId = await this.#createRun(input, `Importing ${input.fileName}`);
     await this.runJob(
       { runId, userId: input.userId, path: input.path, keepFile: true },
       { count: 0, limit: 0 },
