@@ -11,6 +11,9 @@
  * Baseline in the same run: GET /health over the same HTTP connection (the floor any request pays).
  *
  *   npm run bench:query             BENCH_QUERY_USERS=3 BENCH_QUERY_DAYS=90 npm run bench:query
+ *
+ * BENCH_QUERY_KEEP_SCHEMA=1 keeps the seeded PostgreSQL schema (its name is printed) for EXPLAIN; its
+ * `<schema>_pgboss` queue schema is dropped either way.
  */
 import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -29,6 +32,7 @@ import { fmt, peakRssMiB, startServerProcess } from './support.ts';
 const USERS = Number(process.env.BENCH_QUERY_USERS ?? 10);
 const DAYS = Number(process.env.BENCH_QUERY_DAYS ?? 365);
 const RUNS = Number(process.env.BENCH_QUERY_RUNS ?? 40);
+const KEEP_SCHEMA = process.env.BENCH_QUERY_KEEP_SCHEMA === '1';
 const pgUrl =
   process.env.BENCH_DATABASE_URL ?? process.env.TEST_DATABASE_URL ?? 'postgres://root@127.0.0.1:5432/test';
 const START = Date.UTC(2025, 0, 1);
@@ -177,7 +181,10 @@ if (pgUp) {
   } finally {
     const admin = new pg.Client({ connectionString: pgUrl });
     await admin.connect();
-    await admin.query(`drop schema if exists ${schema} cascade`);
+    // pg-boss keeps its queue in a schema of its own next to the app's.
+    await admin.query(`drop schema if exists "${schema}_pgboss" cascade`);
+    if (KEEP_SCHEMA) console.log(`PostgreSQL: kept schema ${schema} (BENCH_QUERY_KEEP_SCHEMA=1)`);
+    else await admin.query(`drop schema if exists "${schema}" cascade`);
     await admin.end();
   }
 } else {

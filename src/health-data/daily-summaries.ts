@@ -86,56 +86,103 @@ export interface ActivityDay {
   sources: Record<string, { provider: string; device: string | null }[]>;
 }
 
+/** Series type id → index of the cumulative metric it feeds. */
+const metricOfType = new Map<number, number>(
+  metricNames.flatMap((metric, index) =>
+    ids([...cumulativeMetrics[metric]]).map((id) => [id, index] as const),
+  ),
+);
+const cumulativeTypeIds = [...metricOfType.keys()];
+const [heartRateId, restingHeartRateId] = ids(['heart_rate', 'resting_heart_rate']) as [number, number];
+
+/**
+ * Daily activity. One pass over the range's rollups sums every series per local day and source; that
+ * is the whole answer for a day only one source recorded a metric on, which is most days of most users.
+ * Only days two sources recorded can hold an hour two sources recorded, and only those (day, metric)
+ * pairs are read again hour by hour to apply the source-priority rule. The queries group on plain
+ * columns and a date (no text keys, no sort of the year's hours).
+ */
 export async function activitySummaries(
   db: Db,
   userId: string,
   from: string,
   to: string,
 ): Promise<ActivityDay[]> {
-  const ranking = await loadSourceRanking(db, userId);
-  if (ranking.ranked.length === 0) return [];
-  const typeIds: number[] = [];
-  const typeMetric: number[] = [];
-  metricNames.forEach((metric, index) => {
-    for (const id of ids([...cumulativeMetrics[metric]])) {
-      typeIds.push(id);
-      typeMetric.push(index);
-    }
-  });
-  const [hr, resting] = ids(['heart_rate', 'resting_heart_rate']) as [number, number];
-  const window = { from: `${from} 00:00:00`, to: `${nextDay(to)} 00:00:00` };
-
-  const [cumulative, averaged] = await Promise.all([
-    sql<{ day: string; metric: number; total: number; sources: number[] }>`
-      with ranks as (
-        select * from unnest(${ranking.ranked.map((r) => r.sourceId)}::int4[], ${ranking.ranked.map((r) => r.rank)}::int4[])
-          as t(source_id, rank)
-      ),
-      metrics as (select * from unnest(${typeIds}::int2[], ${typeMetric}::int2[]) as m(series_type, metric)),
-      hourly as (
-        select m.metric, r.local_hour, r.source_id, sum(r.sum) as total, min(ranks.rank) as rank
-        from sample_rollups r
-        join metrics m on m.series_type = r.series_type
-        join ranks on ranks.source_id = r.source_id
-        where r.user_id = ${userId} and r.series_type = any(${typeIds}::int2[])
-          and r.local_hour >= ${window.from}::timestamp and r.local_hour < ${window.to}::timestamp
-        group by m.metric, r.local_hour, r.source_id
-      ),
-      best as (
-        select distinct on (metric, local_hour) metric, local_hour, source_id, total
-        from hourly order by metric, local_hour, rank, source_id
-      )
-      select to_char(local_hour, 'YYYY-MM-DD') as day, metric, sum(total) as total,
-             array_agg(distinct source_id) as sources
-      from best group by 1, 2 order by 1, 2`.execute(db),
-    sql<{ day: string; series_type: number; avg: number; min: number; max: number; sources: number[] }>`
-      select to_char(local_hour, 'YYYY-MM-DD') as day, series_type, sum(sum) / sum(n) as avg, min(min) as min,
-             max(max) as max, array_agg(distinct source_id) as sources
-      from sample_rollups
-      where user_id = ${userId} and series_type in (${hr}, ${resting})
-        and local_hour >= ${window.from}::timestamp and local_hour < ${window.to}::timestamp
-      group by 1, 2 order by 1, 2`.execute(db),
+  const window = sql`local_hour >= ${`${from} 00:00:00`}::timestamp
+    and local_hour < ${`${nextDay(to)} 00:00:00`}::timestamp`;
+  // Three independent reads at once: the ranking, cumulative sums, instantaneous sums and extremes.
+  const [ranking, perDay, perDayAveraged] = await Promise.all([
+    loadSourceRanking(db, userId),
+    sql<{ day: string; series_type: number; source_id: number; sum: number }>`
+      select to_char(day, 'YYYY-MM-DD') as day, series_type, source_id, sum from (
+        select local_hour::date as day, series_type, source_id, sum(sum) as sum
+        from sample_rollups
+        where user_id = ${userId} and series_type = any(${cumulativeTypeIds}::int2[]) and ${window}
+        group by 1, 2, 3
+      ) g`.execute(db),
+    sql<{
+      day: string;
+      series_type: number;
+      source_id: number;
+      sum: number;
+      n: number;
+      min: number;
+      max: number;
+    }>`
+      select to_char(day, 'YYYY-MM-DD') as day, series_type, source_id, sum, n, min, max from (
+        select local_hour::date as day, series_type, source_id, sum(sum) as sum, sum(n)::float8 as n,
+               min(min) as min, max(max) as max
+        from sample_rollups
+        where user_id = ${userId} and series_type in (${heartRateId}, ${restingHeartRateId}) and ${window}
+        group by 1, 2, 3
+      ) g`.execute(db),
   ]);
+  if (ranking.ranked.length === 0) return [];
+  const ranked = new Set(ranking.ranked.map((r) => r.sourceId));
+
+  // Cumulative metrics: per day and metric, the total of each (ranked) source.
+  const cumulative = new Map<string, CumulativeDay>();
+  for (const row of perDay.rows) {
+    if (!ranked.has(row.source_id)) continue;
+    const metric = metricOfType.get(row.series_type) as number;
+    const id = `${row.day}|${metric}`;
+    let entry = cumulative.get(id);
+    if (entry === undefined) {
+      entry = { day: row.day, metric, bySource: new Map() };
+      cumulative.set(id, entry);
+    }
+    entry.bySource.set(row.source_id, (entry.bySource.get(row.source_id) ?? 0) + Number(row.sum));
+  }
+  // Instantaneous metrics: per day and type, sums, counts and extremes over every source.
+  const averaged = new Map<
+    string,
+    { day: string; seriesType: number; sum: number; n: number; min: number; max: number; sources: number[] }
+  >();
+  for (const row of perDayAveraged.rows) {
+    const id = `${row.day}|${row.series_type}`;
+    const entry = averaged.get(id);
+    if (entry === undefined) {
+      averaged.set(id, {
+        day: row.day,
+        seriesType: row.series_type,
+        sum: Number(row.sum),
+        n: Number(row.n),
+        min: Number(row.min),
+        max: Number(row.max),
+        sources: [row.source_id],
+      });
+    } else {
+      entry.sum += Number(row.sum);
+      entry.n += Number(row.n);
+      entry.min = Math.min(entry.min, Number(row.min));
+      entry.max = Math.max(entry.max, Number(row.max));
+      entry.sources.push(row.source_id);
+    }
+  }
+
+  // A day several sources recorded a metric on: its hours again, each from the best source present.
+  const contested = [...cumulative.values()].filter((entry) => entry.bySource.size > 1);
+  if (contested.length > 0) await applyPriorityPerHour(db, userId, ranking, contested);
 
   const days = new Map<string, ActivityDay>();
   const day = (date: string): ActivityDay => {
@@ -157,11 +204,14 @@ export async function activitySummaries(
     }
     return d;
   };
+  // Sources are listed in ascending id, as they always were.
   const describe = (sourceIds: number[]) =>
-    sourceIds.flatMap((id) => {
-      const s = ranking.sources.get(id);
-      return s ? [{ provider: s.provider, device: s.device }] : [];
-    });
+    [...sourceIds]
+      .sort((a, b) => a - b)
+      .flatMap((id) => {
+        const s = ranking.sources.get(id);
+        return s ? [{ provider: s.provider, device: s.device }] : [];
+      });
   const field: Record<CumulativeMetric, keyof ActivityDay> = {
     steps: 'steps',
     distance: 'distance_meters',
@@ -170,25 +220,29 @@ export async function activitySummaries(
     basal_energy: 'basal_calories_kcal',
     active_minutes: 'active_minutes',
   };
-  for (const row of cumulative.rows) {
-    const metric = metricNames[row.metric] as CumulativeMetric;
-    const d = day(row.day);
-    (d[field[metric]] as number | null) = round(
-      Number(row.total),
-      metric === 'steps' || metric === 'floors' ? 0 : 1,
-    );
-    d.sources[metric] = describe(row.sources);
+  const byDay =
+    <T extends { day: string }>(kind: (entry: T) => number) =>
+    (a: T, b: T) =>
+      a.day < b.day ? -1 : a.day > b.day ? 1 : kind(a) - kind(b);
+  for (const entry of [...cumulative.values()].sort(byDay((e) => e.metric))) {
+    if (entry.bySource.size === 0) continue;
+    const metric = metricNames[entry.metric] as CumulativeMetric;
+    const sources = [...entry.bySource.keys()].sort((a, b) => a - b);
+    const total = sources.reduce((acc, source) => acc + (entry.bySource.get(source) as number), 0);
+    const d = day(entry.day);
+    (d[field[metric]] as number | null) = round(total, metric === 'steps' || metric === 'floors' ? 0 : 1);
+    d.sources[metric] = describe(sources);
   }
-  for (const row of averaged.rows) {
-    const d = day(row.day);
-    if (row.series_type === hr) {
-      d.heart_rate.avg_bpm = round(Number(row.avg));
-      d.heart_rate.min_bpm = round(Number(row.min));
-      d.heart_rate.max_bpm = round(Number(row.max));
-      d.sources.heart_rate = describe(row.sources);
+  for (const entry of [...averaged.values()].sort(byDay((e) => e.seriesType))) {
+    const d = day(entry.day);
+    if (entry.seriesType === heartRateId) {
+      d.heart_rate.avg_bpm = round(entry.sum / entry.n);
+      d.heart_rate.min_bpm = round(entry.min);
+      d.heart_rate.max_bpm = round(entry.max);
+      d.sources.heart_rate = describe(entry.sources);
     } else {
-      d.heart_rate.resting_bpm = round(Number(row.avg));
-      d.sources.resting_heart_rate = describe(row.sources);
+      d.heart_rate.resting_bpm = round(entry.sum / entry.n);
+      d.sources.resting_heart_rate = describe(entry.sources);
     }
   }
   for (const d of days.values()) {
@@ -197,6 +251,70 @@ export async function activitySummaries(
     }
   }
   return [...days.values()].sort((a, b) => (a.date < b.date ? -1 : 1));
+}
+
+/** One cumulative metric on one local day: the total taken from each source. */
+interface CumulativeDay {
+  day: string;
+  metric: number;
+  bySource: Map<number, number>;
+}
+
+/**
+ * Replaces the per-source totals of days several sources recorded a metric on with the source-priority
+ * rule's: each hour from the best-ranked source that recorded it. One aggregation per (local hour,
+ * metric) keeps one sum per source seen on those days (a handful) and the best one present wins, so no
+ * sort of the hours. The scan covers the span of those days; other days in it come back too (with the
+ * same totals they already have) and are left alone.
+ */
+async function applyPriorityPerHour(
+  db: Db,
+  userId: string,
+  ranking: SourceRanking,
+  contested: CumulativeDay[],
+): Promise<void> {
+  const rank = new Map(ranking.ranked.map((r) => [r.sourceId, r.rank]));
+  const metrics = new Set(contested.map((entry) => entry.metric));
+  const days = contested.map((entry) => entry.day).sort();
+  const types = [...metricOfType].filter(([, metric]) => metrics.has(metric));
+  const sources = [...new Set(contested.flatMap((entry) => [...entry.bySource.keys()]))].sort(
+    (a, b) => (rank.get(a) as number) - (rank.get(b) as number),
+  );
+  // Series type, metric and data source ids are integers of ours: literals keep the CASE types plain.
+  const int = (n: number) => sql.raw(String(Math.trunc(n)));
+  const metric = sql`case x.series_type ${sql.join(
+    types.map(([type, m]) => sql`when ${int(type)} then ${int(m)}`),
+    sql` `,
+  )} end`;
+  const perSource = sql.join(
+    sources.map(
+      (source, i) => sql`sum(x.sum) filter (where x.source_id = ${int(source)}) as ${sql.ref(`t${i}`)}`,
+    ),
+  );
+  const best = sql`case ${sql.join(
+    sources.map((source, i) => sql`when ${sql.ref(`t${i}`)} is not null then ${int(source)}`),
+    sql` `,
+  )} end`;
+  const total = sql`coalesce(${sql.join(sources.map((_, i) => sql.ref(`t${i}`)))})`;
+  const { rows } = await sql<{ day: string; metric: number; source_id: number; total: number }>`
+    select to_char(day, 'YYYY-MM-DD') as day, metric, source_id, total from (
+      select local_hour::date as day, metric, best as source_id, sum(total) as total from (
+        select local_hour, metric, ${best} as best, ${total} as total from (
+          select x.local_hour, ${metric} as metric, ${perSource}
+          from sample_rollups x
+          where x.user_id = ${userId} and x.series_type = any(${types.map(([type]) => type)}::int2[])
+            and x.source_id = any(${sources}::int4[])
+            and x.local_hour >= ${`${days[0]} 00:00:00`}::timestamp
+            and x.local_hour < ${`${nextDay(days.at(-1) as string)} 00:00:00`}::timestamp
+          group by 1, 2
+        ) h
+      ) b
+      group by 1, 2, 3
+    ) d`.execute(db);
+  const byId = new Map(contested.map((entry) => [`${entry.day}|${entry.metric}`, entry]));
+  for (const entry of contested) entry.bySource = new Map();
+  for (const row of rows)
+    byId.get(`${row.day}|${row.metric}`)?.bySource.set(row.source_id, Number(row.total));
 }
 
 export interface SleepDay {

@@ -105,6 +105,8 @@ const ORIGIN = '2000-01-01T00:00:00Z';
  * and max for instantaneous ones), per source, in keyset pages over (time, type, source[, duration]).
  * Samples land in the bucket of their start time. An aggregated page scans only the aligned window of
  * `limit` buckets after the cursor, so a page costs the same at the start or the end of a year.
+ * `1hour` over whole UTC hours reads the hourly rollups instead wherever that provably gives the same
+ * points (hourlyRollupPlan): ~24 rows a day per series instead of every sample, and a count of them.
  */
 export async function timeseriesPage(
   db: Db,
@@ -113,8 +115,19 @@ export async function timeseriesPage(
   const width = resolutions[q.resolution];
   const from = Math.max(q.fromMs, q.cursor?.f ?? q.fromMs);
   const key = q.cursor?.k;
-  const total = q.cursor?.n ?? (await countPoints(db, q, width));
-  const rows = width === 0 ? await rawRows(db, q, from, key) : await bucketRows(db, q, width, from, key);
+  const plan = width === HOUR_S ? await hourlyRollupPlan(db, q) : undefined;
+  const [rollupTotal, rollupPage] = plan
+    ? await Promise.all([q.cursor?.n ?? countRollupPoints(db, q, plan), rollupRows(db, q, plan, from, key)])
+    : [];
+  let total: number;
+  let rows: Row[];
+  if (rollupTotal !== undefined && rollupPage !== undefined) {
+    total = rollupTotal;
+    rows = rollupPage;
+  } else {
+    total = q.cursor?.n ?? (await countPoints(db, q, width));
+    rows = width === 0 ? await rawRows(db, q, from, key) : await bucketRows(db, q, width, from, key);
+  }
   const page = rows.slice(0, q.limit);
   const last = page.at(-1);
   let next: TimeseriesCursor | undefined;
@@ -211,6 +224,197 @@ async function firstSampleAt(db: Db, q: Query, fromMs: number): Promise<number |
     ) f`.execute(db);
   const first = rows[0]?.first;
   return first ? new Date(first).getTime() : undefined;
+}
+
+const HOUR_S = 3600;
+const HOUR_MS = HOUR_S * 1000;
+const DAY_MS = 86_400_000;
+/** `sample_offset_days.utc_offset_min` of samples stored without an offset. */
+const NO_OFFSET = -32768;
+/**
+ * How far (UTC) a sample can be from the range and still reach its local hours: two offsets apart at
+ * most, and a smallint offset in minutes is at most ≈ 22.8 days; plus slack for the day granularity.
+ */
+const MAX_REACH_MS = 2 * 32_768 * 60_000 + 2 * DAY_MS;
+
+/**
+ * A series (type, source) served from `sample_rollups`: its rows for local hours
+ * [from + shift, to + shift) are exactly its 1hour buckets [from, to) in UTC, bucket = local_hour − shift.
+ */
+export interface RollupSeries {
+  seriesType: number;
+  sourceId: number;
+  /** Minutes, a whole number of hours. */
+  shift: number;
+}
+
+export interface RollupPlan {
+  series: RollupSeries[];
+  /**
+   * What the plan was decided on: the number of `sample_offset_days` rows read (an insert-only table,
+   * so the same count is the same rows) and the user's zone. The statements that read the rollups
+   * return both as they see them, and a plan overtaken by a concurrent write is not used.
+   */
+  offsetRows: number;
+  timezone: string;
+}
+
+/** `sample_offset_days` rows whose samples could reach local hours of [from, to) under any shifts. */
+const reachingOffsetDays = (q: Pick<Query, 'userId' | 'typeIds' | 'fromMs' | 'toMs'>) => {
+  const dayOf = (ms: number) => new Date(Math.floor(ms / DAY_MS) * DAY_MS).toISOString().slice(0, 10);
+  return sql`o.user_id = ${q.userId} and o.series_type = any(${q.typeIds}::int2[])
+    and o.day >= ${dayOf(q.fromMs - MAX_REACH_MS)}::date and o.day <= ${dayOf(q.toMs + MAX_REACH_MS)}::date`;
+};
+const userZone = (userId: string) => sql`coalesce((select timezone from users where id = ${userId}), 'UTC')`;
+/** Columns that let a rollup read tell whether its plan still holds (see RollupPlan). */
+const planCheck = (q: Query) => sql`
+  (select count(*)::int from sample_offset_days o where ${reachingOffsetDays(q)}) as offset_rows,
+  ${userZone(q.userId)} as timezone`;
+const planHolds = (plan: RollupPlan, row: { offset_rows: number; timezone: string } | undefined) =>
+  row === undefined || (Number(row.offset_rows) === plan.offsetRows && row.timezone === plan.timezone);
+
+/**
+ * When a `1hour` query can be answered from the hourly rollups with exactly the numbers the samples
+ * would give, the series to read and their shifts; otherwise undefined (the samples path answers).
+ *
+ * Rollups are per local hour (the sample's own offset, else the user's zone, else UTC); buckets are UTC
+ * hours. A rollup row equals one UTC bucket when all its samples share one whole-hour shift. So, per
+ * series with samples in the range: every sample of the range has the same whole-hour shift k (then each
+ * lands in the row of its bucket + k), and no sample outside it with another shift (or a fractional
+ * offset, e.g. +05:30, or a zone changing offset that day) can land in local hours [from + k, to + k)
+ * (so no row holds a foreign sample). `sample_offset_days` tells, per UTC day, which offsets a series
+ * carries: a superset of the truth, so the check is conservative at day granularity (a day with a DST
+ * change falls back, and so do ranges its samples could reach). The range must start and end on
+ * whole UTC hours: a partial bucket is not a rollup row.
+ */
+export async function hourlyRollupPlan(
+  db: Db,
+  q: Pick<Query, 'userId' | 'typeIds' | 'fromMs' | 'toMs'>,
+): Promise<RollupPlan | undefined> {
+  if (q.fromMs % HOUR_MS !== 0 || q.toMs % HOUR_MS !== 0 || q.typeIds.length === 0) return undefined;
+  // Rows whose samples could land in local hours [from + k, to + k) for any shift k a smallint allows.
+  // One row with only `tz` when there are none.
+  const { rows } = await sql<{
+    series_type: number | null;
+    source_id: number;
+    day: number;
+    utc_offset_min: number;
+    zone_start: number | null;
+    zone_end: number | null;
+    tz: string;
+  }>`
+    with zone as (select ${userZone(q.userId)} as tz)
+    select o.series_type, o.source_id, (o.day - date '1970-01-01') as day, o.utc_offset_min, zone.tz,
+           case when o.utc_offset_min = ${NO_OFFSET} then extract(epoch from
+             ((o.day::timestamp at time zone 'UTC') at time zone zone.tz) - o.day::timestamp)::int / 60 end as zone_start,
+           case when o.utc_offset_min = ${NO_OFFSET} then extract(epoch from
+             (((o.day + 1)::timestamp at time zone 'UTC') at time zone zone.tz) - (o.day + 1)::timestamp)::int / 60 end as zone_end
+    from zone left join sample_offset_days o on ${reachingOffsetDays(q)}
+    order by o.series_type, o.source_id`.execute(db);
+  const timezone = rows[0]?.tz ?? 'UTC';
+  let offsetRows = 0;
+
+  // Per row: its shift in minutes when it is one whole-hour value all day, else the local span its
+  // samples' rollup hours can fall in.
+  type Day = { start: number; shift: number | undefined; lo: number; hi: number };
+  const bySeries = new Map<string, { seriesType: number; sourceId: number; days: Day[] }>();
+  for (const r of rows) {
+    if (r.series_type === null) continue;
+    offsetRows++;
+    const start = Number(r.day) * DAY_MS;
+    let shift: number | undefined;
+    let lo: number;
+    let hi: number;
+    if (r.utc_offset_min !== NO_OFFSET) {
+      const offset = Number(r.utc_offset_min);
+      if (offset % 60 === 0) shift = offset;
+      // date_trunc('hour') of start + offset: at most an hour before it.
+      lo = start + offset * 60_000 - HOUR_MS;
+      hi = start + DAY_MS + offset * 60_000;
+    } else {
+      const a = Number(r.zone_start);
+      const b = Number(r.zone_end);
+      if (a === b && a % 60 === 0) shift = a;
+      lo = start + Math.min(a, b) * 60_000 - DAY_MS;
+      hi = start + DAY_MS + Math.max(a, b) * 60_000 + DAY_MS;
+    }
+    if (shift !== undefined) {
+      lo = start + shift * 60_000;
+      hi = start + DAY_MS + shift * 60_000;
+    }
+    const id = `${r.series_type}:${r.source_id}`;
+    let series = bySeries.get(id);
+    if (series === undefined) {
+      series = { seriesType: Number(r.series_type), sourceId: Number(r.source_id), days: [] };
+      bySeries.set(id, series);
+    }
+    series.days.push({ start, shift, lo, hi });
+  }
+
+  const plan: RollupSeries[] = [];
+  for (const series of bySeries.values()) {
+    const inRange = series.days.filter((d) => d.start < q.toMs && d.start + DAY_MS > q.fromMs);
+    if (inRange.length === 0) continue;
+    const k = inRange[0]?.shift;
+    if (k === undefined || inRange.some((d) => d.shift !== k)) return undefined;
+    const localFrom = q.fromMs + k * 60_000;
+    const localTo = q.toMs + k * 60_000;
+    if (series.days.some((d) => d.shift !== k && d.lo < localTo && d.hi > localFrom)) return undefined;
+    plan.push({ seriesType: series.seriesType, sourceId: series.sourceId, shift: k });
+  }
+  return { series: plan, offsetRows, timezone };
+}
+
+const seriesArrays = (plan: RollupSeries[]) => sql`unnest(${plan.map((p) => p.seriesType)}::int2[],
+  ${plan.map((p) => p.sourceId)}::int4[], ${plan.map((p) => p.shift)}::int4[]) as p(series_type, source_id, shift)`;
+
+/** The rollup rows of one series for UTC hours [from, to) (local hours shifted by the series' offset). */
+const seriesHours = (userId: string, fromMs: number, toMs: number) => sql`
+  x.user_id = ${userId} and x.series_type = p.series_type and x.source_id = p.source_id
+  and x.local_hour >= (${new Date(fromMs)}::timestamptz at time zone 'UTC') + p.shift * interval '1 minute'
+  and x.local_hour < (${new Date(toMs)}::timestamptz at time zone 'UTC') + p.shift * interval '1 minute'`;
+
+/**
+ * One page of 1hour buckets from the rollups: the same rows, order and keyset as bucketRows; undefined
+ * when the plan no longer holds.
+ */
+async function rollupRows(
+  db: Db,
+  q: Query,
+  plan: RollupPlan,
+  from: number,
+  key: Key,
+): Promise<Row[] | undefined> {
+  if (plan.series.length === 0) return [];
+  const bucket = sql`(x.local_hour - p.shift * interval '1 minute') at time zone 'UTC'`;
+  const { rows } = await sql<Row & { offset_rows: number; timezone: string }>`
+    select h.t, extract(epoch from h.t)::float8 as epoch, p.series_type, p.source_id, 0 as duration_ms,
+           h.sum / h.n as value, h.min, h.max, h.n, h.sum, d.provider, coalesce(d.device_name, d.app_name) as device,
+           ${planCheck(q)}
+    from ${seriesArrays(plan.series)}
+    cross join lateral (
+      select ${bucket} as t, x.n, x.sum, x.min, x.max from sample_rollups x
+      where ${seriesHours(q.userId, from, q.toMs)}
+        ${key ? sql`and (${bucket}, p.series_type, p.source_id) > (to_timestamp(${key[0]}), ${key[1]}::int2, ${key[2]}::int4)` : sql``}
+      order by x.local_hour
+      limit ${q.limit + 1}
+    ) h
+    join data_sources d on d.id = p.source_id
+    order by h.t, p.series_type, p.source_id
+    limit ${q.limit + 1}`.execute(db);
+  // An empty page has no rollup row a concurrent write could have put in the wrong bucket.
+  return planHolds(plan, rows[0]) ? rows : undefined;
+}
+
+/** total_count from the rollups; undefined when the plan no longer holds. */
+async function countRollupPoints(db: Db, q: Query, plan: RollupPlan): Promise<number | undefined> {
+  if (plan.series.length === 0) return 0;
+  const { rows } = await sql<{ n: number; offset_rows: number; timezone: string }>`
+    select coalesce(sum(c.n), 0)::int as n, ${planCheck(q)} from ${seriesArrays(plan.series)}
+    cross join lateral (
+      select count(*) as n from sample_rollups x where ${seriesHours(q.userId, q.fromMs, q.toMs)}
+    ) c`.execute(db);
+  return planHolds(plan, rows[0]) ? (rows[0]?.n ?? 0) : undefined;
 }
 
 function toPoint(r: Row, resolution: Resolution): TimeseriesPoint {

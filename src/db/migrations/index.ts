@@ -5,6 +5,7 @@ import * as rollupsAndPriority from './0003_rollups_and_priority.ts';
 import * as connections from './0004_connections_and_sync_jobs.ts';
 import * as webhooks from './0005_webhooks.ts';
 import * as pendingUploads from './0006_pending_uploads.ts';
+import * as sampleOffsetDays from './0007_sample_offset_days.ts';
 
 /** Every migration, in order. One set for PostgreSQL and PGlite alike; names are never renamed. */
 export const migrations: Record<string, Migration> = {
@@ -14,4 +15,5 @@ export const migrations: Record<string, Migration> = {
   '0004_connections_and_sync_jobs': connections,
   '0005_webhooks': webhooks,
   '0006_pending_uploads': pendingUploads,
+  '0007_sample_offset_days': sampleOffsetDays,
 };
