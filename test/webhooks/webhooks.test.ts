@@ -66,19 +66,7 @@ describeEachDatabase(
       expect(upload.status, upload.text).toBe(202);
       await waitForRun(api, all.auth, user.id, upload.body.run_id);
 
-      await waitUntil(
-        () => receiver.on('/all').some((r) => r.body.includes('sync.completed')),
-        15_000,
-        'sync.completed',
-      );
-      await waitUntil(
-        () => receiver.on('/filtered').some((r) => r.body.includes('sync.completed')),
-        15_000,
-        'filtered',
-      );
-      const types = receiver.on('/all').map((r) => verify(all.secret, r));
-      const names = new Set(types.map((p) => p.type));
-      for (const expected of [
+      const expectedAll = [
         'sync.started',
         'sync.completed',
         'workout.created',
@@ -86,9 +74,16 @@ describeEachDatabase(
         'series.heart_rate.created',
         'metrics.heart.created',
         'series.steps.created',
-      ]) {
-        expect(names, expected).toContain(expected);
-      }
+      ];
+      const expectedFiltered = ['workout.created', 'series.heart_rate.created', 'sync.completed'];
+      // Deliveries are concurrent and unordered: wait for every expected type, not for the last one sent.
+      const seen = (path: string, type: string) =>
+        receiver.on(path).some((r) => (JSON.parse(r.body) as { type: string }).type === type);
+      await waitUntil(() => expectedAll.every((t) => seen('/all', t)), 15_000, 'all event types');
+      await waitUntil(() => expectedFiltered.every((t) => seen('/filtered', t)), 15_000, 'filtered');
+      const types = receiver.on('/all').map((r) => verify(all.secret, r));
+      const names = new Set(types.map((p) => p.type));
+      for (const expected of expectedAll) expect(names, expected).toContain(expected);
       for (const p of types) {
         expect(p.data.user_id).toBe(user.id);
         expect(Date.parse(p.timestamp)).not.toBeNaN();
@@ -96,9 +91,7 @@ describeEachDatabase(
       const hr = types.find((p) => p.type === 'series.heart_rate.created');
       expect(hr?.data).toMatchObject({ series_type: 'heart_rate', count: expect.any(Number) });
       const filteredTypes = receiver.on('/filtered').map((r) => verify(filteredSecret, r).type);
-      expect(new Set(filteredTypes)).toEqual(
-        new Set(['workout.created', 'series.heart_rate.created', 'sync.completed']),
-      );
+      expect(new Set(filteredTypes)).toEqual(new Set(expectedFiltered));
 
       // Re-sending the same batch stores nothing new and fires no data events again.
       const before = receiver.on('/all').length;
