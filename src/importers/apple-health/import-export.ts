@@ -55,6 +55,11 @@ export interface ImportOptions {
 const WORKER_MIN_BYTES = 4 * 1024 * 1024;
 /** Batches a parse worker may run ahead of the writes. */
 const WORKER_AHEAD = 2;
+/**
+ * Batches written at once. Concurrent batches of one import cannot deadlock: every statement takes its
+ * row locks in key order (samples, rollups, offsets sorted; sleep behind a per-user advisory lock).
+ */
+const WRITERS = 2;
 
 /** The parse stage in a worker thread, as the same event stream `readAppleExport` yields. */
 async function* readInWorker(options: ReadOptions): AsyncGenerator<ExportEvent> {
@@ -127,7 +132,8 @@ export async function importAppleExport(options: ImportOptions): Promise<ImportO
   let bytesTotal = 0;
   let itemsWritten = 0;
   let end: ExportEnd | undefined;
-  let inFlight: Promise<void> | undefined;
+  let reported = { bytesRead: 0, records: 0 };
+  const inFlight = new Set<Promise<void>>();
 
   const write = async (
     batch: StorableBatch,
@@ -136,10 +142,12 @@ export async function importAppleExport(options: ImportOptions): Promise<ImportO
   ) => {
     if (!options.dryRun) addCounts(written, await writeCanonicalBatch(db, userId, batch));
     itemsWritten += items;
+    // Writes finish out of order: progress only ever moves forward.
+    if (progress.bytesRead > reported.bytesRead) reported = progress;
     await options.onProgress?.({
-      bytes_read: progress.bytesRead,
+      bytes_read: reported.bytesRead,
       bytes_total: bytesTotal,
-      records: progress.records,
+      records: reported.records,
       items_written: itemsWritten,
       elapsed_ms: Math.round(performance.now() - started),
     });
@@ -150,17 +158,21 @@ export async function importAppleExport(options: ImportOptions): Promise<ImportO
       if (event.kind === 'opened') bytesTotal = event.xmlBytes;
       else if (event.kind === 'end') end = event;
       else {
-        // One batch is written while the next is parsed: the database works meanwhile.
-        await inFlight;
-        inFlight = write(event.batch, event.items, event);
-        // Handled here so a failing write is not an unhandled rejection; the next await rethrows it.
-        inFlight.catch(() => {});
+        // Batches are written while the next ones are parsed, WRITERS at a time: on PostgreSQL each
+        // has its own connection, so the database uses more than one core.
+        while (inFlight.size >= WRITERS) await Promise.race(inFlight);
+        const writing: Promise<void> = write(event.batch, event.items, event).finally(() =>
+          inFlight.delete(writing),
+        );
+        // Handled here so a failing write is not an unhandled rejection; the race above rethrows it.
+        writing.catch(() => {});
+        inFlight.add(writing);
       }
     }
-    await inFlight;
+    await Promise.all(inFlight);
   } finally {
     // A failed parse must not leave a write running against a run that is being failed.
-    await inFlight?.catch(() => {});
+    await Promise.allSettled(inFlight);
   }
   if (end === undefined) throw new Error('the export reader ended without a tally');
 
