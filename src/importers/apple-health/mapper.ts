@@ -193,10 +193,6 @@ export class AppleHealthMapper {
     return out;
   }
 
-  setLocale(locale: string | undefined): void {
-    if (locale !== undefined) this.tally.locale = locale;
-  }
-
   add(node: XmlNode): void {
     const t = this.tally;
     t.elements[node.name] = (t.elements[node.name] ?? 0) + 1;

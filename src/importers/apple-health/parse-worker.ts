@@ -1,6 +1,6 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import { sampleColumnBuffers, toSampleColumns } from '../../health-data/canonical.ts';
-import { type ReadOptions, readAppleExport } from './read-export.ts';
+import { type ExportEvent, type ReadOptions, readAppleExport } from './read-export.ts';
 import { ImportFormatError } from './xml-stream.ts';
 
 /**
@@ -14,7 +14,7 @@ export interface ParseWorkerData {
 }
 
 export type ParseWorkerMessage =
-  | { type: 'event'; event: import('./read-export.ts').ExportEvent }
+  | { type: 'event'; event: ExportEvent }
   | { type: 'error'; name: string; message: string; line?: number; column?: number };
 
 const port = parentPort;
@@ -47,7 +47,7 @@ try {
   port.postMessage({
     type: 'error',
     name: e.name,
-    message: e instanceof ImportFormatError ? e.message.replace(/^line \d+, column \d+: /, '') : e.message,
+    message: e instanceof ImportFormatError ? e.detail : e.message,
     ...(e instanceof ImportFormatError && e.line !== undefined
       ? { line: e.line, column: e.column ?? 0 }
       : {}),

@@ -16,11 +16,12 @@ export interface XmlNode {
 export class ImportFormatError extends Error {
   override name = 'ImportFormatError';
   constructor(
-    message: string,
+    /** The problem alone, without its position (`message` has both). */
+    readonly detail: string,
     readonly line?: number,
     readonly column?: number,
   ) {
-    super(line === undefined ? message : `line ${line}, column ${column ?? 0}: ${message}`);
+    super(line === undefined ? detail : `line ${line}, column ${column ?? 0}: ${detail}`);
   }
 }
 
