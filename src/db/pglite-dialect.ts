@@ -122,6 +122,9 @@ class PGliteDriver implements Driver {
   }
 }
 
+/** PostgreSQL's adapter, told apart so that code can tell a PGlite database (see numeric-array.ts). */
+export class PGliteAdapter extends PostgresAdapter {}
+
 export class PGliteDialect implements Dialect {
   constructor(
     private readonly pg: PGlite,
@@ -129,7 +132,7 @@ export class PGliteDialect implements Dialect {
   ) {}
 
   createAdapter() {
-    return new PostgresAdapter();
+    return new PGliteAdapter();
   }
   createDriver(): Driver {
     return new PGliteDriver(this.pg, this.lock);

@@ -1,6 +1,7 @@
 import { sql } from 'kysely';
-import { numericArrayLiteral } from '../db/array-literal.ts';
 import type { Db } from '../db/database.ts';
+import { isUniqueViolation } from '../db/errors.ts';
+import { type NumericArrayType, numericArrays } from '../db/numeric-array.ts';
 import { sampleEventsCtes } from '../webhooks/outbox.ts';
 import { type CanonicalSample, NO_OFFSET, type SampleColumns, toSampleColumns } from './canonical.ts';
 
@@ -12,12 +13,293 @@ const localHourSql = (timezone: string) => sql`date_trunc('hour', case
   when utc_offset_min is null then start_time at time zone ${timezone}
   else (start_time at time zone 'UTC') + utc_offset_min * interval '1 minute' end)`;
 
+const HOUR_MS = 3_600_000;
+const DAY_MS = 86_400_000;
+/** A rollup's key, hour · 2^32 + source id, is an exact number for hours within ±2^20 of 1970 (1850–2089). */
+const KEY_SPAN = 2 ** 32;
+const MAX_HOUR = 2 ** 20;
+
+/** One chunk of rows in key order, as the arrays its statement sends. */
+interface ChunkRows {
+  types: number[];
+  starts: number[];
+  sources: number[];
+  durations: number[];
+  values: number[];
+  offsets: (number | null)[];
+}
+
+/**
+ * What a chunk adds besides its rows, when all of it is new: hourly rollups, the (day, offset) pairs of
+ * `sample_offset_days`, and a per-type tally for the webhook events. Tallied here, these cost the
+ * database a few hundred rows per chunk instead of an aggregation over every inserted row.
+ */
+interface ChunkEffects {
+  rollups: {
+    type: number[];
+    hour: number[];
+    source: number[];
+    n: number[];
+    sum: number[];
+    min: number[];
+    max: number[];
+  };
+  days: { type: number[]; source: number[]; day: number[]; offset: number[] };
+  types: { type: number[]; n: number[]; first: number[]; last: number[] };
+}
+
+/** Row order for a write: by key, equal keys (the first one in the input wins) once. */
+function keyOrder(c: SampleColumns, sid: number[]): Uint32Array {
+  const order = new Uint32Array(c.length);
+  for (let i = 0; i < order.length; i++) order[i] = i;
+  order.sort(
+    (a, b) =>
+      (c.seriesTypeId[a] as number) - (c.seriesTypeId[b] as number) ||
+      (c.startMs[a] as number) - (c.startMs[b] as number) ||
+      (sid[a] as number) - (sid[b] as number) ||
+      (c.durationMs[a] as number) - (c.durationMs[b] as number) ||
+      a - b,
+  );
+  let kept = 0;
+  for (let i = 0; i < order.length; i++) {
+    const k = order[i] as number;
+    const p = kept > 0 ? (order[kept - 1] as number) : -1;
+    if (
+      p >= 0 &&
+      c.seriesTypeId[k] === c.seriesTypeId[p] &&
+      c.startMs[k] === c.startMs[p] &&
+      sid[k] === sid[p] &&
+      c.durationMs[k] === c.durationMs[p]
+    )
+      continue;
+    order[kept++] = k;
+  }
+  return order.subarray(0, kept);
+}
+
+function chunkRows(c: SampleColumns, sid: number[], order: Uint32Array): ChunkRows {
+  const n = order.length;
+  const rows: ChunkRows = {
+    types: new Array(n),
+    starts: new Array(n),
+    sources: new Array(n),
+    durations: new Array(n),
+    values: new Array(n),
+    offsets: new Array(n),
+  };
+  for (let i = 0; i < n; i++) {
+    const k = order[i] as number;
+    rows.types[i] = c.seriesTypeId[k] as number;
+    rows.starts[i] = (c.startMs[k] as number) / 1000;
+    rows.sources[i] = sid[k] as number;
+    rows.durations[i] = c.durationMs[k] as number;
+    rows.values[i] = c.value[k] as number;
+    const o = c.utcOffsetMin[k] as number;
+    rows.offsets[i] = o === NO_OFFSET ? null : o;
+  }
+  return rows;
+}
+
+/**
+ * The chunk's effects, or undefined where this cannot tell a row's local hour the way localHourSql
+ * does: a row without an offset under a named time zone (the zone rules live in the database), or a
+ * time outside 1850–2089 (beyond the exact keys).
+ */
+function chunkEffects(
+  c: SampleColumns,
+  sid: number[],
+  order: Uint32Array,
+  timezone: string,
+): ChunkEffects | undefined {
+  const fx: ChunkEffects = {
+    rollups: { type: [], hour: [], source: [], n: [], sum: [], min: [], max: [] },
+    days: { type: [], source: [], day: [], offset: [] },
+    types: { type: [], n: [], first: [], last: [] },
+  };
+  const r = fx.rollups;
+  let type = Number.NaN;
+  let hours = new Map<number, number>();
+  /** Per source: day · 2^16 + offset of the (day, offset) pairs seen. */
+  let days = new Map<number, Set<number>>();
+  for (let i = 0; i < order.length; i++) {
+    const k = order[i] as number;
+    const t = c.seriesTypeId[k] as number;
+    const start = c.startMs[k] as number;
+    const source = sid[k] as number;
+    const value = c.value[k] as number;
+    const stored = c.utcOffsetMin[k] as number;
+    if (stored === NO_OFFSET && timezone !== 'UTC') return undefined;
+    const hour = Math.floor((start + (stored === NO_OFFSET ? 0 : stored) * 60_000) / HOUR_MS);
+    const day = Math.floor(start / DAY_MS);
+    if (Math.abs(hour) >= MAX_HOUR) return undefined;
+    if (t !== type) {
+      // Rows come by type, then start: a type's rows are one run, its first row has its first start.
+      type = t;
+      hours = new Map();
+      days = new Map();
+      fx.types.type.push(t);
+      fx.types.n.push(0);
+      fx.types.first.push(start / 1000);
+      fx.types.last.push(start / 1000);
+    }
+    const ti = fx.types.type.length - 1;
+    fx.types.n[ti] = (fx.types.n[ti] as number) + 1;
+    fx.types.last[ti] = start / 1000;
+    const hourKey = hour * KEY_SPAN + source;
+    const g = hours.get(hourKey);
+    if (g === undefined) {
+      hours.set(hourKey, r.type.length);
+      r.type.push(t);
+      r.hour.push((hour * HOUR_MS) / 1000);
+      r.source.push(source);
+      r.n.push(1);
+      r.sum.push(value);
+      r.min.push(value);
+      r.max.push(value);
+    } else {
+      r.n[g] = (r.n[g] as number) + 1;
+      r.sum[g] = (r.sum[g] as number) + value;
+      if (value < (r.min[g] as number)) r.min[g] = value;
+      if (value > (r.max[g] as number)) r.max[g] = value;
+    }
+    const dayKey = day * 65_536 + (stored + 32_768);
+    let seen = days.get(source);
+    if (seen === undefined) {
+      seen = new Set();
+      days.set(source, seen);
+    }
+    if (!seen.has(dayKey)) {
+      seen.add(dayKey);
+      fx.days.type.push(t);
+      fx.days.source.push(source);
+      fx.days.day.push(day);
+      fx.days.offset.push(stored);
+    }
+  }
+  return fx;
+}
+
+type Encode = (values: ArrayLike<number | null>, type: NumericArrayType) => string | Buffer;
+
+/**
+ * The rest of a chunk's statement: writes the rollups, offset days and webhook events named by the
+ * CTEs before it (`roll_in`, `days_in`, `ins_types`). Rollup upserts go in key order, so overlapping
+ * concurrent chunks lock in one order: no deadlocks.
+ */
+const effectsCtes = (userId: string, types: number[]) => sql`,
+  rolled as (
+    insert into sample_rollups as r (user_id, series_type, local_hour, source_id, n, sum, min, max)
+    select ${userId}::uuid, series_type, local_hour, source_id, n, sum, min, max
+    from roll_in
+    order by series_type, local_hour, source_id
+    on conflict (user_id, series_type, local_hour, source_id) do update
+      set n = r.n + excluded.n, sum = r.sum + excluded.sum,
+          min = least(r.min, excluded.min), max = greatest(r.max, excluded.max)
+  ),
+  days as (
+    insert into sample_offset_days (user_id, series_type, source_id, day, utc_offset_min)
+    select ${userId}::uuid, series_type, source_id, day, utc_offset_min
+    from days_in
+    order by series_type, source_id, day, utc_offset_min
+    on conflict do nothing
+  )${sampleEventsCtes(userId, [...new Set(types)])}`;
+
+/** Set-returning functions in the select list run in lockstep over equal-length arrays without the
+ * tuplestore per array that `unnest(a, b, …)` in FROM fills (measured: 14% less database time). */
+const insertRowsSql = (userId: string, rows: ChunkRows, e: Encode) => sql`
+  insert into samples (user_id, series_type, start_time, source_id, duration_ms, value, utc_offset_min)
+  select ${userId}::uuid, unnest(${e(rows.types, 'int2')}::int2[]),
+         to_timestamp(unnest(${e(rows.starts, 'float8')}::float8[])), unnest(${e(rows.sources, 'int4')}::int4[]),
+         unnest(${e(rows.durations, 'int4')}::int4[]), unnest(${e(rows.values, 'float8')}::float8[]),
+         unnest(${e(rows.offsets, 'int2')}::int2[])`;
+
+/** A chunk known to be new: a plain insert (fails whole on any existing key), effects as tallied. */
+async function insertNewChunk(db: Db, userId: string, rows: ChunkRows, fx: ChunkEffects): Promise<void> {
+  const { rollups: r, days: d, types: t } = fx;
+  const e = numericArrays(db);
+  // The main query reads `ins`, so the insert runs first and a stored key fails the statement before
+  // the other CTEs (run after the main query, in no promised order) write anything.
+  await sql`
+    with ins as (${insertRowsSql(userId, rows, e)} returning 1),
+    roll_in as (
+      select series_type, to_timestamp(h) at time zone 'UTC' as local_hour, source_id, n, sum, min, max
+      from unnest(${e(r.type, 'int2')}::int2[], ${e(r.hour, 'float8')}::float8[], ${e(r.source, 'int4')}::int4[],
+                  ${e(r.n, 'int4')}::int4[], ${e(r.sum, 'float8')}::float8[], ${e(r.min, 'float8')}::float8[],
+                  ${e(r.max, 'float8')}::float8[]) as u(series_type, h, source_id, n, sum, min, max)
+    ),
+    days_in as (
+      select series_type, source_id, date '1970-01-01' + day as day, utc_offset_min
+      from unnest(${e(d.type, 'int2')}::int2[], ${e(d.source, 'int4')}::int4[], ${e(d.day, 'int4')}::int4[],
+                  ${e(d.offset, 'int2')}::int2[])
+                  as u(series_type, source_id, day, utc_offset_min)
+    ),
+    ins_types as (
+      select series_type, n, to_timestamp(f) as first, to_timestamp(l) as last
+      from unnest(${e(t.type, 'int2')}::int2[], ${e(t.n, 'int4')}::int4[], ${e(t.first, 'float8')}::float8[],
+                  ${e(t.last, 'float8')}::float8[])
+                  as u(series_type, n, f, l)
+    )${effectsCtes(userId, t.type)}
+    select count(*) from ins`.execute(db);
+}
+
+/** Any chunk: inserts what is new (or everything, unless `skipExisting`), effects from what it inserted. */
+async function insertChunk(
+  db: Db,
+  userId: string,
+  rows: ChunkRows,
+  timezone: string,
+  skipExisting: boolean,
+): Promise<number> {
+  const { rows: out } = await sql<{ inserted: number }>`
+    with ins as (
+      ${insertRowsSql(userId, rows, numericArrays(db))}
+      ${skipExisting ? sql`on conflict do nothing` : sql``}
+      returning series_type, start_time, source_id, value, utc_offset_min
+    ),
+    roll_in as (
+      select series_type, ${localHourSql(timezone)} as local_hour, source_id,
+             count(*)::int as n, sum(value) as sum, min(value) as min, max(value) as max
+      from ins group by series_type, local_hour, source_id
+    ),
+    days_in as (
+      select series_type, source_id, (start_time at time zone 'UTC')::date as day,
+             coalesce(utc_offset_min, ${NO_OFFSET}) as utc_offset_min
+      from ins group by 1, 2, 3, 4
+    ),
+    ins_types as (
+      select series_type, count(*)::int as n, min(start_time) as first, max(start_time) as last
+      from ins group by series_type
+    )${effectsCtes(userId, rows.types)}
+    select count(*)::int as inserted from ins`.execute(db);
+  return out[0]?.inserted ?? 0;
+}
+
+/** Runs `attempt`; a unique violation (the chunk holds a stored key) rolls it back and gives false. */
+async function unlessExisting(db: Db, attempt: () => Promise<unknown>): Promise<boolean> {
+  // Inside a transaction a failed statement would abort it: the attempt gets a savepoint there.
+  if (db.isTransaction) await sql`savepoint sample_chunk`.execute(db);
+  try {
+    await attempt();
+  } catch (error) {
+    if (!isUniqueViolation(error)) throw error;
+    if (db.isTransaction) await sql`rollback to savepoint sample_chunk`.execute(db);
+    return false;
+  }
+  if (db.isTransaction) await sql`release savepoint sample_chunk`.execute(db);
+  return true;
+}
+
 /**
  * Inserts samples idempotently (the primary key is the identity of a sample) and returns how many were
- * new; the hourly rollups grow by exactly the rows inserted, and the webhook outbox gets the chunk's
- * `series.<type>.created` / `metrics.<family>.created` events, in the same statement. Rows are sorted by
- * key, and rollup upserts by theirs, so overlapping concurrent batches lock in one order: no deadlocks.
- * Arrays travel as parameters of one `unnest` per chunk: one round trip, no per-row statement cost.
+ * new; the hourly rollups grow by exactly the rows inserted, `sample_offset_days` learns their (day,
+ * offset) pairs, and the webhook outbox gets the chunk's `series.<type>.created` /
+ * `metrics.<family>.created` events, each chunk in one statement. Rows go in key order.
+ *
+ * Most chunks are new data (a first import, the next SDK batch). They go as a plain INSERT, with
+ * rollups tallied here: measured on 2 cores, `on conflict do nothing` doubles the database's work per
+ * row, and aggregating the inserted rows in SQL costs as much again. A chunk that holds a stored key
+ * makes that insert fail as a whole and is written again with `on conflict do nothing`, its effects
+ * aggregated from the rows it actually inserted. A re-import fails at a chunk's first row, cheaply.
  */
 export async function insertSamples(
   db: Db,
@@ -28,59 +310,19 @@ export async function insertSamples(
 ): Promise<number> {
   if (samples.length === 0) return 0;
   const c = Array.isArray(samples) ? toSampleColumns(samples) : samples;
-  const sid = c.source.map((s) => sourceIds[s] as number);
-  const order = new Uint32Array(c.length);
-  for (let i = 0; i < order.length; i++) order[i] = i;
-  order.sort(
-    (a, b) =>
-      (c.seriesTypeId[a] as number) - (c.seriesTypeId[b] as number) ||
-      (c.startMs[a] as number) - (c.startMs[b] as number) ||
-      (sid[a] as number) - (sid[b] as number) ||
-      (c.durationMs[a] as number) - (c.durationMs[b] as number),
-  );
+  const sid = Array.from(c.source, (s) => sourceIds[s] as number);
+  const order = keyOrder(c, sid);
   let inserted = 0;
   for (let offset = 0; offset < order.length; offset += CHUNK) {
-    const n = Math.min(CHUNK, order.length - offset);
-    const types: number[] = new Array(n);
-    const starts: number[] = new Array(n);
-    const sources: number[] = new Array(n);
-    const durations: number[] = new Array(n);
-    const values: number[] = new Array(n);
-    const offsets: (number | null)[] = new Array(n);
-    for (let i = 0; i < n; i++) {
-      const k = order[offset + i] as number;
-      types[i] = c.seriesTypeId[k] as number;
-      starts[i] = (c.startMs[k] as number) / 1000;
-      sources[i] = sid[k] as number;
-      durations[i] = c.durationMs[k] as number;
-      values[i] = c.value[k] as number;
-      const o = c.utcOffsetMin[k] as number;
-      offsets[i] = o === NO_OFFSET ? null : o;
-    }
-    const { rows } = await sql<{ inserted: number }>`
-      with ins as (
-        insert into samples (user_id, series_type, start_time, source_id, duration_ms, value, utc_offset_min)
-        select ${userId}::uuid, t, to_timestamp(s), src, d, v, o
-        from unnest(${numericArrayLiteral(types)}::int2[], ${numericArrayLiteral(starts)}::float8[],
-                    ${numericArrayLiteral(sources)}::int4[], ${numericArrayLiteral(durations)}::int4[],
-                    ${numericArrayLiteral(values)}::float8[], ${numericArrayLiteral(offsets)}::int2[])
-                    as u(t, s, src, d, v, o)
-        on conflict do nothing
-        returning series_type, start_time, source_id, value, utc_offset_min
-      ),
-      rolled as (
-        insert into sample_rollups as r (user_id, series_type, local_hour, source_id, n, sum, min, max)
-        select ${userId}::uuid, series_type, ${localHourSql(timezone)} as hour, source_id,
-               count(*), sum(value), min(value), max(value)
-        from ins
-        group by series_type, hour, source_id
-        order by series_type, hour, source_id
-        on conflict (user_id, series_type, local_hour, source_id) do update
-          set n = r.n + excluded.n, sum = r.sum + excluded.sum,
-              min = least(r.min, excluded.min), max = greatest(r.max, excluded.max)
-      )${sampleEventsCtes(userId, [...new Set(types)])}
-      select count(*)::int as inserted from ins`.execute(db);
-    inserted += rows[0]?.inserted ?? 0;
+    const part = order.subarray(offset, offset + CHUNK);
+    const rows = chunkRows(c, sid, part);
+    const fx = chunkEffects(c, sid, part, timezone);
+    const written = await unlessExisting(db, () =>
+      fx === undefined
+        ? insertChunk(db, userId, rows, timezone, false)
+        : insertNewChunk(db, userId, rows, fx),
+    );
+    inserted += written ? part.length : await insertChunk(db, userId, rows, timezone, true);
   }
   return inserted;
 }

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { sql } from 'kysely';
-import { numericArrayLiteral } from '../db/array-literal.ts';
 import type { Db } from '../db/database.ts';
+import { numericArrayLiteral } from '../db/numeric-array.ts';
 import { enqueueWebhookEvents } from '../webhooks/outbox.ts';
 import type { CanonicalWorkout } from './canonical.ts';
 

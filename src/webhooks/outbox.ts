@@ -129,9 +129,9 @@ export async function enqueueWebhookEvents(db: Db, events: readonly WebhookEvent
 }
 
 /**
- * Extra CTEs for insertSamples' statement (which names its inserted rows `ins`): one
- * `series.<type>.created` event per type and one `metrics.<family>.created` event per family in the chunk,
- * with counts and time ranges of the rows actually inserted, written by the same statement.
+ * Extra CTEs for insertSamples' statement, which names the per-type tally of the rows it actually
+ * inserted `ins_types (series_type, n, first, last)`: one `series.<type>.created` event per type and one
+ * `metrics.<family>.created` event per family, with counts and time ranges, written by the same statement.
  */
 export function sampleEventsCtes(userId: string, seriesTypeIds: readonly number[]): RawBuilder<unknown> {
   const ids: number[] = [];
@@ -147,10 +147,10 @@ export function sampleEventsCtes(userId: string, seriesTypeIds: readonly number[
   const owner = sql`(select developer_id from users where id = ${userId}::uuid)`;
   return sql`,
       wh_types as (
-        select st.event_type, st.family, split_part(st.event_type, '.', 2) as series_type, count(*)::int as n,
-               min(ins.start_time) as first, max(ins.start_time) as last
-        from ins join unnest(${ids}::int2[], ${names}::text[], ${families}::text[]) as st(id, event_type, family)
-          on st.id = ins.series_type
+        select st.event_type, st.family, split_part(st.event_type, '.', 2) as series_type, sum(t.n)::int as n,
+               min(t.first) as first, max(t.last) as last
+        from ins_types t join unnest(${ids}::int2[], ${names}::text[], ${families}::text[]) as st(id, event_type, family)
+          on st.id = t.series_type
         where exists (select 1 from webhook_endpoints e where e.developer_id = ${owner} and e.enabled)
         group by st.event_type, st.family
       ),

@@ -5,9 +5,9 @@ import { type Kysely, sql } from 'kysely';
  * are per local hour; a `1hour` timeseries bucket is a UTC hour. The two coincide exactly where every
  * sample that could land in the rollup rows read carries the same whole-hour offset, and this table is
  * what lets the read path (src/health-data/timeseries.ts) prove that with a few hundred rows instead of
- * reading every sample's offset. It is a superset by construction: a statement-level trigger adds the
- * (type, source, day, offset) of every inserted sample, in the inserting statement, and nothing removes
- * rows except deleting the user, so a stale row can only make the read path fall back to the samples.
+ * reading every sample's offset. It is a superset by construction: a statement-level trigger (since
+ * 0008, insertSamples itself) adds the (type, source, day, offset) of every inserted sample, in the
+ * inserting statement, and nothing removes rows except deleting the user, so a stale row can only make the read path fall back to the samples.
  * `utc_offset_min` is -32768 for samples without an offset (the user's time zone applies to those).
  */
 export async function up(db: Kysely<unknown>): Promise<void> {

@@ -6,6 +6,7 @@ import * as connections from './0004_connections_and_sync_jobs.ts';
 import * as webhooks from './0005_webhooks.ts';
 import * as pendingUploads from './0006_pending_uploads.ts';
 import * as sampleOffsetDays from './0007_sample_offset_days.ts';
+import * as offsetDaysInInsert from './0008_offset_days_in_insert.ts';
 
 /** Every migration, in order. One set for PostgreSQL and PGlite alike; names are never renamed. */
 export const migrations: Record<string, Migration> = {
@@ -16,4 +17,5 @@ export const migrations: Record<string, Migration> = {
   '0005_webhooks': webhooks,
   '0006_pending_uploads': pendingUploads,
   '0007_sample_offset_days': sampleOffsetDays,
+  '0008_offset_days_in_insert': offsetDaysInInsert,
 };
