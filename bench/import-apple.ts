@@ -21,6 +21,8 @@ import {
 const RECORDS = Number(process.env.BENCH_APPLE_RECORDS ?? 2_000_000);
 const WORKOUTS = Number(process.env.BENCH_APPLE_WORKOUTS ?? Math.max(10, Math.round(RECORDS / 1000)));
 const NIGHTS = 365;
+/** Which end-to-end legs to run: `postgres`, `pglite` or both (default). */
+const LEGS = (process.env.BENCH_APPLE_LEGS ?? 'postgres,pglite').split(',');
 const MiB = 1024 * 1024;
 
 // ---------------------------------------------------------------------------------------------------
@@ -147,7 +149,9 @@ try {
     JWT_SECRET: randomBytes(32).toString('hex'),
     ENCRYPTION_KEY: randomBytes(32).toString('hex'),
   };
-  if (await pgReachable()) {
+  if (!LEGS.includes('postgres')) {
+    results.push('PostgreSQL  not run (BENCH_APPLE_LEGS)');
+  } else if (await pgReachable()) {
     const env = { UPLOAD_DIR: join(dir, 'uploads'), ...secrets };
     const result = await withPostgresSchema('bench', env, (full) => endToEnd(full, exportPath, gen));
     results.push(line('PostgreSQL  ', result));
@@ -155,9 +159,11 @@ try {
     results.push(`PostgreSQL  skipped: ${benchPgUrl} does not answer`);
   }
 
-  results.push(
-    line('PGlite      ', await endToEnd({ WEARLINK_DATA_DIR: join(dir, 'server') }, exportPath, gen)),
-  );
+  if (LEGS.includes('pglite')) {
+    results.push(
+      line('PGlite      ', await endToEnd({ WEARLINK_DATA_DIR: join(dir, 'server') }, exportPath, gen)),
+    );
+  }
 
   console.log(
     `import-apple: ${fmt(mb)} MiB export.xml, ${fmt(gen.elements)} records (targets: PostgreSQL ≤ 20 s and ≤ 300 MiB peak RSS, PGlite ≤ 90 s)`,

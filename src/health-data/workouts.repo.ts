@@ -10,9 +10,64 @@ export function workoutDedupeKey(w: CanonicalWorkout): string {
   return w.externalId !== null ? `id:${w.externalId}` : `t:${w.type}|${w.startMs}|${w.endMs}`;
 }
 
+/** Workouts per INSERT: 22 parameters each, well below PostgreSQL's 65,535 per statement. */
+const WORKOUT_CHUNK = 1000;
+
+function workoutRow(userId: string, sourceId: number, w: CanonicalWorkout) {
+  return {
+    id: randomUUID(),
+    user_id: userId,
+    source_id: sourceId,
+    dedupe_key: workoutDedupeKey(w),
+    external_id: w.externalId,
+    type: w.type,
+    source_activity_type: w.sourceActivityType,
+    start_time: new Date(w.startMs),
+    end_time: new Date(w.endMs),
+    duration_s: w.durationS,
+    distance_m: w.distanceM,
+    energy_kcal: w.energyKcal,
+    avg_heart_rate_bpm: w.avgHeartRateBpm,
+    max_heart_rate_bpm: w.maxHeartRateBpm,
+    avg_pace_sec_per_km:
+      w.distanceM !== null && w.distanceM > 0
+        ? Math.round((w.durationS / (w.distanceM / 1000)) * 10) / 10
+        : null,
+    elevation_gain_m: w.elevationGainM,
+    steps: w.steps,
+    utc_offset_min: w.utcOffsetMin,
+    statistics: JSON.stringify(w.statistics),
+    segments: JSON.stringify(w.segments),
+    metadata: JSON.stringify(w.metadata),
+  };
+}
+
+/** Columns a re-sent workout overwrites (everything but its identity). */
+const UPDATED = [
+  'external_id',
+  'type',
+  'source_activity_type',
+  'start_time',
+  'end_time',
+  'duration_s',
+  'distance_m',
+  'energy_kcal',
+  'avg_heart_rate_bpm',
+  'max_heart_rate_bpm',
+  'avg_pace_sec_per_km',
+  'elevation_gain_m',
+  'steps',
+  'utc_offset_min',
+  'statistics',
+  'segments',
+  'metadata',
+] as const;
+
 /**
  * Upserts workouts: a re-sent workout updates its row in place (sources correct their data), never adds
- * one. Route points are keyed by time, so re-sending a route adds nothing either.
+ * one. Route points are keyed by time, so re-sending a route adds nothing either. The workouts, their
+ * routes and their webhook events commit together, a thousand workouts to a statement: an import
+ * writes thousands at once, and a round trip per workout made that its slowest part.
  */
 export async function upsertWorkouts(
   db: Db,
@@ -20,59 +75,53 @@ export async function upsertWorkouts(
   workouts: CanonicalWorkout[],
   sourceIds: number[],
 ): Promise<{ inserted: number; updated: number }> {
-  let inserted = 0;
-  let updated = 0;
-  const ordered = [...workouts].sort((a, b) => a.startMs - b.startMs);
-  for (const w of ordered) {
-    const values = {
-      id: randomUUID(),
-      user_id: userId,
-      source_id: sourceIds[w.source] as number,
-      dedupe_key: workoutDedupeKey(w),
-      external_id: w.externalId,
-      type: w.type,
-      source_activity_type: w.sourceActivityType,
-      start_time: new Date(w.startMs),
-      end_time: new Date(w.endMs),
-      duration_s: w.durationS,
-      distance_m: w.distanceM,
-      energy_kcal: w.energyKcal,
-      avg_heart_rate_bpm: w.avgHeartRateBpm,
-      max_heart_rate_bpm: w.maxHeartRateBpm,
-      avg_pace_sec_per_km:
-        w.distanceM !== null && w.distanceM > 0
-          ? Math.round((w.durationS / (w.distanceM / 1000)) * 10) / 10
-          : null,
-      elevation_gain_m: w.elevationGainM,
-      steps: w.steps,
-      utc_offset_min: w.utcOffsetMin,
-      statistics: JSON.stringify(w.statistics),
-      segments: JSON.stringify(w.segments),
-      metadata: JSON.stringify(w.metadata),
-    };
-    const { id: _id, user_id: _u, source_id: _s, dedupe_key: _d, ...changes } = values;
-    // The workout, its route and its webhook event commit together.
-    await db.transaction().execute(async (trx) => {
-      const row = await trx
-        .insertInto('workouts')
-        .values(values)
-        .onConflict((oc) =>
-          oc
-            .columns(['user_id', 'source_id', 'dedupe_key'])
-            .doUpdateSet({ ...changes, updated_at: new Date() }),
-        )
-        .returning(['id', sql<boolean>`(xmax = 0)`.as('inserted')])
-        .executeTakeFirstOrThrow();
-      if (row.inserted) inserted += 1;
-      else updated += 1;
-      if (w.route.length > 0) await insertRoutePoints(trx, row.id, w);
-      if (row.inserted) {
-        await enqueueWebhookEvents(trx, [
-          { type: 'workout.created', userId, data: workoutEventData(row.id, userId, values, w) },
-        ]);
-      }
-    });
+  if (workouts.length === 0) return { inserted: 0, updated: 0 };
+  // One row per identity, the last one sent winning as it would one at a time (the ones before it
+  // count as updates); rows go in key order, so concurrent batches lock them in one order.
+  const byKey = new Map<string, { row: ReturnType<typeof workoutRow>; w: CanonicalWorkout }>();
+  for (const w of workouts) {
+    const row = workoutRow(userId, sourceIds[w.source] as number, w);
+    byKey.set(`${row.source_id}\u0000${row.dedupe_key}`, { row, w });
   }
+  let updated = workouts.length - byKey.size;
+  const unique = [...byKey].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([, v]) => v);
+  let inserted = 0;
+  await db.transaction().execute(async (trx) => {
+    const created: { id: string; row: ReturnType<typeof workoutRow>; w: CanonicalWorkout }[] = [];
+    for (let offset = 0; offset < unique.length; offset += WORKOUT_CHUNK) {
+      const part = unique.slice(offset, offset + WORKOUT_CHUNK);
+      const stored = await trx
+        .insertInto('workouts')
+        .values(part.map((p) => p.row))
+        .onConflict((oc) =>
+          oc.columns(['user_id', 'source_id', 'dedupe_key']).doUpdateSet((eb) => ({
+            ...Object.fromEntries(UPDATED.map((c) => [c, eb.ref(`excluded.${c}`)])),
+            updated_at: new Date(),
+          })),
+        )
+        .returning(['id', 'source_id', 'dedupe_key', sql<boolean>`(xmax = 0)`.as('inserted')])
+        .execute();
+      const storedByKey = new Map(stored.map((r) => [`${r.source_id}\u0000${r.dedupe_key}`, r]));
+      for (const p of part) {
+        const r = storedByKey.get(`${p.row.source_id}\u0000${p.row.dedupe_key}`);
+        if (r === undefined) throw new Error('a workout upsert returned no row');
+        if (p.w.route.length > 0) await insertRoutePoints(trx, r.id, p.w);
+        if (r.inserted) created.push({ id: r.id, row: p.row, w: p.w });
+        else updated += 1;
+      }
+    }
+    inserted = created.length;
+    if (created.length > 0) {
+      await enqueueWebhookEvents(
+        trx,
+        created.map((c) => ({
+          type: 'workout.created',
+          userId,
+          data: workoutEventData(c.id, userId, c.row, c.w),
+        })),
+      );
+    }
+  });
   return { inserted, updated };
 }
 

@@ -1,9 +1,15 @@
 import { sql } from 'kysely';
 import { expect, it } from 'vitest';
 import type { Db } from '../../src/db/database.ts';
-import { type CanonicalSample, NO_OFFSET, toSampleColumns } from '../../src/health-data/canonical.ts';
+import {
+  type CanonicalSample,
+  type CanonicalWorkout,
+  NO_OFFSET,
+  toSampleColumns,
+} from '../../src/health-data/canonical.ts';
 import { upsertDataSources } from '../../src/health-data/data-sources.repo.ts';
 import { insertSamples, rebuildRollups } from '../../src/health-data/samples.repo.ts';
+import { upsertWorkouts } from '../../src/health-data/workouts.repo.ts';
 import { describeEachDatabase } from '../support/harness.ts';
 
 /**
@@ -128,5 +134,44 @@ describeEachDatabase('insertSamples', (ctx) => {
     expect(inserted).toBe(50);
     expect(await count(db, user)).toBe(150);
     await expectConsistent(db, user, 'UTC');
+  });
+
+  it('upserts a batch of workouts in one go: a repeat within the batch or of a stored one updates it', async () => {
+    const db = ctx().platform.database.db;
+    const { user, sources } = await setup(db, null);
+    const workout = (i: number, distanceM: number): CanonicalWorkout => ({
+      source: i % 2,
+      externalId: null,
+      type: 'running',
+      sourceActivityType: 'HKWorkoutActivityTypeRunning',
+      startMs: T0 + i * 86_400_000,
+      endMs: T0 + i * 86_400_000 + 1_800_000,
+      durationS: 1800,
+      distanceM,
+      energyKcal: null,
+      avgHeartRateBpm: null,
+      maxHeartRateBpm: null,
+      elevationGainM: null,
+      steps: null,
+      utcOffsetMin: 60,
+      statistics: {},
+      segments: [],
+      metadata: {},
+      route: i === 3 ? [{ timeMs: T0 + 3 * 86_400_000, latitude: 52.5, longitude: 13.4 }] : [],
+    });
+    const batch = Array.from({ length: 1500 }, (_, i) => workout(i, 5000));
+    expect(await upsertWorkouts(db, user, [...batch, workout(7, 6000)], sources)).toEqual({
+      inserted: 1500,
+      updated: 1,
+    });
+    expect(await upsertWorkouts(db, user, [workout(7, 7000), workout(2000, 1)], sources)).toEqual({
+      inserted: 1,
+      updated: 1,
+    });
+    const rows = await sql<{ n: number; d7: number; points: number }>`select count(*)::int as n,
+        max(distance_m) filter (where start_time = ${new Date(T0 + 7 * 86_400_000)}) as d7,
+        (select count(*)::int from workout_route_points p join workouts w on w.id = p.workout_id where w.user_id = ${user}) as points
+      from workouts where user_id = ${user}`.execute(db);
+    expect(rows.rows[0]).toEqual({ n: 1501, d7: 7000, points: 1 });
   });
 });
