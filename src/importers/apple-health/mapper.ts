@@ -149,6 +149,7 @@ export class AppleHealthMapper {
   #sourceIndex = new Map<string, number>();
   #targets = new Map<string, RecordTarget>();
   #converters = new Map<string, UnitConverter>();
+  #lastConverter: { seriesType: SeriesTypeName; unit: string; converter: UnitConverter } | undefined;
   #lastSource: { name: string; version: string; device: string; index: number } | undefined;
   #zoneOffsets = new Map<string, number | null>();
   /** GPX files named by each workout of the current batch, resolved by the caller (they live in the zip). */
@@ -245,12 +246,16 @@ export class AppleHealthMapper {
   }
 
   #converter(seriesType: SeriesTypeName, unit: string): UnitConverter {
+    // Records come in long runs of one type and unit: the last converter first, without a key string.
+    const last = this.#lastConverter;
+    if (last !== undefined && last.seriesType === seriesType && last.unit === unit) return last.converter;
     const key = `${seriesType}|${unit}`;
     let converter = this.#converters.get(key);
     if (converter === undefined) {
       converter = unitConverter(seriesType, unit);
       this.#converters.set(key, converter);
     }
+    this.#lastConverter = { seriesType, unit, converter };
     return converter;
   }
 
