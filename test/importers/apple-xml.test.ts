@@ -47,6 +47,7 @@ describe('apple export mapping (dry run)', () => {
     });
     expect(tally.rejected_count).toBe(0);
     expect(tally.me?.HKCharacteristicTypeIdentifierBiologicalSex).toBe('HKBiologicalSexFemale');
+    expect(tally.locale).toBe('en_US');
   });
 
   it('parses the same in a worker thread, and reports its format errors the same way', async () => {

@@ -80,6 +80,9 @@ export async function* readAppleExport(options: ReadOptions): AsyncGenerator<Exp
       onBytes: (n) => {
         bytesRead = n;
       },
+      onRoot: (_name, attrs) => {
+        mapper.tally.locale = attrs.locale ?? null;
+      },
     });
     for await (const nodes of elements) {
       for (const node of nodes) {

@@ -52,6 +52,8 @@ export interface StreamOptions {
    */
   allowFragments?: boolean;
   onBytes?: (bytesRead: number) => void;
+  /** Called once with the root element's name and attributes (a virtual root of fragments has none). */
+  onRoot?: (name: string, attrs: Record<string, string>) => void;
   limits?: StreamLimits;
 }
 
@@ -643,6 +645,8 @@ class XmlScanner {
       if (this.options.allowFragments && name !== 'HealthData') {
         this.#virtualRoot = true;
         this.#names.push('HealthData');
+      } else {
+        this.options.onRoot?.(name, attrs);
       }
     }
     const depth = this.#names.length;
