@@ -42,6 +42,10 @@ function workoutRow(userId: string, sourceId: number, w: CanonicalWorkout) {
   };
 }
 
+type WorkoutRow = ReturnType<typeof workoutRow>;
+
+const identity = (r: { source_id: number; dedupe_key: string }) => `${r.source_id}\u0000${r.dedupe_key}`;
+
 /** Columns a re-sent workout overwrites (everything but its identity). */
 const UPDATED = [
   'external_id',
@@ -78,16 +82,16 @@ export async function upsertWorkouts(
   if (workouts.length === 0) return { inserted: 0, updated: 0 };
   // One row per identity, the last one sent winning as it would one at a time (the ones before it
   // count as updates); rows go in key order, so concurrent batches lock them in one order.
-  const byKey = new Map<string, { row: ReturnType<typeof workoutRow>; w: CanonicalWorkout }>();
+  const byKey = new Map<string, { row: WorkoutRow; w: CanonicalWorkout }>();
   for (const w of workouts) {
     const row = workoutRow(userId, sourceIds[w.source] as number, w);
-    byKey.set(`${row.source_id}\u0000${row.dedupe_key}`, { row, w });
+    byKey.set(identity(row), { row, w });
   }
   let updated = workouts.length - byKey.size;
   const unique = [...byKey].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([, v]) => v);
   let inserted = 0;
   await db.transaction().execute(async (trx) => {
-    const created: { id: string; row: ReturnType<typeof workoutRow>; w: CanonicalWorkout }[] = [];
+    const created: { id: string; row: WorkoutRow; w: CanonicalWorkout }[] = [];
     for (let offset = 0; offset < unique.length; offset += WORKOUT_CHUNK) {
       const part = unique.slice(offset, offset + WORKOUT_CHUNK);
       const stored = await trx
@@ -101,9 +105,9 @@ export async function upsertWorkouts(
         )
         .returning(['id', 'source_id', 'dedupe_key', sql<boolean>`(xmax = 0)`.as('inserted')])
         .execute();
-      const storedByKey = new Map(stored.map((r) => [`${r.source_id}\u0000${r.dedupe_key}`, r]));
+      const storedByKey = new Map(stored.map((r) => [identity(r), r]));
       for (const p of part) {
-        const r = storedByKey.get(`${p.row.source_id}\u0000${p.row.dedupe_key}`);
+        const r = storedByKey.get(identity(p.row));
         if (r === undefined) throw new Error('a workout upsert returned no row');
         if (p.w.route.length > 0) await insertRoutePoints(trx, r.id, p.w);
         if (r.inserted) created.push({ id: r.id, row: p.row, w: p.w });

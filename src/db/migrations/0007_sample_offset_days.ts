@@ -20,6 +20,25 @@ export async function up(db: Kysely<unknown>): Promise<void> {
       utc_offset_min smallint not null,
       primary key (user_id, series_type, source_id, day, utc_offset_min)
     )`.execute(db);
+  // Created before the backfill: from here on inserts wait for this transaction, so none is missed.
+  await createOffsetDaysTrigger(db);
+  await sql`
+    insert into sample_offset_days (user_id, series_type, source_id, day, utc_offset_min)
+    select s.user_id, s.series_type, s.source_id, (s.start_time at time zone 'UTC')::date,
+           coalesce(s.utc_offset_min, -32768)
+    from samples s
+    where exists (select 1 from users u where u.id = s.user_id)
+    group by 1, 2, 3, 4, 5
+    on conflict do nothing`.execute(db);
+}
+
+export async function down(db: Kysely<unknown>): Promise<void> {
+  await dropOffsetDaysTrigger(db);
+  await sql`drop table sample_offset_days`.execute(db);
+}
+
+/** The statement trigger that kept the table from 0007 until 0008 (whose down restores it). */
+export async function createOffsetDaysTrigger(db: Kysely<unknown>): Promise<void> {
   // Insert-only (on conflict do nothing): a day already recorded costs one index probe and takes no
   // lock, so concurrent batches of the same series do not queue behind each other here. Keys go in
   // sorted order, as the rollup upserts do. The search_path is pinned to this schema's.
@@ -38,23 +57,13 @@ export async function up(db: Kysely<unknown>): Promise<void> {
       on conflict do nothing;
       return null;
     end $$`.execute(db);
-  // Created before the backfill: from here on inserts wait for this transaction, so none is missed.
   await sql`
     create trigger samples_track_offset_days after insert on samples
     referencing new table as inserted_samples
     for each statement execute function sample_offset_days_track()`.execute(db);
-  await sql`
-    insert into sample_offset_days (user_id, series_type, source_id, day, utc_offset_min)
-    select s.user_id, s.series_type, s.source_id, (s.start_time at time zone 'UTC')::date,
-           coalesce(s.utc_offset_min, -32768)
-    from samples s
-    where exists (select 1 from users u where u.id = s.user_id)
-    group by 1, 2, 3, 4, 5
-    on conflict do nothing`.execute(db);
 }
 
-export async function down(db: Kysely<unknown>): Promise<void> {
+export async function dropOffsetDaysTrigger(db: Kysely<unknown>): Promise<void> {
   await sql`drop trigger samples_track_offset_days on samples`.execute(db);
   await sql`drop function sample_offset_days_track()`.execute(db);
-  await sql`drop table sample_offset_days`.execute(db);
 }
