@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { beatInstant, parseAppleDate, parseTimeOfDay } from './dates.ts';
+import { beatInstant, parseAppleDate, parseModernDateBytes, parseTimeOfDay } from './dates.ts';
 
 const pad = (n: number, width = 2) => String(n).padStart(width, '0');
 
@@ -41,6 +41,30 @@ describe('parseAppleDate', () => {
     for (const bad of ['', '2019-13-01 08:00:00 +0200', '2019-01-01 08:00:00 +2500', 'yesterday']) {
       expect(parseAppleDate(bad), bad).toBeUndefined();
     }
+  });
+});
+
+describe('parseModernDateBytes', () => {
+  it('agrees with parseAppleDate on modern dates and on every one-byte corruption of them', () => {
+    const texts = ['2024-02-29 23:59:59 +0000', '2000-03-01 00:00:00 -0130', '1969-12-31 23:59:59 +1400'];
+    const variants = new Set<string>(texts);
+    for (const text of texts) {
+      for (let i = 0; i < text.length; i++) {
+        for (const c of ['0', '9', '-', ' ', ':', '+', 'x', '\u00e9']) {
+          variants.add(text.slice(0, i) + c + text.slice(i + 1));
+        }
+      }
+    }
+    for (const text of variants) {
+      const bytes = Buffer.from(`="${text}"`);
+      const modern = parseModernDateBytes(bytes, 2);
+      // Where the bytes version reads a date it must be parseAppleDate's; it may leave other forms to it.
+      if (modern !== undefined) expect(modern, text).toEqual(parseAppleDate(text));
+      else if (Buffer.byteLength(text) === 25 && parseAppleDate(text) !== undefined) {
+        expect(/^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d [+-]\d{4}$/.test(text), text).toBe(false);
+      }
+    }
+    expect(parseModernDateBytes(Buffer.from('2024-02-29 23:59:59 +000'), 0)).toBeUndefined();
   });
 });
 

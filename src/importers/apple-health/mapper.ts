@@ -82,9 +82,13 @@ function deviceTypeOf(...hints: (string | undefined)[]): string | null {
  * The same source description the SDK path builds from HKSource/HKDevice (`map-sdk-batch.ts`), so a
  * sample sent by the SDK and exported later lands on the same data source.
  */
-export function describeAppleSource(attrs: Record<string, string>): SourceDescriptor {
-  const device = attrs.device === undefined ? {} : parseDevice(attrs.device);
-  const appName = attrs.sourceName ?? attrs.source ?? null;
+export function describeAppleSource(
+  name: string | undefined,
+  version: string | undefined,
+  deviceText: string | undefined,
+): SourceDescriptor {
+  const device = deviceText === undefined ? {} : parseDevice(deviceText);
+  const appName = name ?? null;
   return {
     provider: 'apple',
     deviceName: device.name ?? null,
@@ -94,7 +98,7 @@ export function describeAppleSource(attrs: Record<string, string>): SourceDescri
     deviceManufacturer: device.manufacturer ?? 'Apple Inc.',
     appName,
     appId: null,
-    softwareVersion: attrs.sourceVersion ?? device.software ?? null,
+    softwareVersion: version ?? device.software ?? null,
   };
 }
 
@@ -136,6 +140,38 @@ function durationSeconds(value: string | undefined, unit: string | undefined): n
   if (n === undefined) return undefined;
   const converted = toCanonical('exercise_time', n, unit ?? 'min');
   return converted.ok ? converted.value * 60 : undefined;
+}
+
+/**
+ * A top-level Record as the fast lane (record-lane.ts) reads it: the attributes the mapping uses, dates
+ * already parsed, and the zone of its first HKTimeZone metadata entry.
+ */
+export interface RecordFields {
+  type: string;
+  sourceName: string | undefined;
+  sourceVersion: string | undefined;
+  device: string | undefined;
+  unit: string | undefined;
+  value: string | undefined;
+  start: AppleDate;
+  /** Undefined without an endDate (the record is an instant). */
+  end: AppleDate | undefined;
+  zone: string | undefined;
+}
+
+/** What a Record maps to, decided before anything is changed. */
+type RecordPlan =
+  | { kind: 'sleep'; stage: ReturnType<typeof toCanonicalSleepStage> }
+  /** `value` null: the record's duration in minutes (types whose span is the measurement). */
+  | { kind: 'sample'; seriesTypeId: number; value: number | null }
+  /** A type WearLink does not map: the element is kept raw. */
+  | { kind: 'kept_raw' }
+  | { kind: 'rejected'; msg: string };
+
+function spanProblem(startMs: number, endMs: number): string | undefined {
+  if (endMs < startMs) return 'endDate is before startDate';
+  if (endMs - startMs > MAX_DURATION_MS) return 'spans more than 24 days';
+  return undefined;
 }
 
 /**
@@ -259,34 +295,37 @@ export class AppleHealthMapper {
     return converter;
   }
 
-  #source(attrs: Record<string, string>): number {
-    const name = attrs.sourceName ?? attrs.source ?? '';
-    const version = attrs.sourceVersion ?? '';
-    const device = attrs.device ?? '';
+  #source(
+    sourceName: string | undefined,
+    sourceVersion: string | undefined,
+    device: string | undefined,
+  ): number {
+    const name = sourceName ?? '';
+    const version = sourceVersion ?? '';
+    const deviceText = device ?? '';
     // Records come in long runs from one source: compare with the last one before building a key.
     const last = this.#lastSource;
-    if (last !== undefined && last.name === name && last.version === version && last.device === device) {
+    if (last !== undefined && last.name === name && last.version === version && last.device === deviceText) {
       return last.index;
     }
-    const key = `${name}\u0000${version}\u0000${device}`;
+    const key = `${name}\u0000${version}\u0000${deviceText}`;
     let index = this.#sourceIndex.get(key);
     if (index === undefined) {
       let descriptor = this.#sourceCache.get(key);
       if (descriptor === undefined) {
-        descriptor = describeAppleSource(attrs);
+        descriptor = describeAppleSource(sourceName, sourceVersion, device);
         if (this.#sourceCache.size > 10_000) this.#sourceCache.clear();
         this.#sourceCache.set(key, descriptor);
       }
       index = this.#sources.indexOf(descriptor);
       this.#sourceIndex.set(key, index);
     }
-    this.#lastSource = { name, version, device, index };
+    this.#lastSource = { name, version, device: deviceText, index };
     return index;
   }
 
   /** HKTimeZone first (the zone where the sample was taken), else the offset written in the date. */
-  #offset(node: XmlNode, start: AppleDate): number {
-    const zone = timeZoneOf(node);
+  #offset(zone: string | undefined, start: AppleDate): number {
     if (zone === undefined) return start.offsetMin;
     // Offsets only change at DST transitions: one Intl lookup per zone and hour is plenty.
     const key = `${zone}|${Math.floor(start.ms / 3_600_000)}`;
@@ -304,9 +343,7 @@ export class AppleHealthMapper {
     if (start === undefined) return `startDate '${node.attrs.startDate ?? ''}' is not a date`;
     const end = node.attrs.endDate === undefined ? start : parseAppleDate(node.attrs.endDate);
     if (end === undefined) return `endDate '${node.attrs.endDate}' is not a date`;
-    if (end.ms < start.ms) return 'endDate is before startDate';
-    if (end.ms - start.ms > MAX_DURATION_MS) return 'spans more than 24 days';
-    return { start, endMs: end.ms };
+    return spanProblem(start.ms, end.ms) ?? { start, endMs: end.ms };
   }
 
   #target(type: string): RecordTarget {
@@ -318,12 +355,35 @@ export class AppleHealthMapper {
     return target;
   }
 
+  /**
+   * The fast lane's entry: a top-level Record given by its fields. It is mapped when that needs nothing
+   * but the fields (it becomes a sample or a sleep interval); otherwise nothing changes and the answer
+   * is false, and the caller hands the element over as a node.
+   */
+  addRecordFields(f: RecordFields): boolean {
+    const endMs = f.end === undefined ? f.start.ms : f.end.ms;
+    if (spanProblem(f.start.ms, endMs) !== undefined) return false;
+    const plan = this.#plan(f.type, f.value, undefined, f.unit);
+    if (plan.kind !== 'sleep' && plan.kind !== 'sample') return false;
+    const t = this.tally;
+    t.elements.Record = (t.elements.Record ?? 0) + 1;
+    t.records_by_type[f.type] = (t.records_by_type[f.type] ?? 0) + 1;
+    this.#apply(
+      plan,
+      f.start,
+      endMs,
+      this.#offset(f.zone, f.start),
+      this.#source(f.sourceName, f.sourceVersion, f.device),
+    );
+    return true;
+  }
+
   #record(node: XmlNode): void {
     const t = this.tally;
-    const type = node.attrs.type ?? '';
+    const a = node.attrs;
+    const type = a.type ?? '';
     t.records_by_type[type] = (t.records_by_type[type] ?? 0) + 1;
-    const target = this.#target(type);
-    if (target.kind === 'kept_raw') {
+    if (this.#target(type).kind === 'kept_raw') {
       this.#keepRaw(node, type, true);
       return;
     }
@@ -333,62 +393,86 @@ export class AppleHealthMapper {
       return;
     }
     const { start, endMs } = span;
-    const utcOffsetMin = this.#offset(node, start);
-    const source = this.#source(node.attrs);
-
-    if (target.kind === 'sleep') {
-      const stage = toCanonicalSleepStage('healthkit', node.attrs.value ?? 'unknown');
-      if (!stage.exact) t.sleep_values_unrecognised += 1;
-      this.#batch.sleep.push({
-        source,
-        startMs: start.ms,
-        endMs,
-        stage: stage.stage,
-        externalId: null,
-        utcOffsetMin,
-      });
-      t.sleep_intervals += 1;
+    const plan = this.#plan(type, a.value, a.average, a.unit);
+    if (plan.kind === 'kept_raw') {
+      this.#keepRaw(node, type, true);
       return;
     }
+    if (plan.kind === 'rejected') {
+      this.#reject(node, plan.msg);
+      return;
+    }
+    const utcOffsetMin = this.#offset(timeZoneOf(node), start);
+    const source = this.#source(a.sourceName ?? a.source, a.sourceVersion, a.device);
+    this.#apply(plan, start, endMs, utcOffsetMin, source);
+    if (plan.kind !== 'sample') return;
+    for (const child of node.children) {
+      if (child.name === 'HeartRateVariabilityMetadataList') this.#beats(child, start, source, utcOffsetMin);
+    }
+  }
+
+  /** What a record of `type` with these attributes becomes (the span is checked by the caller). */
+  #plan(
+    type: string,
+    valueText: string | undefined,
+    average: string | undefined,
+    unitText: string | undefined,
+  ): RecordPlan {
+    const target = this.#target(type);
+    if (target.kind === 'kept_raw') return target;
+    if (target.kind === 'sleep') {
+      return { kind: 'sleep', stage: toCanonicalSleepStage('healthkit', valueText ?? 'unknown') };
+    }
     let seriesType: SeriesTypeName = target.seriesType;
-    let value: number;
-    if (target.kind === 'duration') {
-      value = (endMs - start.ms) / 60_000;
-    } else {
+    let value: number | null = null;
+    if (target.kind !== 'duration') {
       // iOS 8 wrote discrete types (heart rate) as min/max/average instead of value.
-      const raw = num(node.attrs.value ?? node.attrs.average);
-      if (raw === undefined) {
-        this.#reject(node, `value '${node.attrs.value ?? ''}' is not a number`);
-        return;
-      }
-      const unit = node.attrs.unit ?? target.defaultUnit ?? findSeriesTypeByName(seriesType)?.unit ?? '';
+      const raw = num(valueText ?? average);
+      if (raw === undefined) return { kind: 'rejected', msg: `value '${valueText ?? ''}' is not a number` };
+      const unit = unitText ?? target.defaultUnit ?? findSeriesTypeByName(seriesType)?.unit ?? '';
       const converter = this.#converter(seriesType, unit);
-      if (!converter.ok) {
-        this.#reject(node, converter.reason);
-        return;
-      }
+      if (!converter.ok) return { kind: 'rejected', msg: converter.reason };
       value = converter.convert(raw);
       if (type === 'HKQuantityTypeIdentifierAppleSleepingWristTemperature') {
         seriesType = wristTemperatureSeries(value);
       }
     }
     const info = findSeriesTypeByName(seriesType);
-    if (info === undefined) {
-      this.#keepRaw(node, type, true);
+    if (info === undefined) return { kind: 'kept_raw' };
+    return { kind: 'sample', seriesTypeId: info.id, value };
+  }
+
+  #apply(
+    plan: Extract<RecordPlan, { kind: 'sleep' | 'sample' }>,
+    start: AppleDate,
+    endMs: number,
+    utcOffsetMin: number,
+    source: number,
+  ): void {
+    const t = this.tally;
+    if (plan.kind === 'sleep') {
+      if (!plan.stage.exact) t.sleep_values_unrecognised += 1;
+      this.#batch.sleep.push({
+        source,
+        startMs: start.ms,
+        endMs,
+        stage: plan.stage.stage,
+        externalId: null,
+        utcOffsetMin,
+      });
+      t.sleep_intervals += 1;
       return;
     }
+    const durationMs = endMs - start.ms;
     this.#batch.samples.push({
       source,
-      seriesTypeId: info.id,
+      seriesTypeId: plan.seriesTypeId,
       startMs: start.ms,
-      durationMs: endMs - start.ms,
-      value,
+      durationMs,
+      value: plan.value ?? durationMs / 60_000,
       utcOffsetMin,
     });
     t.samples += 1;
-    for (const child of node.children) {
-      if (child.name === 'HeartRateVariabilityMetadataList') this.#beats(child, start, source, utcOffsetMin);
-    }
   }
 
   /**
@@ -561,7 +645,7 @@ export class AppleHealthMapper {
     }
     const type = toCanonicalWorkoutType('healthkit', rawType);
     const workout: CanonicalWorkout = {
-      source: this.#source(a),
+      source: this.#source(a.sourceName ?? a.source, a.sourceVersion, a.device),
       externalId: null,
       type: type.type,
       sourceActivityType: rawType,
@@ -570,7 +654,7 @@ export class AppleHealthMapper {
       durationS: durationSeconds(a.duration, a.durationUnit) ?? (endMs - start.ms) / 1000,
       ...values,
       elevationGainM,
-      utcOffsetMin: this.#offset(node, start),
+      utcOffsetMin: this.#offset(timeZoneOf(node), start),
       statistics,
       segments,
       metadata,

@@ -1,6 +1,7 @@
 import type { CanonicalWorkout, StorableBatch } from '../../health-data/canonical.ts';
 import { type ExportFile, openExportFile, type ZipLimits } from './export-file.ts';
 import { AppleHealthMapper, dedupeRoute, gpxPoint, type ImportTally } from './mapper.ts';
+import { recordLane } from './record-lane.ts';
 import { streamXml } from './xml-stream.ts';
 
 export interface ReadOptions {
@@ -8,6 +9,8 @@ export interface ReadOptions {
   /** Canonical items per batch (samples + workouts + sleep intervals). */
   batchSize: number;
   zipLimits?: ZipLimits;
+  /** Read plain Records through the fast lane (record-lane.ts); default true. Off: the reference path. */
+  fastLane?: boolean;
 }
 
 export interface ExportBatch {
@@ -76,6 +79,11 @@ export async function* readAppleExport(options: ReadOptions): AsyncGenerator<Exp
     const xml = await file.openXml();
     const elements = streamXml(xml, {
       collect: (_name, depth) => depth === 1,
+      onElement: (node) => {
+        mapper.add(node);
+        records += 1;
+      },
+      ...(options.fastLane === false ? {} : { lane: recordLane(mapper, () => (records += 1)) }),
       allowFragments: true,
       onBytes: (n) => {
         bytesRead = n;
@@ -84,11 +92,8 @@ export async function* readAppleExport(options: ReadOptions): AsyncGenerator<Exp
         mapper.tally.locale = attrs.locale ?? null;
       },
     });
-    for await (const nodes of elements) {
-      for (const node of nodes) {
-        mapper.add(node);
-        records += 1;
-      }
+    // Elements reach the mapper during the scan of each chunk; between chunks, full batches go out.
+    for await (const _ of elements) {
       if (mapper.pending() >= options.batchSize) yield await take();
     }
     yield await take();

@@ -54,7 +54,29 @@ export interface StreamOptions {
   onBytes?: (bytesRead: number) => void;
   /** Called once with the root element's name and attributes (a virtual root of fragments has none). */
   onRoot?: (name: string, attrs: Record<string, string>) => void;
+  /**
+   * Receives each collected subtree as soon as it is complete, in document order, instead of the arrays
+   * `streamXml` yields (which then stay empty): needed with a lane, whose elements are taken during the
+   * scan, for the two to stay in order.
+   */
+  onElement?: (node: XmlNode) => void;
+  /** A fast lane for one element name at depth 1 (see ElementLane). */
+  lane?: ElementLane;
   limits?: StreamLimits;
+}
+
+/**
+ * A fast path for the commonest element of a document: at depth 1, an element with this name is first
+ * offered to `take`, with the buffer and the position of its `<`. `take` either reads the whole element
+ * (up to its end, within the buffer) and does with it what collecting it would have led to, returning
+ * the position after it, or returns -1 having done nothing, and the scanner reads the element as usual.
+ * A lane must take only elements that are well-formed by this scanner's rules (it may refuse anything
+ * it is unsure of: refusing is always correct, only slower). The scanner has already checked the bytes
+ * as UTF-8; line counting and everything after the element stay the scanner's.
+ */
+export interface ElementLane {
+  name: string;
+  take(buf: Buffer, lt: number): number;
 }
 
 const LT = 60; // <
@@ -85,6 +107,68 @@ declare module 'node:buffer' {
   interface Buffer {
     latin1Slice(start: number, end: number): string;
     utf8Slice(start: number, end: number): string;
+  }
+}
+
+/** A malformed reference or character in a value, at `offset` within it. */
+class ValueProblem {
+  constructor(
+    readonly message: string,
+    readonly offset: number,
+  ) {}
+}
+
+/** Replaces character and predefined entity references; throws ValueProblem for anything else. */
+function decodeReferences(raw: string): string {
+  return raw.replace(/&([^;&<\s]*);|&/g, (match, body: string | undefined, offset: number) => {
+    if (body === undefined) throw new ValueProblem("'&' that does not start an entity reference", offset);
+    const named = PREDEFINED[body];
+    if (named !== undefined) return named;
+    const code = /^#x[0-9a-f]+$/i.test(body)
+      ? Number.parseInt(body.slice(2), 16)
+      : /^#[0-9]+$/.test(body)
+        ? Number.parseInt(body.slice(1), 10)
+        : undefined;
+    if (code === undefined) {
+      const problem = body.startsWith('#')
+        ? `malformed character reference ${match}`
+        : `undefined entity ${match}`;
+      throw new ValueProblem(problem, offset);
+    }
+    const valid =
+      code === 9 ||
+      code === 10 ||
+      code === 13 ||
+      (code >= 0x20 && code <= 0xd7ff) ||
+      (code >= 0xe000 && code <= 0xfffd) ||
+      (code >= 0x10000 && code <= 0x10ffff);
+    if (!valid) throw new ValueProblem(`character reference ${match} names a character XML forbids`, offset);
+    return String.fromCodePoint(code);
+  });
+}
+
+/**
+ * Attribute-value normalisation (XML 1.0 §3.3.3) of a raw value: line ends and tabs become spaces, then
+ * references are replaced. Throws ValueProblem for a `<`, a forbidden control character or a bad reference.
+ */
+function normaliseAttributeValue(raw: string): string {
+  const lt = raw.indexOf('<');
+  if (lt !== -1) throw new ValueProblem("'<' inside an attribute value", lt);
+  for (let k = 0; k < raw.length; k++) {
+    const c = raw.charCodeAt(k);
+    if (c < 32 && !isSpace(c)) throw new ValueProblem('forbidden control character', k);
+  }
+  const spaced = raw.replace(/\r\n?|[\n\t]/g, ' ');
+  return spaced.includes('&') ? decodeReferences(spaced) : spaced;
+}
+
+/** An attribute value as the scanner yields it, or undefined where the scanner would report a problem. */
+export function attributeValueOrUndefined(raw: string): string | undefined {
+  try {
+    return normaliseAttributeValue(raw);
+  } catch (error) {
+    if (error instanceof ValueProblem) return undefined;
+    throw error;
   }
 }
 
@@ -174,11 +258,14 @@ class XmlScanner {
   /** The least of #nextSpecial (-1 when it must be recomputed). */
   #nearestSpecial = -1;
   readonly #values = new Map<string, string>();
+  readonly #laneBytes: KnownName | undefined;
 
   constructor(
     private readonly options: StreamOptions,
     private readonly limits: StreamLimits,
-  ) {}
+  ) {
+    this.#laneBytes = options.lane === undefined ? undefined : known(options.lane.name);
+  }
 
   take(): XmlNode[] {
     const out = this.#out;
@@ -300,7 +387,7 @@ class XmlScanner {
       }
       const raw = this.#string(start, end);
       const top = this.#stack.at(-1);
-      const text = raw.includes('&') ? this.#decode(raw, start) : raw;
+      const text = raw.includes('&') ? this.#decoded(decodeReferences, raw, start) : raw;
       if (top !== undefined) this.#appendText(top, text);
     }
     this.#advance(end);
@@ -312,33 +399,14 @@ class XmlScanner {
     if (trimmed !== '') node.text = (node.text + trimmed).slice(0, MAX_TEXT);
   }
 
-  /** Replaces character and predefined entity references; anything else is an error. */
-  #decode(raw: string, at: number): string {
-    return raw.replace(/&([^;&<\s]*);|&/g, (match, body: string | undefined, offset: number) => {
-      if (body === undefined) this.#fail("'&' that does not start an entity reference", at + offset);
-      const named = PREDEFINED[body];
-      if (named !== undefined) return named;
-      const code = /^#x[0-9a-f]+$/i.test(body)
-        ? Number.parseInt(body.slice(2), 16)
-        : /^#[0-9]+$/.test(body)
-          ? Number.parseInt(body.slice(1), 10)
-          : undefined;
-      if (code === undefined) {
-        this.#fail(
-          body.startsWith('#') ? `malformed character reference ${match}` : `undefined entity ${match}`,
-          at + offset,
-        );
-      }
-      const valid =
-        code === 9 ||
-        code === 10 ||
-        code === 13 ||
-        (code >= 0x20 && code <= 0xd7ff) ||
-        (code >= 0xe000 && code <= 0xfffd) ||
-        (code >= 0x10000 && code <= 0x10ffff);
-      if (!valid) this.#fail(`character reference ${match} names a character XML forbids`, at + offset);
-      return String.fromCodePoint(code);
-    });
+  /** Runs a value decoder, reporting its problem at the value's position `at` in the buffer. */
+  #decoded(decode: (raw: string) => string, raw: string, at: number): string {
+    try {
+      return decode(raw);
+    } catch (error) {
+      if (error instanceof ValueProblem) this.#fail(error.message, at + error.offset);
+      throw error;
+    }
   }
 
   #startsWith(text: string, at: number): boolean {
@@ -357,6 +425,17 @@ class XmlScanner {
       if (this.#startsWith('<![CDATA[', lt)) return void this.#cdata(lt);
       if (this.#startsWith('<!DOCTYPE', lt)) return void this.#doctype(lt);
       this.#fail('unrecognised markup after <!', lt);
+    }
+    if (
+      this.#laneBytes !== undefined &&
+      this.#names.length === 1 &&
+      this.#isNameAt(this.#laneBytes, lt + 1)
+    ) {
+      const end = (this.options.lane as ElementLane).take(buf, lt);
+      if (end !== -1) {
+        this.#advance(end);
+        return;
+      }
     }
     this.#startTag(lt);
   }
@@ -457,7 +536,8 @@ class XmlScanner {
   #popNode(): void {
     const node = this.#stack.pop();
     if (node !== undefined && this.#stack.length === 0) {
-      this.#out.push(node);
+      if (this.options.onElement === undefined) this.#out.push(node);
+      else this.options.onElement(node);
       this.#nodes = 0;
     }
   }
@@ -621,18 +701,11 @@ class XmlScanner {
     return min < end;
   }
 
-  /** Attribute-value normalisation (XML 1.0 §3.3.3): line ends and tabs become spaces, then references. */
+  /** A value with special bytes, normalised (memoised: exports repeat their escaped device strings). */
   #attributeValue(raw: string, at: number): string {
     const cached = this.#values.get(raw);
     if (cached !== undefined) return cached;
-    const lt = raw.indexOf('<');
-    if (lt !== -1) this.#fail("'<' inside an attribute value", at + lt);
-    for (let k = 0; k < raw.length; k++) {
-      const c = raw.charCodeAt(k);
-      if (c < 32 && !isSpace(c)) this.#fail('forbidden control character', at + k);
-    }
-    const spaced = raw.replace(/\r\n?|[\n\t]/g, ' ');
-    const value = spaced.includes('&') ? this.#decode(spaced, at) : spaced;
+    const value = this.#decoded(normaliseAttributeValue, raw, at);
     if (this.#values.size >= VALUE_CACHE_SIZE) this.#values.clear();
     this.#values.set(raw, value);
     return value;
@@ -678,7 +751,8 @@ class XmlScanner {
 
 /**
  * Streams an XML document and yields the collected subtrees, in document order, a chunk's worth at a
- * time: memory is bounded by one input chunk plus one collected subtree, whatever the file size.
+ * time (an array after every input chunk, empty with `onElement` or when the chunk completed none):
+ * memory is bounded by one input chunk plus one collected subtree, whatever the file size.
  */
 export async function* streamXml(
   input: AsyncIterable<Uint8Array>,
@@ -690,10 +764,8 @@ export async function* streamXml(
     bytesRead += chunk.byteLength;
     scanner.feed(chunk);
     options.onBytes?.(bytesRead);
-    const ready = scanner.take();
-    if (ready.length > 0) yield ready;
+    yield scanner.take();
   }
   scanner.end();
-  const ready = scanner.take();
-  if (ready.length > 0) yield ready;
+  yield scanner.take();
 }
