@@ -25,8 +25,13 @@ export interface ServerProcess {
   stop(): Promise<void>;
 }
 
+/**
+ * Starts `wearlink serve` as its own process, with the flags in BENCH_SERVER_NODE_ARGS
+ * (e.g. `--cpu-prof --cpu-prof-dir=/tmp/prof` to see where a benchmark's server time goes).
+ */
 export async function startServerProcess(env: Record<string, string>): Promise<ServerProcess> {
-  const child = spawn(process.execPath, [join(repoRoot, 'bin/wearlink.mjs'), 'serve'], {
+  const nodeArgs = process.env.BENCH_SERVER_NODE_ARGS?.split(' ').filter(Boolean) ?? [];
+  const child = spawn(process.execPath, [...nodeArgs, join(repoRoot, 'bin/wearlink.mjs'), 'serve'], {
     env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', PORT: '0', LOG_LEVEL: 'warn', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });

@@ -94,7 +94,8 @@ export class AppleImportService {
             yield chunk;
           }
         },
-        createWriteStream(path, { flags: 'wx', mode: 0o600, flush: true }),
+        // A deep write buffer: with the default 16 KiB every socket chunk waited for its own disk write.
+        createWriteStream(path, { flags: 'wx', mode: 0o600, flush: true, highWaterMark: 8 * 1024 * 1024 }),
       );
     } catch (error) {
       await rm(path, { force: true });
