@@ -3,8 +3,9 @@ import { join, relative } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { CanonicalBatch } from '../../src/health-data/canonical.ts';
 import { AppleHealthMapper } from '../../src/importers/apple-health/mapper.ts';
-import { recordLane } from '../../src/importers/apple-health/record-lane.ts';
+import { plainDecimal, recordLane } from '../../src/importers/apple-health/record-lane.ts';
 import { streamXml } from '../../src/importers/apple-health/xml-stream.ts';
+import { offsetOfZone } from '../../src/ingest/time.ts';
 import { IOS8_EXPORT, SYNTHETIC_EXPORT } from './synthetic-export.ts';
 
 /**
@@ -139,6 +140,58 @@ describe('record fast lane', () => {
       expect(await mapExport(wrap(record), 64 * 1024, false), record).toHaveProperty('error');
       await expectSame(wrap(record), [1, 5, 64 * 1024]);
     }
+  });
+
+  it('reads plain decimals exactly as Number does, and leaves every other form to it', () => {
+    let seed = 7;
+    const rand = (n: number) => {
+      seed = (seed * 1_103_515_245 + 12_345) % 2 ** 31;
+      return seed % n;
+    };
+    const samples = [
+      '0',
+      '-0',
+      '007',
+      '1.',
+      '.5',
+      '-',
+      '',
+      '1e3',
+      '+1',
+      ' 1',
+      '0.1',
+      '123456789012345',
+      '1234567890123456',
+    ];
+    for (let i = 0; i < 20_000; i++) {
+      const int = String(rand(10 ** (1 + rand(9))));
+      const frac = rand(3) === 0 ? '' : `.${String(rand(10 ** (1 + rand(7)))).padStart(1 + rand(7), '0')}`;
+      samples.push(`${rand(4) === 0 ? '-' : ''}${int}${frac}`);
+    }
+    for (const text of samples) {
+      const fast = plainDecimal(Buffer.from(text), 0, text.length);
+      if (fast !== undefined) expect(Object.is(fast, Number(text)), text).toBe(true);
+      else
+        expect(/^-?\d{1,15}(\.\d+)?$/.test(text) && text.replace(/\D/g, '').length <= 15, text).toBe(false);
+    }
+  });
+
+  it('gives HKTimeZone records the offset of their instant, on DST transition days too', async () => {
+    const zone = '<MetadataEntry key="HKTimeZone" value="Europe/Berlin"/>';
+    const starts: string[] = [];
+    for (const day of ['2024-03-31', '2024-10-27', '2024-06-01']) {
+      for (let h = 0; h < 24; h += 1) starts.push(`${day} ${String(h).padStart(2, '0')}:30:00 +0000`);
+    }
+    const doc = wrap(starts.map((s, i) => hr(`startDate="${s}" value="${60 + (i % 50)}"`, zone)).join('\n'));
+    const mapped = await mapExport(doc, 4096, true);
+    if (!('result' in mapped)) throw new Error(mapped.error);
+    expect(mapped.taken).toBeGreaterThan(starts.length / 2); // records cut by a chunk end go the general way
+    const offsets = (mapped.result.mapped as { startMs: number; utcOffsetMin: number }[]).map((m) => [
+      m.startMs,
+      m.utcOffsetMin,
+    ]);
+    expect(offsets).toEqual(offsets.map(([ms]) => [ms, offsetOfZone('Europe/Berlin', ms as number)]));
+    expect(new Set(offsets.map(([, o]) => o))).toEqual(new Set([60, 120]));
   });
 
   const referenceDir = join(import.meta.dirname, '../../../shared/reference/apple-health');

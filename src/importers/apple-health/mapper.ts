@@ -19,6 +19,7 @@ import type { XmlNode } from './xml-stream.ts';
 
 /** Longest span a single record may cover (int4 milliseconds), as for SDK records. */
 const MAX_DURATION_MS = 2_147_483_647;
+const DAY_MS = 86_400_000;
 /** Entries listed in a result; counts are always complete. */
 const LISTED = 100;
 /** Raw elements kept for the archive (unknown types, activity summaries); beyond, only counted. */
@@ -153,6 +154,8 @@ export interface RecordFields {
   device: string | undefined;
   unit: string | undefined;
   value: string | undefined;
+  /** The value as `Number` reads it, when the lane could tell cheaply (else undefined: `value` decides). */
+  valueNumber: number | undefined;
   start: AppleDate;
   /** Undefined without an endDate (the record is an instant). */
   end: AppleDate | undefined;
@@ -186,8 +189,10 @@ export class AppleHealthMapper {
   #targets = new Map<string, RecordTarget>();
   #converters = new Map<string, UnitConverter>();
   #lastConverter: { seriesType: SeriesTypeName; unit: string; converter: UnitConverter } | undefined;
-  #lastSource: { name: string; version: string; device: string; index: number } | undefined;
-  #zoneOffsets = new Map<string, number | null>();
+  /** The last sources used, most recent first (records alternate between a phone and a watch). */
+  #recentSources: { name: string; version: string; device: string; index: number }[] = [];
+  /** Per zone and UTC day: the zone's offset that day (null: unknown zone), or 'varies' on a transition day. */
+  #zoneDays = new Map<string, Map<number, number | null | 'varies'>>();
   /** GPX files named by each workout of the current batch, resolved by the caller (they live in the zip). */
   routeFiles = new Map<CanonicalWorkout, string[]>();
   /** Raw elements of types WearLink does not map, plus activity summaries: archived, not normalised. */
@@ -225,7 +230,7 @@ export class AppleHealthMapper {
     this.#batch = emptyBatch();
     this.#sources = new SourceTable(this.#batch);
     this.#sourceIndex = new Map();
-    this.#lastSource = undefined;
+    this.#recentSources = [];
     this.routeFiles = new Map();
     return out;
   }
@@ -303,10 +308,10 @@ export class AppleHealthMapper {
     const name = sourceName ?? '';
     const version = sourceVersion ?? '';
     const deviceText = device ?? '';
-    // Records come in long runs from one source: compare with the last one before building a key.
-    const last = this.#lastSource;
-    if (last !== undefined && last.name === name && last.version === version && last.device === deviceText) {
-      return last.index;
+    // Records come in runs from a few sources: compare with the last ones before building a key.
+    const recent = this.#recentSources;
+    for (const r of recent) {
+      if (r.name === name && r.version === version && r.device === deviceText) return r.index;
     }
     const key = `${name}\u0000${version}\u0000${deviceText}`;
     let index = this.#sourceIndex.get(key);
@@ -320,21 +325,29 @@ export class AppleHealthMapper {
       index = this.#sources.indexOf(descriptor);
       this.#sourceIndex.set(key, index);
     }
-    this.#lastSource = { name, version, device: deviceText, index };
+    if (recent.unshift({ name, version, device: deviceText, index }) > 4) recent.pop();
     return index;
   }
 
   /** HKTimeZone first (the zone where the sample was taken), else the offset written in the date. */
   #offset(zone: string | undefined, start: AppleDate): number {
     if (zone === undefined) return start.offsetMin;
-    // Offsets only change at DST transitions: one Intl lookup per zone and hour is plenty.
-    const key = `${zone}|${Math.floor(start.ms / 3_600_000)}`;
-    let offset = this.#zoneOffsets.get(key);
-    if (offset === undefined) {
-      offset = offsetOfZone(zone, start.ms) ?? null;
-      if (this.#zoneOffsets.size > 100_000) this.#zoneOffsets.clear();
-      this.#zoneOffsets.set(key, offset);
+    // A zone's offset changes only at its transitions, never twice in a day: when both ends of a UTC
+    // day have one offset, so has the whole day, and only a transition day is looked up per record.
+    let days = this.#zoneDays.get(zone);
+    if (days === undefined) {
+      if (this.#zoneDays.size > 1000) this.#zoneDays.clear();
+      days = new Map();
+      this.#zoneDays.set(zone, days);
     }
+    const day = Math.floor(start.ms / DAY_MS);
+    let offset = days.get(day);
+    if (offset === undefined) {
+      const first = offsetOfZone(zone, day * DAY_MS) ?? null;
+      offset = first === (offsetOfZone(zone, (day + 1) * DAY_MS - 1) ?? null) ? first : 'varies';
+      days.set(day, offset);
+    }
+    if (offset === 'varies') return offsetOfZone(zone, start.ms) ?? start.offsetMin;
     return offset ?? start.offsetMin;
   }
 
@@ -363,7 +376,7 @@ export class AppleHealthMapper {
   addRecordFields(f: RecordFields): boolean {
     const endMs = f.end === undefined ? f.start.ms : f.end.ms;
     if (spanProblem(f.start.ms, endMs) !== undefined) return false;
-    const plan = this.#plan(f.type, f.value, undefined, f.unit);
+    const plan = this.#plan(f.type, f, undefined, f.unit);
     if (plan.kind !== 'sleep' && plan.kind !== 'sample') return false;
     const t = this.tally;
     t.elements.Record = (t.elements.Record ?? 0) + 1;
@@ -393,7 +406,7 @@ export class AppleHealthMapper {
       return;
     }
     const { start, endMs } = span;
-    const plan = this.#plan(type, a.value, a.average, a.unit);
+    const plan = this.#plan(type, { value: a.value, valueNumber: undefined }, a.average, a.unit);
     if (plan.kind === 'kept_raw') {
       this.#keepRaw(node, type, true);
       return;
@@ -414,21 +427,21 @@ export class AppleHealthMapper {
   /** What a record of `type` with these attributes becomes (the span is checked by the caller). */
   #plan(
     type: string,
-    valueText: string | undefined,
+    given: Pick<RecordFields, 'value' | 'valueNumber'>,
     average: string | undefined,
     unitText: string | undefined,
   ): RecordPlan {
     const target = this.#target(type);
     if (target.kind === 'kept_raw') return target;
     if (target.kind === 'sleep') {
-      return { kind: 'sleep', stage: toCanonicalSleepStage('healthkit', valueText ?? 'unknown') };
+      return { kind: 'sleep', stage: toCanonicalSleepStage('healthkit', given.value ?? 'unknown') };
     }
     let seriesType: SeriesTypeName = target.seriesType;
     let value: number | null = null;
     if (target.kind !== 'duration') {
       // iOS 8 wrote discrete types (heart rate) as min/max/average instead of value.
-      const raw = num(valueText ?? average);
-      if (raw === undefined) return { kind: 'rejected', msg: `value '${valueText ?? ''}' is not a number` };
+      const raw = given.valueNumber ?? num(given.value ?? average);
+      if (raw === undefined) return { kind: 'rejected', msg: `value '${given.value ?? ''}' is not a number` };
       const unit = unitText ?? target.defaultUnit ?? findSeriesTypeByName(seriesType)?.unit ?? '';
       const converter = this.#converter(seriesType, unit);
       if (!converter.ok) return { kind: 'rejected', msg: converter.reason };
