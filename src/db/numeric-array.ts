@@ -1,5 +1,5 @@
 import type { Db } from './database.ts';
-import { PGliteAdapter } from './pglite-dialect.ts';
+import { isEmbedded } from './pglite-dialect.ts';
 
 /**
  * Numeric arrays as query parameters, for `unnest(${…}::float8[])` bulk writes. node-postgres would
@@ -74,5 +74,5 @@ export function binaryNumericArray(values: ArrayLike<number | null>, type: Numer
 export function numericArrays(
   db: Db,
 ): (values: ArrayLike<number | null>, type: NumericArrayType) => string | Buffer {
-  return db.getExecutor().adapter instanceof PGliteAdapter ? numericArrayLiteral : binaryNumericArray;
+  return isEmbedded(db) ? numericArrayLiteral : binaryNumericArray;
 }

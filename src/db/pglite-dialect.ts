@@ -13,6 +13,7 @@ import {
   type QueryResult,
   type TransactionSettings,
 } from 'kysely';
+import type { Db } from './database.ts';
 
 /**
  * PGlite has exactly one session. Kysely hands a connection to each query and holds it for the whole
@@ -122,8 +123,13 @@ class PGliteDriver implements Driver {
   }
 }
 
-/** PostgreSQL's adapter, told apart so that code can tell a PGlite database (see numeric-array.ts). */
+/** PostgreSQL's adapter, told apart so that code can tell a PGlite database (isEmbedded). */
 export class PGliteAdapter extends PostgresAdapter {}
+
+/** Whether the database runs in this thread (embedded PGlite) rather than in its own server processes. */
+export function isEmbedded(db: Db): boolean {
+  return db.getExecutor().adapter instanceof PGliteAdapter;
+}
 
 export class PGliteDialect implements Dialect {
   constructor(
