@@ -15,7 +15,8 @@ import { attributeValueOrUndefined, type ElementLane } from './xml-stream.ts';
  * metadata key, children other than self-closing `<MetadataEntry key="…" value="…"/>`, text or a comment
  * inside, a record cut by the end of the buffer, and every record the mapper would reject or keep raw.
  * So everything it takes is well-formed by the scanner's rules and maps to exactly what the node would
- * have; `test/importers/record-lane.test.ts` checks that on every fixture and reference export, at every chunk size.
+ * have; `test/importers/record-lane.test.ts` checks that on every fixture and reference export, at
+ * every chunk size.
  */
 
 const QUOTE = 34;
