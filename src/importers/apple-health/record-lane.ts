@@ -26,6 +26,9 @@ const GT = 62;
 const SLASH = 47;
 const AMP = 38;
 
+// Buffers like the input (not plain Uint8Arrays): byte comparisons then see one kind of array.
+const bytesOf = (text: string) => Buffer.from(text);
+
 const TYPE = 0;
 const SOURCE_NAME = 1;
 const SOURCE_VERSION = 2;
@@ -45,10 +48,8 @@ const NAMES = [
   'startDate',
   'endDate',
   'value',
-].map((name) => Buffer.from(name));
+].map(bytesOf);
 
-// Buffers like the input (not plain Uint8Arrays): byte comparisons then see one kind of array.
-const bytesOf = (text: string) => Buffer.from(text);
 const RECORD_END = bytesOf('/Record>');
 const METADATA_ENTRY = bytesOf('MetadataEntry');
 const KEY = bytesOf('key="');
