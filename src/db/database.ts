@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { PGlite } from '@electric-sql/pglite';
 import { Kysely, type Migration, type MigrationResultSet, Migrator, PostgresDialect, sql } from 'kysely';
 import pg from 'pg';
+import { registerCopyPool } from './binary-copy.ts';
 import { migrations } from './migrations/index.ts';
 import { PGliteDialect, SessionLock } from './pglite-dialect.ts';
 import type { Database } from './schema.ts';
@@ -56,6 +57,7 @@ export async function openDatabase(options: DatabaseOptions): Promise<DatabaseHa
       connectionTimeoutMillis: 10_000,
     });
     const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
+    registerCopyPool(db, pool);
     await sql`create schema if not exists ${sql.id(options.schema)}`.execute(db);
     return {
       db,

@@ -1,7 +1,9 @@
 import { sql } from 'kysely';
+import type pg from 'pg';
+import { BinaryCopyRows, copyBinaryInTransaction, copyPoolOf, uuidBytes } from '../db/binary-copy.ts';
 import type { Db } from '../db/database.ts';
 import { isUniqueViolation } from '../db/errors.ts';
-import { type NumericArrayType, numericArrays } from '../db/numeric-array.ts';
+import { binaryNumericArray, type NumericArrayType, numericArrays } from '../db/numeric-array.ts';
 import { sampleEventsCtes } from '../webhooks/outbox.ts';
 import { type CanonicalSample, NO_OFFSET, type SampleColumns, toSampleColumns } from './canonical.ts';
 
@@ -213,15 +215,10 @@ const insertRowsSql = (userId: string, rows: ChunkRows, e: Encode) => sql`
          unnest(${e(rows.durations, 'int4')}::int4[]), unnest(${e(rows.values, 'float8')}::float8[]),
          unnest(${e(rows.offsets, 'int2')}::int2[])`;
 
-/** A chunk known to be new: a plain insert (fails whole on any existing key), effects as tallied. */
-async function insertNewChunk(db: Db, userId: string, rows: ChunkRows, fx: ChunkEffects): Promise<void> {
+/** The tallied effects of a new chunk as the `roll_in`, `days_in` and `ins_types` CTEs. */
+function tallyCtes(userId: string, fx: ChunkEffects, e: Encode) {
   const { rollups: r, days: d, types: t } = fx;
-  const e = numericArrays(db);
-  // The main query reads `ins`, so the insert runs first and a stored key fails the statement before
-  // the other CTEs (run after the main query, in no promised order) write anything.
-  await sql`
-    with ins as (${insertRowsSql(userId, rows, e)} returning 1),
-    roll_in as (
+  return sql`roll_in as (
       select series_type, to_timestamp(h) at time zone 'UTC' as local_hour, source_id, n, sum, min, max
       from unnest(${e(r.type, 'int2')}::int2[], ${e(r.hour, 'float8')}::float8[], ${e(r.source, 'int4')}::int4[],
                   ${e(r.n, 'int4')}::int4[], ${e(r.sum, 'float8')}::float8[], ${e(r.min, 'float8')}::float8[],
@@ -238,8 +235,50 @@ async function insertNewChunk(db: Db, userId: string, rows: ChunkRows, fx: Chunk
       from unnest(${e(t.type, 'int2')}::int2[], ${e(t.n, 'int4')}::int4[], ${e(t.first, 'float8')}::float8[],
                   ${e(t.last, 'float8')}::float8[])
                   as u(series_type, n, f, l)
-    )${effectsCtes(userId, t.type)}
+    )${effectsCtes(userId, t.type)}`;
+}
+
+/** A chunk known to be new: a plain insert (fails whole on any existing key), effects as tallied. */
+async function insertNewChunk(db: Db, userId: string, rows: ChunkRows, fx: ChunkEffects): Promise<void> {
+  const e = numericArrays(db);
+  // The main query reads `ins`, so the insert runs first and a stored key fails the statement before
+  // the other CTEs (run after the main query, in no promised order) write anything.
+  await sql`
+    with ins as (${insertRowsSql(userId, rows, e)} returning 1),
+    ${tallyCtes(userId, fx, e)}
     select count(*) from ins`.execute(db);
+}
+
+const COPY_TARGET =
+  'samples (user_id, series_type, start_time, source_id, duration_ms, value, utc_offset_min)';
+
+/**
+ * A chunk known to be new, on PostgreSQL: its rows by binary COPY (which fails whole on any existing
+ * key, as the plain insert does), then its tallied effects, in one transaction.
+ */
+async function copyNewChunk(
+  db: Db,
+  pool: pg.Pool,
+  userId: string,
+  rows: ChunkRows,
+  fx: ChunkEffects,
+): Promise<void> {
+  const user = uuidBytes(userId);
+  const out = new BinaryCopyRows(rows.types.length * 66 + 64);
+  for (let i = 0; i < rows.types.length; i++) {
+    out.row(7);
+    out.uuid(user);
+    out.int2(rows.types[i] as number);
+    out.timestamptzFromUnixSeconds(rows.starts[i] as number);
+    out.int4(rows.sources[i] as number);
+    out.int4(rows.durations[i] as number);
+    out.float8(rows.values[i] as number);
+    const offset = rows.offsets[i];
+    if (offset === null || offset === undefined) out.null();
+    else out.int2(offset);
+  }
+  const effects = sql`with ${tallyCtes(userId, fx, binaryNumericArray)} select 1`.compile(db);
+  await copyBinaryInTransaction(pool, COPY_TARGET, out.finish(), effects);
 }
 
 /** Any chunk: inserts what is new (or everything, unless `skipExisting`), effects from what it inserted. */
@@ -312,6 +351,7 @@ export async function insertSamples(
   const c = Array.isArray(samples) ? toSampleColumns(samples) : samples;
   const sid = Array.from(c.source, (s) => sourceIds[s] as number);
   const order = keyOrder(c, sid);
+  const pool = copyPoolOf(db);
   let inserted = 0;
   for (let offset = 0; offset < order.length; offset += CHUNK) {
     const part = order.subarray(offset, offset + CHUNK);
@@ -320,7 +360,9 @@ export async function insertSamples(
     const written = await unlessExisting(db, () =>
       fx === undefined
         ? insertChunk(db, userId, rows, timezone, false)
-        : insertNewChunk(db, userId, rows, fx),
+        : pool === undefined
+          ? insertNewChunk(db, userId, rows, fx)
+          : copyNewChunk(db, pool, userId, rows, fx),
     );
     inserted += written ? part.length : await insertChunk(db, userId, rows, timezone, true);
   }

@@ -1,5 +1,6 @@
 import { sql } from 'kysely';
 import { expect, it } from 'vitest';
+import { toTimestampMicros } from '../../src/db/binary-copy.ts';
 import type { Db } from '../../src/db/database.ts';
 import {
   type CanonicalSample,
@@ -133,6 +134,38 @@ describeEachDatabase('insertSamples', (ctx) => {
     });
     expect(inserted).toBe(50);
     expect(await count(db, user)).toBe(150);
+    await expectConsistent(db, user, 'UTC');
+  });
+
+  it('gives a sample the same key whichever way it is written (COPY on PostgreSQL, INSERT in a transaction)', async () => {
+    const db = ctx().platform.database.db;
+    const { user, sources } = await setup(db, null);
+    // Fractional milliseconds, halves of a microsecond, before 2000 and before 1970.
+    const starts = [
+      T0 + 0.5,
+      T0 + 0.0005,
+      T0 + 0.0015,
+      T0 + 123.4567,
+      Date.UTC(1999, 11, 31, 23, 59, 59, 999.5),
+    ];
+    starts.push(Date.UTC(1969, 6, 20, 20, 17, 40, 0.25), -0.0015, 0);
+    const batch = starts.map((startMs, i) => ({
+      source: 0,
+      seriesTypeId: 10,
+      startMs,
+      durationMs: 0,
+      value: i,
+      utcOffsetMin: i % 2 === 0 ? 0 : null,
+    }));
+    expect(await insertSamples(db, user, batch, sources)).toBe(starts.length);
+    const again = await db.transaction().execute((trx) => insertSamples(trx, user, batch, sources));
+    expect(again).toBe(0);
+    // And the microseconds are PostgreSQL's own reading of `to_timestamp(ms / 1000)`.
+    const seconds = starts.map((ms) => ms / 1000);
+    const { rows } = await sql<{ micros: string }>`
+      select ((extract(epoch from to_timestamp(s)) - 946684800) * 1000000)::int8::text as micros
+      from unnest(${seconds}::float8[]) with ordinality as u(s, i) order by i`.execute(db);
+    expect(rows.map((r) => Number(r.micros))).toEqual(seconds.map(toTimestampMicros));
     await expectConsistent(db, user, 'UTC');
   });
 
