@@ -62,42 +62,41 @@ export async function copyBinaryInTransaction(
 
 const PG_EPOCH_UNIX_SECONDS = 946_684_800;
 const TWO_32 = 2 ** 32;
+const HEADER_BYTES = 19;
+const TRAILER_BYTES = 2;
+
+/** Bytes of one binary COPY field holding a value of `bytes` bytes (its length comes first). */
+export const fieldBytes = (bytes: number) => 4 + bytes;
+/** Bytes of a NULL field. */
+export const NULL_FIELD_BYTES = 4;
+/** Bytes a row adds before its fields (the field count). */
+export const ROW_BYTES = 2;
 
 /**
- * Rows in PostgreSQL's binary COPY format, written field by field into one growing buffer. The caller
- * writes exactly the declared number of fields per row, in the target's column order.
+ * Rows in PostgreSQL's binary COPY format, written field by field into a buffer sized up front from
+ * `rowsBytes` (the sum of every row's ROW_BYTES and field bytes), as the caller knows it exactly.
+ * Writing past it is a RangeError, and so is ending short of it: the count and the rows disagree.
  */
 export class BinaryCopyRows {
-  #buf: Buffer;
-  #view: DataView;
-  #at = 0;
+  readonly #buf: Buffer;
+  readonly #view: DataView;
+  #at = HEADER_BYTES;
 
-  constructor(expectedBytes = 64 * 1024) {
-    this.#buf = Buffer.allocUnsafe(Math.max(64, expectedBytes));
+  constructor(rowsBytes: number) {
+    this.#buf = Buffer.allocUnsafe(HEADER_BYTES + rowsBytes + TRAILER_BYTES);
     this.#view = new DataView(this.#buf.buffer, this.#buf.byteOffset, this.#buf.byteLength);
     // Signature, flags (no OIDs), header extension length.
     this.#buf.write('PGCOPY\n\xff\r\n\0', 0, 'latin1');
     this.#view.setInt32(11, 0);
     this.#view.setInt32(15, 0);
-    this.#at = 19;
-  }
-
-  #room(bytes: number): void {
-    if (this.#at + bytes <= this.#buf.byteLength) return;
-    const grown = Buffer.allocUnsafe(Math.max(this.#buf.byteLength * 2, this.#at + bytes));
-    this.#buf.copy(grown, 0, 0, this.#at);
-    this.#buf = grown;
-    this.#view = new DataView(grown.buffer, grown.byteOffset, grown.byteLength);
   }
 
   row(fields: number): void {
-    this.#room(2);
     this.#view.setInt16(this.#at, fields);
     this.#at += 2;
   }
 
   null(): void {
-    this.#room(4);
     this.#view.setInt32(this.#at, -1);
     this.#at += 4;
   }
@@ -105,7 +104,6 @@ export class BinaryCopyRows {
   int2(value: number): void {
     if (!Number.isInteger(value) || value < -32_768 || value > 32_767)
       throw new RangeError(`not an int2: ${value}`);
-    this.#room(6);
     this.#view.setInt32(this.#at, 2);
     this.#view.setInt16(this.#at + 4, value);
     this.#at += 6;
@@ -114,7 +112,6 @@ export class BinaryCopyRows {
   int4(value: number): void {
     if (!Number.isInteger(value) || value < -(2 ** 31) || value >= 2 ** 31)
       throw new RangeError(`not an int4: ${value}`);
-    this.#room(8);
     this.#view.setInt32(this.#at, 4);
     this.#view.setInt32(this.#at + 4, value);
     this.#at += 8;
@@ -122,45 +119,49 @@ export class BinaryCopyRows {
 
   float8(value: number): void {
     if (!Number.isFinite(value)) throw new RangeError(`not a finite number: ${value}`);
-    this.#room(12);
     this.#view.setInt32(this.#at, 8);
     this.#view.setFloat64(this.#at + 4, value);
     this.#at += 12;
   }
 
-  /** A uuid given as its 16 bytes (see `uuidBytes`). */
-  uuid(bytes: Buffer): void {
-    this.#room(20);
-    this.#view.setInt32(this.#at, 16);
-    bytes.copy(this.#buf, this.#at + 4);
+  /** A uuid given by `uuidWords`. */
+  uuid(words: Uint32Array): void {
+    const v = this.#view;
+    const at = this.#at;
+    v.setInt32(at, 16);
+    v.setUint32(at + 4, words[0] as number);
+    v.setUint32(at + 8, words[1] as number);
+    v.setUint32(at + 12, words[2] as number);
+    v.setUint32(at + 16, words[3] as number);
     this.#at += 20;
   }
 
   /** A timestamptz given as Unix seconds, stored as `to_timestamp(seconds)` stores it. */
   timestamptzFromUnixSeconds(seconds: number): void {
     const micros = toTimestampMicros(seconds);
-    this.#room(12);
-    this.#view.setInt32(this.#at, 8);
     const high = Math.floor(micros / TWO_32);
+    this.#view.setInt32(this.#at, 8);
     this.#view.setInt32(this.#at + 4, high);
     this.#view.setUint32(this.#at + 8, micros - high * TWO_32);
     this.#at += 12;
   }
 
-  /** The payload, with its trailer; the writer is spent afterwards. */
+  /** The payload, with its trailer. */
   finish(): Buffer {
-    this.#room(2);
+    if (this.#at + TRAILER_BYTES !== this.#buf.byteLength)
+      throw new RangeError(
+        `COPY rows took ${this.#at - HEADER_BYTES} bytes, not the ${this.#buf.byteLength - HEADER_BYTES - TRAILER_BYTES} declared`,
+      );
     this.#view.setInt16(this.#at, -1);
-    this.#at += 2;
-    return this.#buf.subarray(0, this.#at);
+    return this.#buf;
   }
 }
 
-/** A uuid's 16 bytes. */
-export function uuidBytes(uuid: string): Buffer {
+/** A uuid's 16 bytes as four big-endian words, for `BinaryCopyRows.uuid`. */
+export function uuidWords(uuid: string): Uint32Array {
   const hex = uuid.replaceAll('-', '');
   if (!/^[0-9a-fA-F]{32}$/.test(hex)) throw new RangeError(`not a uuid: ${uuid}`);
-  return Buffer.from(hex, 'hex');
+  return Uint32Array.from({ length: 4 }, (_, i) => Number.parseInt(hex.slice(i * 8, i * 8 + 8), 16));
 }
 
 /**

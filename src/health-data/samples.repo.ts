@@ -1,6 +1,14 @@
 import { sql } from 'kysely';
 import type pg from 'pg';
-import { BinaryCopyRows, copyBinaryInTransaction, copyPoolOf, uuidBytes } from '../db/binary-copy.ts';
+import {
+  BinaryCopyRows,
+  copyBinaryInTransaction,
+  copyPoolOf,
+  fieldBytes,
+  NULL_FIELD_BYTES,
+  ROW_BYTES,
+  uuidWords,
+} from '../db/binary-copy.ts';
 import type { Db } from '../db/database.ts';
 import { isUniqueViolation } from '../db/errors.ts';
 import { binaryNumericArray, type NumericArrayType, numericArrays } from '../db/numeric-array.ts';
@@ -251,6 +259,9 @@ async function insertNewChunk(db: Db, userId: string, rows: ChunkRows, fx: Chunk
 
 const COPY_TARGET =
   'samples (user_id, series_type, start_time, source_id, duration_ms, value, utc_offset_min)';
+/** A row of COPY_TARGET with an offset: uuid, int2, timestamptz, int4, int4, float8, int2. */
+const SAMPLE_ROW_BYTES =
+  ROW_BYTES + [16, 2, 8, 4, 4, 8, 2].reduce((sum, bytes) => sum + fieldBytes(bytes), 0);
 
 /**
  * A chunk known to be new, on PostgreSQL: its rows by binary COPY (which fails whole on any existing
@@ -263,9 +274,12 @@ async function copyNewChunk(
   rows: ChunkRows,
   fx: ChunkEffects,
 ): Promise<void> {
-  const user = uuidBytes(userId);
-  const out = new BinaryCopyRows(rows.types.length * 66 + 64);
-  for (let i = 0; i < rows.types.length; i++) {
+  const user = uuidWords(userId);
+  const n = rows.types.length;
+  let nulls = 0;
+  for (let i = 0; i < n; i++) if (rows.offsets[i] === null) nulls++;
+  const out = new BinaryCopyRows(n * SAMPLE_ROW_BYTES - nulls * fieldBytes(2) + nulls * NULL_FIELD_BYTES);
+  for (let i = 0; i < n; i++) {
     out.row(7);
     out.uuid(user);
     out.int2(rows.types[i] as number);
@@ -273,8 +287,8 @@ async function copyNewChunk(
     out.int4(rows.sources[i] as number);
     out.int4(rows.durations[i] as number);
     out.float8(rows.values[i] as number);
-    const offset = rows.offsets[i];
-    if (offset === null || offset === undefined) out.null();
+    const offset = rows.offsets[i] as number | null;
+    if (offset === null) out.null();
     else out.int2(offset);
   }
   const effects = sql`with ${tallyCtes(userId, fx, binaryNumericArray)} select 1`.compile(db);
