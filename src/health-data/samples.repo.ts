@@ -17,6 +17,12 @@ import { type CanonicalSample, NO_OFFSET, type SampleColumns, toSampleColumns } 
 
 /** Rows per INSERT: large enough to amortise round trips, small enough to keep PGlite's single session responsive. */
 const CHUNK = 5000;
+/**
+ * Rows per COPY on PostgreSQL, where a statement holds up no other session: a whole import batch in one
+ * transaction. Measured with 2M records in 10k batches: chunks of 10k rather than 5k took the database
+ * from 8.4–8.9 s to 5.3–6.4 s of CPU (half the effects statements and commits), at the same peak memory.
+ */
+const COPY_CHUNK = 20_000;
 
 /** A sample's local wall-clock hour: its own offset, else the user's zone, else UTC. */
 const localHourSql = (timezone: string) => sql`date_trunc('hour', case
@@ -366,9 +372,10 @@ export async function insertSamples(
   const sid = Array.from(c.source, (s) => sourceIds[s] as number);
   const order = keyOrder(c, sid);
   const pool = copyPoolOf(db);
+  const chunk = pool === undefined ? CHUNK : COPY_CHUNK;
   let inserted = 0;
-  for (let offset = 0; offset < order.length; offset += CHUNK) {
-    const part = order.subarray(offset, offset + CHUNK);
+  for (let offset = 0; offset < order.length; offset += chunk) {
+    const part = order.subarray(offset, offset + chunk);
     const rows = chunkRows(c, sid, part);
     const fx = chunkEffects(c, sid, part, timezone);
     const written = await unlessExisting(db, () =>
