@@ -22,17 +22,17 @@ describe('BinaryCopyRows', () => {
     expect(bytes.subarray(0, 11).toString('latin1')).toBe('PGCOPY\n\xff\r\n\0');
     expect(bytes.readInt32BE(11)).toBe(0);
     expect(bytes.readInt32BE(15)).toBe(0);
-    let at = 19;
-    expect(bytes.readInt16BE(at)).toBe(4);
-    expect(bytes.readInt32BE((at += 2))).toBe(16);
-    expect(bytes.subarray(at + 4, at + 20).toString('hex')).toBe('00112233445566778899aabbccddeeff');
-    expect(bytes.readInt32BE((at += 20))).toBe(2);
-    expect(bytes.readInt16BE(at + 4)).toBe(-2);
-    expect(bytes.readInt32BE((at += 6))).toBe(8);
-    expect(bytes.readBigInt64BE(at + 4)).toBe(-1_000_000n);
-    expect(bytes.readInt32BE((at += 12))).toBe(-1);
-    expect(bytes.readInt16BE((at += 4))).toBe(-1);
-    expect(bytes.length).toBe(at + 2);
+    // The row starts after the 19-byte header: field count, then each field's length and value.
+    expect(bytes.readInt16BE(19)).toBe(4);
+    expect(bytes.readInt32BE(21)).toBe(16);
+    expect(bytes.subarray(25, 41).toString('hex')).toBe('00112233445566778899aabbccddeeff');
+    expect(bytes.readInt32BE(41)).toBe(2);
+    expect(bytes.readInt16BE(45)).toBe(-2);
+    expect(bytes.readInt32BE(47)).toBe(8);
+    expect(bytes.readBigInt64BE(51)).toBe(-1_000_000n);
+    expect(bytes.readInt32BE(59)).toBe(-1);
+    expect(bytes.readInt16BE(63)).toBe(-1);
+    expect(bytes.length).toBe(65);
   });
 
   it('refuses values its type cannot hold and a declared size the rows do not fill', () => {
