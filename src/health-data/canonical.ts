@@ -128,6 +128,82 @@ export function toSampleColumns(samples: readonly CanonicalSample[]): SampleColu
   return cols;
 }
 
+/**
+ * Samples appended straight into columns, for mappers of bulk input (an Apple export's millions of
+ * records): no object per sample for the collector to trace, and nothing to convert before the write.
+ */
+export class SampleColumnsBuilder {
+  #cols: SampleColumns;
+
+  constructor(capacity = 1024) {
+    this.#cols = allocateColumns(Math.max(16, capacity), 0);
+  }
+
+  get length(): number {
+    return this.#cols.length;
+  }
+
+  push(
+    source: number,
+    seriesTypeId: number,
+    startMs: number,
+    durationMs: number,
+    value: number,
+    utcOffsetMin: number | null,
+  ): void {
+    let c = this.#cols;
+    const i = c.length;
+    if (i === c.source.length) c = this.#grow();
+    c.source[i] = source;
+    c.seriesTypeId[i] = seriesTypeId;
+    c.startMs[i] = startMs;
+    c.durationMs[i] = durationMs;
+    c.value[i] = value;
+    c.utcOffsetMin[i] = utcOffsetMin ?? NO_OFFSET;
+    c.length = i + 1;
+  }
+
+  /** The columns so far (views of this builder's arrays: push no more afterwards). */
+  finish(): SampleColumns {
+    const c = this.#cols;
+    const n = c.length;
+    return {
+      length: n,
+      source: c.source.subarray(0, n),
+      seriesTypeId: c.seriesTypeId.subarray(0, n),
+      startMs: c.startMs.subarray(0, n),
+      durationMs: c.durationMs.subarray(0, n),
+      value: c.value.subarray(0, n),
+      utcOffsetMin: c.utcOffsetMin.subarray(0, n),
+    };
+  }
+
+  #grow(): SampleColumns {
+    const old = this.#cols;
+    const grown = allocateColumns(old.source.length * 2, old.length);
+    grown.source.set(old.source);
+    grown.seriesTypeId.set(old.seriesTypeId);
+    grown.startMs.set(old.startMs);
+    grown.durationMs.set(old.durationMs);
+    grown.value.set(old.value);
+    grown.utcOffsetMin.set(old.utcOffsetMin);
+    this.#cols = grown;
+    return grown;
+  }
+}
+
+function allocateColumns(capacity: number, length: number): SampleColumns {
+  return {
+    length,
+    source: new Int32Array(capacity),
+    seriesTypeId: new Int16Array(capacity),
+    startMs: new Float64Array(capacity),
+    durationMs: new Int32Array(capacity),
+    value: new Float64Array(capacity),
+    utcOffsetMin: new Int16Array(capacity),
+  };
+}
+
 /** The buffers of a SampleColumns, for a `postMessage` transfer list. */
 export const sampleColumnBuffers = (c: SampleColumns): ArrayBuffer[] =>
   [c.source, c.seriesTypeId, c.startMs, c.durationMs, c.value, c.utcOffsetMin].map(

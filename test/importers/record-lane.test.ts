@@ -1,7 +1,7 @@
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import type { CanonicalBatch } from '../../src/health-data/canonical.ts';
+import type { SampleColumns, StorableBatch } from '../../src/health-data/canonical.ts';
 import { AppleHealthMapper } from '../../src/importers/apple-health/mapper.ts';
 import { plainDecimal, recordLane } from '../../src/importers/apple-health/record-lane.ts';
 import { streamXml } from '../../src/importers/apple-health/xml-stream.ts';
@@ -19,16 +19,21 @@ async function* chunks(data: Buffer, size: number): AsyncGenerator<Uint8Array> {
 }
 
 /** A batch's items with their sources resolved: what was mapped, whatever the batch boundaries. */
-function items(batch: CanonicalBatch) {
+function items(batch: StorableBatch & { samples: SampleColumns }) {
   const withSource = <T extends { source: number }>(item: T) => ({
     ...item,
     source: batch.sources[item.source],
   });
-  return [
-    ...batch.samples.map(withSource),
-    ...batch.sleep.map(withSource),
-    ...batch.workouts.map(withSource),
-  ];
+  const c = batch.samples;
+  const samples = Array.from({ length: c.length }, (_, i) => ({
+    source: c.source[i] as number,
+    seriesTypeId: c.seriesTypeId[i],
+    startMs: c.startMs[i],
+    durationMs: c.durationMs[i],
+    value: c.value[i],
+    utcOffsetMin: c.utcOffsetMin[i],
+  }));
+  return [...samples.map(withSource), ...batch.sleep.map(withSource), ...batch.workouts.map(withSource)];
 }
 
 async function mapExport(data: Buffer, size: number, withLane: boolean) {

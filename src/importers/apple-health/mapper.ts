@@ -9,8 +9,11 @@ import {
   type CanonicalRoutePoint,
   type CanonicalWorkout,
   emptyBatch,
+  type SampleColumns,
+  SampleColumnsBuilder,
   type SourceDescriptor,
   SourceTable,
+  type StorableBatch,
 } from '../../health-data/canonical.ts';
 import { classifySdkRecordType, type RecordTarget } from '../../ingest/sdk/record-types.ts';
 import { offsetOfZone } from '../../ingest/time.ts';
@@ -183,6 +186,8 @@ function spanProblem(startMs: number, endMs: number): string | undefined {
  */
 export class AppleHealthMapper {
   #batch: CanonicalBatch = emptyBatch();
+  /** The batch's samples: `#batch.samples` stays empty. */
+  #samples = new SampleColumnsBuilder();
   #sources = new SourceTable(this.#batch);
   #sourceCache = new Map<string, SourceDescriptor>();
   #sourceIndex = new Map<string, number>();
@@ -221,13 +226,15 @@ export class AppleHealthMapper {
   /** Canonical items waiting in the current batch. */
   pending(): number {
     const b = this.#batch;
-    return b.samples.length + b.workouts.length + b.sleep.length;
+    return this.#samples.length + b.workouts.length + b.sleep.length;
   }
 
   /** Hands over the current batch and starts a new one. */
-  take(): { batch: CanonicalBatch; routeFiles: Map<CanonicalWorkout, string[]> } {
-    const out = { batch: this.#batch, routeFiles: this.routeFiles };
+  take(): { batch: StorableBatch & { samples: SampleColumns }; routeFiles: Map<CanonicalWorkout, string[]> } {
+    const out = { batch: { ...this.#batch, samples: this.#samples.finish() }, routeFiles: this.routeFiles };
     this.#batch = emptyBatch();
+    // Sized for the next batch like this one, so its columns rarely grow.
+    this.#samples = new SampleColumnsBuilder(out.batch.samples.length);
     this.#sources = new SourceTable(this.#batch);
     this.#sourceIndex = new Map();
     this.#recentSources = [];
@@ -477,14 +484,14 @@ export class AppleHealthMapper {
       return;
     }
     const durationMs = endMs - start.ms;
-    this.#batch.samples.push({
+    this.#samples.push(
       source,
-      seriesTypeId: plan.seriesTypeId,
-      startMs: start.ms,
+      plan.seriesTypeId,
+      start.ms,
       durationMs,
-      value: plan.value ?? durationMs / 60_000,
+      plan.value ?? durationMs / 60_000,
       utcOffsetMin,
-    });
+    );
     t.samples += 1;
   }
 
@@ -517,14 +524,7 @@ export class AppleHealthMapper {
           ? sincePrevious
           : Math.round(fromBpm * 10) / 10;
       if (!isValidRrIntervalMs(value)) continue;
-      this.#batch.samples.push({
-        source,
-        seriesTypeId: rr.id,
-        startMs: at,
-        durationMs: 0,
-        value,
-        utcOffsetMin,
-      });
+      this.#samples.push(source, rr.id, at, 0, value, utcOffsetMin);
       this.tally.rr_intervals += 1;
     }
   }

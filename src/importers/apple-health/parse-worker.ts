@@ -32,10 +32,11 @@ try {
   for await (const event of readAppleExport(options)) {
     while (credits === 0) await new Promise<void>((resolve) => (wake = resolve));
     credits -= 1;
-    if (event.kind === 'batch' && Array.isArray(event.batch.samples)) {
+    if (event.kind === 'batch') {
       // Samples cross as transferred typed arrays: structured-cloning 10⁴ objects per batch would cost
       // both threads more than parsing them did.
-      const samples = toSampleColumns(event.batch.samples);
+      const { samples: mapped } = event.batch;
+      const samples = Array.isArray(mapped) ? toSampleColumns(mapped) : mapped;
       const message = { type: 'event', event: { ...event, batch: { ...event.batch, samples } } } as const;
       port.postMessage(message satisfies ParseWorkerMessage, sampleColumnBuffers(samples));
     } else {
