@@ -352,13 +352,15 @@ async function unlessExisting(db: Db, attempt: () => Promise<unknown>): Promise<
  * Inserts samples idempotently (the primary key is the identity of a sample) and returns how many were
  * new; the hourly rollups grow by exactly the rows inserted, `sample_offset_days` learns their (day,
  * offset) pairs, and the webhook outbox gets the chunk's `series.<type>.created` /
- * `metrics.<family>.created` events, each chunk in one statement. Rows go in key order.
+ * `metrics.<family>.created` events, each chunk in one statement (or, by COPY, one transaction).
+ * Rows go in key order.
  *
- * Most chunks are new data (a first import, the next SDK batch). They go as a plain INSERT, with
- * rollups tallied here: measured on 2 cores, `on conflict do nothing` doubles the database's work per
- * row, and aggregating the inserted rows in SQL costs as much again. A chunk that holds a stored key
- * makes that insert fail as a whole and is written again with `on conflict do nothing`, its effects
- * aggregated from the rows it actually inserted. A re-import fails at a chunk's first row, cheaply.
+ * Most chunks are new data (a first import, the next SDK batch). They go as a plain INSERT (on
+ * PostgreSQL outside a transaction: a binary COPY), with rollups tallied here: measured on 2 cores,
+ * `on conflict do nothing` doubles the database's work per row, and aggregating the inserted rows in
+ * SQL costs as much again. A chunk that holds a stored key makes that write fail as a whole and is
+ * written again with `on conflict do nothing`, its effects aggregated from the rows it actually
+ * inserted. A re-import fails at a chunk's first row, cheaply.
  */
 export async function insertSamples(
   db: Db,
