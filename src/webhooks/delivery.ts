@@ -173,6 +173,8 @@ class DeliveryLoop {
   readonly #perEndpoint = new Map<string, number>();
   #outcomes: Outcome[] = [];
   #wake: (() => void) | undefined;
+  /** When the outbox may next be asked for due deliveries (0: at the next turn). */
+  #nextClaimAt = 0;
   readonly #leaseMs: number;
 
   constructor(
@@ -208,10 +210,16 @@ class DeliveryLoop {
       try {
         await this.#flush();
         const free = concurrency - this.#inFlight;
-        const claimed = free >= batch || this.#inFlight === 0 ? await this.#claim(free) : 0;
+        const mayClaim = (free >= batch || this.#inFlight === 0) && Date.now() >= this.#nextClaimAt;
+        const claimed = mayClaim ? await this.#claim(free) : 0;
+        // Nothing claimable: the outbox is asked again after the poll interval or once a request
+        // finishes (see #send), not at every tick while requests are in flight: a receiver that hangs
+        // would otherwise cost a query every BATCH_TICK_MS.
+        if (mayClaim)
+          this.#nextClaimAt = claimed === 0 ? Date.now() + this.config.WEBHOOK_POLL_INTERVAL_MS : 0;
         if (this.stopped) break;
         if (this.#inFlight > 0) await this.#sleep(BATCH_TICK_MS);
-        else if (claimed === 0) await this.#sleep(this.config.WEBHOOK_POLL_INTERVAL_MS);
+        else if (claimed === 0) await this.#sleep(Math.max(BATCH_TICK_MS, this.#nextClaimAt - Date.now()));
       } catch (error) {
         this.logger.error({ err: error }, 'webhook delivery loop failed; retrying');
         await this.#sleep(this.config.WEBHOOK_POLL_INTERVAL_MS * 5);
@@ -278,6 +286,8 @@ class DeliveryLoop {
       if (left > 0) this.#perEndpoint.set(delivery.endpoint_id, left);
       else this.#perEndpoint.delete(delivery.endpoint_id);
       this.#outcomes.push({ ...result, delivery });
+      // A freed slot (of this process, of the endpoint) may make due deliveries claimable again.
+      this.#nextClaimAt = 0;
       // Only an idle loop needs waking; a busy one collects outcomes every BATCH_TICK_MS.
       if (this.#inFlight === 0) this.wake();
     });

@@ -106,7 +106,7 @@ export async function startTestServer(
 export function describeEachDatabase(
   title: string,
   body: (ctx: () => TestServer, leg: DatabaseLeg) => void,
-  options: { bus?: BusLeg; env?: Record<string, string> } = {},
+  options: { bus?: BusLeg; env?: Record<string, string>; worker?: boolean } = {},
 ): void {
   for (const { leg, skip } of databaseLegs) {
     describe.skipIf(skip !== undefined)(`${title} [${leg}]${skip ? ` (skipped: ${skip})` : ''}`, () => {
