@@ -4,6 +4,7 @@ import { isIP } from 'node:net';
 import { sql } from 'kysely';
 import type { Config } from '../config/load-config.ts';
 import type { Db } from '../db/database.ts';
+import { isForeignKeyViolation } from '../db/errors.ts';
 import type { Platform } from '../platform.ts';
 import type { Logger } from '../shared/logger.ts';
 import { enqueueWebhookEvents } from './outbox.ts';
@@ -16,6 +17,15 @@ const BATCH_TICK_MS = 10;
 const EXCERPT_CHARS = 1024;
 /** Bytes of a response read at most; the rest is dropped with the connection. */
 const MAX_RESPONSE_BYTES = 64 * 1024;
+
+/** An outcome with what it makes of its delivery. */
+interface RecordedOutcome {
+  o: Outcome;
+  attempt: number;
+  ok: boolean;
+  next: string | null;
+  status: 'succeeded' | 'failed' | 'pending';
+}
 
 interface Claimed {
   id: number;
@@ -300,7 +310,7 @@ class DeliveryLoop {
     this.#outcomes = [];
     const schedule = this.config.WEBHOOK_RETRY_SCHEDULE_SECONDS;
     const now = Date.now();
-    const rows = outcomes.map((o) => {
+    const rows = outcomes.map((o): RecordedOutcome => {
       const attempt = o.delivery.attempts + 1;
       const ok = o.statusCode !== null && o.statusCode >= 200 && o.statusCode < 300;
       const delay = ok ? undefined : schedule[attempt];
@@ -313,40 +323,53 @@ class DeliveryLoop {
       const id = r.o.delivery.endpoint_id;
       if (!r.ok && !healthy.has(id)) failures.set(id, (failures.get(id) ?? 0) + 1);
     }
-    const col = <T>(f: (r: (typeof rows)[number]) => T) => rows.map(f);
-    try {
-      await this.db.transaction().execute(async (trx) => {
-        await sql`
-          insert into webhook_attempts (delivery_id, endpoint_id, message_id, attempt, status_code, response_excerpt,
-                                        error, duration_ms, next_attempt_at)
-          select * from unnest(${col((r) => r.o.delivery.id)}::int8[], ${col((r) => r.o.delivery.endpoint_id)}::text[],
-                               ${col((r) => r.o.delivery.message_id)}::text[], ${col((r) => r.attempt)}::int4[],
-                               ${col((r) => r.o.statusCode)}::int4[], ${col((r) => r.o.excerpt)}::text[],
-                               ${col((r) => r.o.error)}::text[], ${col((r) => r.o.durationMs)}::int4[],
-                               ${col((r) => r.next)}::timestamptz[])`.execute(trx);
-        // A lapsed lease (this process was too slow) leaves the delivery to whoever claimed it since.
-        await sql`
-          update webhook_deliveries d
-          set status = u.status, attempts = u.attempt, next_attempt_at = u.next, lease_id = null,
-              updated_at = clock_timestamp()
-          from unnest(${col((r) => r.o.delivery.id)}::int8[], ${col((r) => r.o.delivery.lease_id)}::uuid[],
-                      ${col((r) => r.status)}::text[], ${col((r) => r.attempt)}::int4[],
-                      ${col((r) => r.next)}::timestamptz[]) as u(id, lease, status, attempt, next)
-          where d.id = u.id and d.lease_id = u.lease`.execute(trx);
-        if (healthy.size > 0) {
-          await trx
-            .updateTable('webhook_endpoints')
-            .set({ failing_since: null, consecutive_failures: 0 })
-            .where('id', 'in', [...healthy])
-            .where((eb) => eb.or([eb('failing_since', 'is not', null), eb('consecutive_failures', '>', 0)]))
-            .execute();
-        }
-        if (failures.size > 0) await this.#recordFailures(trx, failures);
-      });
-    } catch (error) {
-      // Unrecorded outcomes are not lost work: their leases lapse and they are sent again.
-      this.logger.error({ err: error, outcomes: outcomes.length }, 'webhook outcomes not recorded');
+    for (let tries = 1; ; tries++) {
+      try {
+        await this.db.transaction().execute((trx) => this.#record(trx, rows, healthy, failures));
+        return;
+      } catch (error) {
+        // An endpoint deleted between the filter and the insert: once more, and its deliveries are gone.
+        if (tries === 1 && isForeignKeyViolation(error)) continue;
+        // Unrecorded outcomes are not lost work: their leases lapse and they are sent again.
+        this.logger.error({ err: error, outcomes: outcomes.length }, 'webhook outcomes not recorded');
+        return;
+      }
     }
+  }
+
+  /** Writes a batch's attempts, delivery states and endpoint health. */
+  async #record(trx: Db, rows: RecordedOutcome[], healthy: Set<string>, failures: Map<string, number>) {
+    const col = <T>(f: (r: RecordedOutcome) => T) => rows.map(f);
+    await sql`
+      insert into webhook_attempts (delivery_id, endpoint_id, message_id, attempt, status_code, response_excerpt,
+                                    error, duration_ms, next_attempt_at)
+      select u.* from unnest(${col((r) => r.o.delivery.id)}::int8[], ${col((r) => r.o.delivery.endpoint_id)}::text[],
+                           ${col((r) => r.o.delivery.message_id)}::text[], ${col((r) => r.attempt)}::int4[],
+                           ${col((r) => r.o.statusCode)}::int4[], ${col((r) => r.o.excerpt)}::text[],
+                           ${col((r) => r.o.error)}::text[], ${col((r) => r.o.durationMs)}::int4[],
+                           ${col((r) => r.next)}::timestamptz[])
+             as u(delivery_id, endpoint_id, message_id, attempt, status_code, response_excerpt, error,
+                  duration_ms, next_attempt_at)
+      -- A delivery whose endpoint (or message) was deleted while it was in flight has nothing to record.
+      where exists (select 1 from webhook_deliveries d where d.id = u.delivery_id)`.execute(trx);
+    // A lapsed lease (this process was too slow) leaves the delivery to whoever claimed it since.
+    await sql`
+      update webhook_deliveries d
+      set status = u.status, attempts = u.attempt, next_attempt_at = u.next, lease_id = null,
+          updated_at = clock_timestamp()
+      from unnest(${col((r) => r.o.delivery.id)}::int8[], ${col((r) => r.o.delivery.lease_id)}::uuid[],
+                  ${col((r) => r.status)}::text[], ${col((r) => r.attempt)}::int4[],
+                  ${col((r) => r.next)}::timestamptz[]) as u(id, lease, status, attempt, next)
+      where d.id = u.id and d.lease_id = u.lease`.execute(trx);
+    if (healthy.size > 0) {
+      await trx
+        .updateTable('webhook_endpoints')
+        .set({ failing_since: null, consecutive_failures: 0 })
+        .where('id', 'in', [...healthy])
+        .where((eb) => eb.or([eb('failing_since', 'is not', null), eb('consecutive_failures', '>', 0)]))
+        .execute();
+    }
+    if (failures.size > 0) await this.#recordFailures(trx, failures);
   }
 
   async #recordFailures(trx: Db, failures: Map<string, number>): Promise<void> {
