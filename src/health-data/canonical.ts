@@ -107,15 +107,7 @@ export const NO_OFFSET = -32768;
 
 export function toSampleColumns(samples: readonly CanonicalSample[]): SampleColumns {
   const n = samples.length;
-  const cols: SampleColumns = {
-    length: n,
-    source: new Int32Array(n),
-    seriesTypeId: new Int16Array(n),
-    startMs: new Float64Array(n),
-    durationMs: new Int32Array(n),
-    value: new Float64Array(n),
-    utcOffsetMin: new Int16Array(n),
-  };
+  const cols = allocateColumns(n, n);
   for (let i = 0; i < n; i++) {
     const s = samples[i] as CanonicalSample;
     cols.source[i] = s.source;
@@ -210,8 +202,11 @@ export const sampleColumnBuffers = (c: SampleColumns): ArrayBuffer[] =>
     (a) => a.buffer as ArrayBuffer,
   );
 
+/** A batch whose samples are columns (SampleColumnsBuilder): what the Apple importer hands on. */
+export type ColumnarBatch = Omit<CanonicalBatch, 'samples'> & { samples: SampleColumns };
+
 /** A batch on its way to storage: samples as objects (from a mapper) or already as columns. */
-export type StorableBatch = Omit<CanonicalBatch, 'samples'> & { samples: CanonicalSample[] | SampleColumns };
+export type StorableBatch = CanonicalBatch | ColumnarBatch;
 
 export function emptyBatch(): CanonicalBatch {
   return { sources: [], samples: [], workouts: [], sleep: [], scores: [] };

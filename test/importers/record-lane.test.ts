@@ -1,7 +1,7 @@
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import type { SampleColumns, StorableBatch } from '../../src/health-data/canonical.ts';
+import type { ColumnarBatch } from '../../src/health-data/canonical.ts';
 import { AppleHealthMapper } from '../../src/importers/apple-health/mapper.ts';
 import { plainDecimal, recordLane } from '../../src/importers/apple-health/record-lane.ts';
 import { streamXml } from '../../src/importers/apple-health/xml-stream.ts';
@@ -19,7 +19,7 @@ async function* chunks(data: Buffer, size: number): AsyncGenerator<Uint8Array> {
 }
 
 /** A batch's items with their sources resolved: what was mapped, whatever the batch boundaries. */
-function items(batch: StorableBatch & { samples: SampleColumns }) {
+function items(batch: ColumnarBatch) {
   const withSource = <T extends { source: number }>(item: T) => ({
     ...item,
     source: batch.sources[item.source],

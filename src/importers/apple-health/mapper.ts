@@ -8,12 +8,11 @@ import {
   type CanonicalBatch,
   type CanonicalRoutePoint,
   type CanonicalWorkout,
+  type ColumnarBatch,
   emptyBatch,
-  type SampleColumns,
   SampleColumnsBuilder,
   type SourceDescriptor,
   SourceTable,
-  type StorableBatch,
 } from '../../health-data/canonical.ts';
 import { classifySdkRecordType, type RecordTarget } from '../../ingest/sdk/record-types.ts';
 import { offsetOfZone } from '../../ingest/time.ts';
@@ -230,7 +229,7 @@ export class AppleHealthMapper {
   }
 
   /** Hands over the current batch and starts a new one. */
-  take(): { batch: StorableBatch & { samples: SampleColumns }; routeFiles: Map<CanonicalWorkout, string[]> } {
+  take(): { batch: ColumnarBatch; routeFiles: Map<CanonicalWorkout, string[]> } {
     const out = { batch: { ...this.#batch, samples: this.#samples.finish() }, routeFiles: this.routeFiles };
     this.#batch = emptyBatch();
     // Sized for the next batch like this one, so its columns rarely grow.

@@ -1,5 +1,5 @@
 import { parentPort, workerData } from 'node:worker_threads';
-import { sampleColumnBuffers, toSampleColumns } from '../../health-data/canonical.ts';
+import { sampleColumnBuffers } from '../../health-data/canonical.ts';
 import { type ExportEvent, type ReadOptions, readAppleExport } from './read-export.ts';
 import { ImportFormatError } from './xml-stream.ts';
 
@@ -32,16 +32,9 @@ try {
   for await (const event of readAppleExport(options)) {
     while (credits === 0) await new Promise<void>((resolve) => (wake = resolve));
     credits -= 1;
-    if (event.kind === 'batch') {
-      // Samples cross as transferred typed arrays: structured-cloning 10⁴ objects per batch would cost
-      // both threads more than parsing them did.
-      const { samples: mapped } = event.batch;
-      const samples = Array.isArray(mapped) ? toSampleColumns(mapped) : mapped;
-      const message = { type: 'event', event: { ...event, batch: { ...event.batch, samples } } } as const;
-      port.postMessage(message satisfies ParseWorkerMessage, sampleColumnBuffers(samples));
-    } else {
-      port.postMessage({ type: 'event', event } satisfies ParseWorkerMessage);
-    }
+    // A batch's sample columns are transferred, not copied, to the importing thread.
+    const transfer = event.kind === 'batch' ? sampleColumnBuffers(event.batch.samples) : [];
+    port.postMessage({ type: 'event', event } satisfies ParseWorkerMessage, transfer);
   }
 } catch (error) {
   const e = error instanceof Error ? error : new Error(String(error));

@@ -1,4 +1,4 @@
-import type { CanonicalWorkout, StorableBatch } from '../../health-data/canonical.ts';
+import type { CanonicalWorkout, ColumnarBatch } from '../../health-data/canonical.ts';
 import { type ExportFile, openExportFile, type ZipLimits } from './export-file.ts';
 import { AppleHealthMapper, dedupeRoute, gpxPoint, type ImportTally } from './mapper.ts';
 import { recordLane } from './record-lane.ts';
@@ -15,7 +15,7 @@ export interface ReadOptions {
 
 export interface ExportBatch {
   kind: 'batch';
-  batch: StorableBatch;
+  batch: ColumnarBatch;
   items: number;
   bytesRead: number;
   /** Top-level elements read so far. */
