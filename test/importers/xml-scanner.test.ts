@@ -80,6 +80,33 @@ describe('XML scanner', () => {
     ['text outside the root', 'hello <HealthData/>', /text before the root/],
     ['a forbidden control character', '<HealthData>a\u0001</HealthData>', /forbidden control character/],
     ['a bad character reference', '<HealthData a="&#0;"/>', /forbids/],
+    // Issue 15 #1: a NUL anywhere, values and names included, is not XML (and PostgreSQL cannot store it).
+    [
+      'a NUL in an attribute value',
+      '<HealthData>\n <Record sourceName="Wat\u0000ch"/></HealthData>',
+      /line 2, column 25: forbidden character U\+0000/,
+    ],
+    ['a NUL in a name', '<HealthData><Rec\u0000ord/></HealthData>', /line 1, column 17: .*U\+0000/],
+    ['a NUL in a comment', '<HealthData><!-- \u0000 --></HealthData>', /U\+0000/],
+    ['a NUL in the DOCTYPE', '<!DOCTYPE H \u0000><HealthData/>', /U\+0000/],
+    ['a NUL after the root', '<HealthData/>\u0000', /line 1, column 14: .*U\+0000/],
+    [
+      'a control character in a value',
+      '<HealthData a="x\u001by"/>',
+      /column 17: forbidden control character U\+001B/,
+    ],
+    ['U+FFFE', '<HealthData a="x\ufffe"/>', /column 17: forbidden character U\+FFFE/],
+    ['U+FFFF in text', '<HealthData>\uffff</HealthData>', /U\+FFFF/],
+    [
+      'a lone surrogate (as CESU bytes)',
+      Buffer.from([...Buffer.from('<H a="'), 0xed, 0xa0, 0x80, ...Buffer.from('"/>')]).toString('latin1'),
+      /not UTF-8/,
+    ],
+    [
+      'an earlier problem before a NUL (the first one is reported)',
+      '<HealthData><R a=1/>\u0000</HealthData>',
+      /not quoted/,
+    ],
     ['an entity declaration', '<!DOCTYPE H [<!ENTITY a "x">]><H/>', /DOCTYPE declares entities/],
     ['a late XML declaration', '<HealthData/><?xml version="1.0"?>', /XML declaration/],
     ['a cut tag', '<HealthData><Record type="x', /end of file inside markup/],
@@ -87,7 +114,7 @@ describe('XML scanner', () => {
   ];
   for (const [what, doc, message] of malformed) {
     it(`refuses ${what}, saying where`, async () => {
-      const data = Buffer.from(doc);
+      const data = Buffer.from(doc, what.includes('surrogate') ? 'latin1' : 'utf8');
       for (const size of [1, 4, 1000]) {
         await expect(collect(streamXml, data, size, { collect: () => true })).rejects.toThrow(message);
       }
