@@ -9,7 +9,7 @@ import type { Platform } from '../platform.ts';
 import type { Logger } from '../shared/logger.ts';
 import { enqueueWebhookEvents } from './outbox.ts';
 import { signatureHeader } from './signing.ts';
-import { guardedLookup, isPrivateAddress } from './ssrf.ts';
+import { addressRefusal, guardedLookup } from './ssrf.ts';
 
 /** While requests are in flight, outcomes are recorded and new work claimed this often. */
 const BATCH_TICK_MS = 10;
@@ -83,8 +83,10 @@ export function postWebhook(
       return;
     }
     const host = url.hostname.replace(/^\[|\]$/g, '');
-    if (!options.allowPrivate && isIP(host) !== 0 && isPrivateAddress(host)) {
-      finish({ statusCode: null, excerpt: null, error: `refused: ${host} is a private address` });
+    // An address literal never reaches the lookup below, so it is judged here.
+    const refusal = !options.allowPrivate && isIP(host) !== 0 ? addressRefusal(host) : undefined;
+    if (refusal !== undefined) {
+      finish({ statusCode: null, excerpt: null, error: `refused: ${host} is a ${refusal}` });
       return;
     }
     const isHttps = url.protocol === 'https:';
