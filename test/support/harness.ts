@@ -4,7 +4,7 @@ import { afterAll, beforeAll, describe } from 'vitest';
 import { loadConfig } from '../../src/config/load-config.ts';
 import { openPlatform, type Platform } from '../../src/platform.ts';
 import { type RunningServer, startServer } from '../../src/server.ts';
-import { createLogger } from '../../src/shared/logger.ts';
+import { createLogger, type Logger } from '../../src/shared/logger.ts';
 import { startSyncWorker } from '../../src/sync/workers.ts';
 import { startWebhookDelivery } from '../../src/webhooks/delivery.ts';
 
@@ -39,7 +39,14 @@ export interface TestServer {
 }
 
 export async function startTestServer(
-  options: { database?: DatabaseLeg; bus?: BusLeg; env?: Record<string, string>; worker?: boolean } = {},
+  options: {
+    database?: DatabaseLeg;
+    bus?: BusLeg;
+    env?: Record<string, string>;
+    worker?: boolean;
+    /** Where the server logs (tests that read its log lines); default: `LOG_LEVEL` to stdout. */
+    logger?: Logger;
+  } = {},
 ): Promise<TestServer> {
   const suffix = uniqueSuffix();
   const schema = `test_${suffix}`;
@@ -67,7 +74,8 @@ export async function startTestServer(
     env.REDIS_KEY_PREFIX = `wltest:${suffix}:`;
   }
   const config = loadConfig(env);
-  const platform = await openPlatform(config, createLogger(config.LOG_LEVEL), { migrations: 'migrate' });
+  const logger = options.logger ?? createLogger(config.LOG_LEVEL);
+  const platform = await openPlatform(config, logger, { migrations: 'migrate' });
   const server = await startServer(platform);
   // As `wearlink serve` does by default: sync jobs run in the same process.
   if (options.worker !== false) await startSyncWorker(platform);
@@ -106,7 +114,7 @@ export async function startTestServer(
 export function describeEachDatabase(
   title: string,
   body: (ctx: () => TestServer, leg: DatabaseLeg) => void,
-  options: { bus?: BusLeg; env?: Record<string, string>; worker?: boolean } = {},
+  options: { bus?: BusLeg; env?: Record<string, string>; worker?: boolean; logger?: Logger } = {},
 ): void {
   for (const { leg, skip } of databaseLegs) {
     describe.skipIf(skip !== undefined)(`${title} [${leg}]${skip ? ` (skipped: ${skip})` : ''}`, () => {
