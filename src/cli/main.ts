@@ -3,15 +3,17 @@ import { ConfigError } from '../config/config.ts';
 import { type Config, loadConfig } from '../config/load-config.ts';
 import { migrateToLatest } from '../db/database.ts';
 import { importAppleFromCli } from '../importers/apple-health/cli.ts';
-import { openPlatform, type Platform, StartupError } from '../platform.ts';
+import { openPlatform, StartupError } from '../platform.ts';
 import { startServer, welcomeBanner } from '../server.ts';
 import { createLogger, type Logger } from '../shared/logger.ts';
 import { startScheduler, startSyncWorker } from '../sync/workers.ts';
 import { startWebhookDelivery } from '../webhooks/delivery.ts';
+import { stdoutDestination } from './log-destination.ts';
+import { onSignals } from './shutdown.ts';
 
 function boot(): { config: Config; logger: Logger } {
   const config = loadConfig();
-  return { config, logger: createLogger(config.LOG_LEVEL) };
+  return { config, logger: createLogger(config.LOG_LEVEL, stdoutDestination()) };
 }
 
 /** Known start-up failures end with one readable message and exit code 1, not a stack trace. */
@@ -31,22 +33,6 @@ const program = new Command()
   .name('wearlink')
   .description('WearLink: self-hostable wearable health-data platform')
   .showHelpAfterError();
-
-/** Stops the process cleanly on SIGINT/SIGTERM: `stop` closes what it opened, then the platform. */
-function onSignals(platform: Platform, logger: Logger, stop: () => Promise<void> = async () => {}): void {
-  let stopping = false;
-  const handler = async (signal: string) => {
-    if (stopping) return;
-    stopping = true;
-    logger.info({ signal }, 'shutting down');
-    await stop();
-    await platform.close();
-    logger.info('stopped');
-    process.exit(0);
-  };
-  process.on('SIGINT', () => void handler('SIGINT'));
-  process.on('SIGTERM', () => void handler('SIGTERM'));
-}
 
 program
   .command('serve', { isDefault: true })
