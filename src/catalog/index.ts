@@ -52,9 +52,11 @@ export {
   SERIES_FAMILIES,
   SERIES_TYPE_NAMES,
   SERIES_TYPES,
+  SERIES_VALUE_RANGES,
   SeriesTypeNameSchema,
   seriesType,
   seriesTypesInFamily,
+  seriesValueProblem,
 } from './series-types.ts';
 export type { SleepStage, SleepStageMapping, SleepStageSource } from './sleep-stages.ts';
 export {

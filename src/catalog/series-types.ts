@@ -201,3 +201,109 @@ export function seriesTypesInFamily(family: SeriesFamily): readonly SeriesTypeIn
 export const SeriesTypeNameSchema = z.enum(
   SERIES_TYPES.map((t) => t.name) as [SeriesTypeName, ...SeriesTypeName[]],
 );
+
+/**
+ * The values a sample of each series type may hold, in its canonical unit, both ends inclusive. Wider
+ * than any human or device produces, so no real reading is refused, yet finite and far from overflow:
+ * a bucket sum of every sample a user could store stays a finite double, and the typical unit mistake
+ * (°F sent as °C, count/s taken for count/min, grams for kilograms) lands outside and is rejected with
+ * a reason instead of being stored. Cumulative types bound one sample, which may span up to ~24.8 days
+ * (the longest duration stored), so their ceilings are a month of an extreme day.
+ */
+export const SERIES_VALUE_RANGES: { readonly [N in SeriesTypeName]: readonly [min: number, max: number] } = {
+  heart_rate: [0, 400],
+  resting_heart_rate: [0, 300],
+  heart_rate_variability_sdnn: [0, 5000],
+  heart_rate_variability_rmssd: [0, 5000],
+  // A drop in beats per minute; negative when the rate went up.
+  heart_rate_recovery_one_minute: [-300, 300],
+  walking_heart_rate_average: [0, 300],
+  rr_interval: [0, 60_000],
+  oxygen_saturation: [0, 100],
+  blood_glucose: [0, 5000],
+  blood_pressure_systolic: [0, 400],
+  blood_pressure_diastolic: [0, 400],
+  respiratory_rate: [0, 200],
+  sleeping_breathing_disturbances: [0, 10_000],
+  blood_alcohol_content: [0, 2000],
+  peripheral_perfusion_index: [0, 100],
+  forced_vital_capacity: [0, 20],
+  forced_expiratory_volume_1: [0, 20],
+  peak_expiratory_flow_rate: [0, 2000],
+  breathing_disturbance_index: [0, 10_000],
+  height: [0, 300],
+  weight: [0, 1000],
+  body_fat_percentage: [0, 100],
+  body_mass_index: [0, 300],
+  lean_body_mass: [0, 1000],
+  body_temperature: [0, 50],
+  skin_temperature: [-50, 70],
+  skin_temperature_deviation: [-30, 30],
+  waist_circumference: [0, 500],
+  body_fat_mass: [0, 1000],
+  skeletal_muscle_mass: [0, 1000],
+  vo2_max: [0, 150],
+  six_minute_walk_test_distance: [0, 5000],
+  cardiovascular_age: [0, 200],
+  steps: [0, 10_000_000],
+  energy: [0, 2_000_000],
+  basal_energy: [0, 2_000_000],
+  // Minutes of a sample that lasts at most ~35,800 minutes.
+  stand_time: [0, 50_000],
+  exercise_time: [0, 50_000],
+  physical_effort: [0, 1000],
+  flights_climbed: [0, 1_000_000],
+  average_met: [0, 100],
+  active_time: [0, 50_000],
+  distance_walking_running: [0, 100_000_000],
+  distance_cycling: [0, 100_000_000],
+  distance_swimming: [0, 100_000_000],
+  distance_downhill_snow_sports: [0, 100_000_000],
+  distance_other: [0, 100_000_000],
+  walking_step_length: [0, 500],
+  walking_speed: [0, 50],
+  walking_double_support_percentage: [0, 100],
+  walking_asymmetry_percentage: [0, 100],
+  walking_steadiness: [0, 100],
+  stair_ascent_speed: [0, 50],
+  stair_descent_speed: [0, 50],
+  running_power: [0, 10_000],
+  running_speed: [0, 100],
+  running_vertical_oscillation: [0, 200],
+  running_ground_contact_time: [0, 10_000],
+  running_stride_length: [0, 1000],
+  swimming_stroke_count: [0, 10_000_000],
+  cadence: [0, 1000],
+  power: [0, 10_000],
+  // Any moving thing a wearable is carried on, aircraft included.
+  speed: [0, 1000],
+  environmental_audio_exposure: [0, 250],
+  headphone_audio_exposure: [0, 250],
+  time_in_daylight: [0, 50_000],
+  uv_exposure: [0, 100],
+  // Metres above sea level: deep mines and dives to the edge of the atmosphere.
+  elevation: [-20_000, 100_000],
+  // Vendor scores stored as sent; some use small negative codes for "not measurable".
+  stress_level: [-100, 1000],
+  body_battery: [0, 100],
+  hydration: [0, 1_000_000],
+  number_of_times_fallen: [0, 100_000],
+  // Skin conductance as sent (siemens or a vendor count).
+  electrodermal_activity: [0, 1_000_000],
+  mindful_minutes: [0, 50_000],
+};
+
+/**
+ * Why a canonical value cannot be stored under a series type (not finite, or outside its
+ * SERIES_VALUE_RANGES), or undefined when it can.
+ */
+export function seriesValueProblem(type: SeriesTypeInfo, value: number): string | undefined {
+  if (typeof value !== 'number' || !Number.isFinite(value)) {
+    return `value ${String(value)} ${type.unit} for series type '${type.name}' is not a finite number`;
+  }
+  const [min, max] = SERIES_VALUE_RANGES[type.name];
+  if (value < min || value > max) {
+    return `value ${value} ${type.unit} is outside the range of series type '${type.name}' [${min}, ${max}] (a wrong unit?)`;
+  }
+  return undefined;
+}

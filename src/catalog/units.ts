@@ -371,7 +371,15 @@ export function toCanonical(seriesTypeName: SeriesTypeName, value: number, unit:
       reason: `value ${String(value)} for series type '${String(seriesTypeName)}' is not a finite number`,
     };
   }
-  return { ok: true, value: converter.convert(value), unit: converter.unit };
+  const converted = converter.convert(value);
+  // A finite value can still overflow in conversion (1e308 count/s is 6e309 per minute).
+  if (!Number.isFinite(converted)) {
+    return {
+      ok: false,
+      reason: `value ${value} ${unit} for series type '${String(seriesTypeName)}' is out of range once converted to ${converter.unit}`,
+    };
+  }
+  return { ok: true, value: converted, unit: converter.unit };
 }
 
 /** Every unit spelling `toCanonical` accepts for the series type (besides HealthKit's `mmol<M>/L`). */

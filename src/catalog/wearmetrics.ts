@@ -11,7 +11,7 @@
  * - Unknown metric keys are kept raw (producers may add keys; consumers must tolerate them).
  */
 import type { ProviderSlug } from './providers.ts';
-import type { SeriesTypeName } from './series-types.ts';
+import { type SeriesTypeName, seriesType, seriesValueProblem } from './series-types.ts';
 import { toCanonical } from './units.ts';
 
 export const WEARMETRICS_METRICS = {
@@ -49,12 +49,14 @@ export type WearMetricsValueResult =
 /** One `metrics` entry → a canonical value in the canonical unit (e.g. `distance: 2.5` → 2500 m). */
 export function wearMetricToCanonical(key: string, value: number | null): WearMetricsValueResult {
   if (!isWearMetricsKey(key)) return { kind: 'kept_raw', reason: 'unmapped' };
-  const { seriesType, unit } = WEARMETRICS_METRICS[key];
-  if (value === null) return { kind: 'absent', seriesType };
-  const converted = toCanonical(seriesType, value, unit);
-  return converted.ok
-    ? { kind: 'series', seriesType, value: converted.value }
-    : { kind: 'invalid', seriesType, reason: converted.reason };
+  const { seriesType: series, unit } = WEARMETRICS_METRICS[key];
+  if (value === null) return { kind: 'absent', seriesType: series };
+  const converted = toCanonical(series, value, unit);
+  if (!converted.ok) return { kind: 'invalid', seriesType: series, reason: converted.reason };
+  const outOfRange = seriesValueProblem(seriesType(series), converted.value);
+  return outOfRange === undefined
+    ? { kind: 'series', seriesType: series, value: converted.value }
+    : { kind: 'invalid', seriesType: series, reason: outOfRange };
 }
 
 /** The spec's RR push gate, inclusive at both ends. */

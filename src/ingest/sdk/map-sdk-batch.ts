@@ -1,5 +1,5 @@
 import type { z } from 'zod';
-import { findSeriesTypeByName } from '../../catalog/series-types.ts';
+import { findSeriesTypeByName, seriesValueProblem } from '../../catalog/series-types.ts';
 import { type SleepStageSource, toCanonicalSleepStage } from '../../catalog/sleep-stages.ts';
 import { toCanonical } from '../../catalog/units.ts';
 import { toCanonicalWorkoutType, type WorkoutSource } from '../../catalog/workout-types.ts';
@@ -10,7 +10,15 @@ import {
   type SourceDescriptor,
   SourceTable,
 } from '../../health-data/canonical.ts';
-import { offsetInTimestamp, offsetOfZone, parseOffset, parseTimestamp } from '../time.ts';
+import { unstorableText } from '../entry-guard.ts';
+import {
+  isStorableInstant,
+  OUT_OF_TIME_RANGE,
+  offsetInTimestamp,
+  offsetOfZone,
+  parseOffset,
+  parseTimestamp,
+} from '../time.ts';
 import { classifySdkRecordType } from './record-types.ts';
 import {
   type RejectedEntry,
@@ -54,10 +62,17 @@ function issues(collection: Collection, index: number, error: z.ZodError): Rejec
 function reject(
   collection: Collection,
   index: number,
-  field: string | undefined,
+  field: string | (string | number)[] | undefined,
   msg: string,
 ): RejectedEntry {
-  return { collection, index, loc: ['body', 'data', collection, index, ...(field ? [field] : [])], msg };
+  const path = field === undefined ? [] : Array.isArray(field) ? field : [field];
+  return { collection, index, loc: ['body', 'data', collection, index, ...path], msg };
+}
+
+/** An entry whose text or nesting the database cannot store, before any schema looks at it. */
+function unstorable(collection: Collection, index: number, raw: unknown): RejectedEntry | undefined {
+  const problem = unstorableText(raw);
+  return problem && reject(collection, index, problem.path, problem.msg);
 }
 
 function describeSource(
@@ -104,12 +119,18 @@ function utcOffset(
   return offsetInTimestamp(entry.startDate) ?? null;
 }
 
-function span(startDate: string, endDate: string | undefined): { startMs: number; endMs: number } | string {
+function span(
+  startDate: string,
+  endDate: string | undefined,
+): { startMs: number; endMs: number } | { field: string; msg: string } {
   const startMs = parseTimestamp(startDate);
+  if (startMs === undefined) return { field: 'startDate', msg: 'not a valid date' };
+  if (!isStorableInstant(startMs)) return { field: 'startDate', msg: OUT_OF_TIME_RANGE };
   const endMs = endDate === undefined ? startMs : parseTimestamp(endDate);
-  if (startMs === undefined || endMs === undefined) return 'timestamp out of range';
-  if (endMs < startMs) return 'endDate is before startDate';
-  if (endMs - startMs > MAX_DURATION_MS) return 'spans more than 24 days';
+  if (endMs === undefined) return { field: 'endDate', msg: 'not a valid date' };
+  if (!isStorableInstant(endMs)) return { field: 'endDate', msg: OUT_OF_TIME_RANGE };
+  if (endMs < startMs) return { field: 'endDate', msg: 'endDate is before startDate' };
+  if (endMs - startMs > MAX_DURATION_MS) return { field: 'endDate', msg: 'spans more than 24 days' };
   return { startMs, endMs };
 }
 
@@ -136,6 +157,11 @@ export function mapSdkBatch(body: SdkSyncBody): MappedSdkBatch {
   const { provider } = body;
 
   for (const [index, raw] of body.data.records.entries()) {
+    const bad = unstorable('records', index, raw);
+    if (bad) {
+      rejected.push(bad);
+      continue;
+    }
     const parsed = SdkRecord.safeParse(raw);
     if (!parsed.success) {
       rejected.push(...issues('records', index, parsed.error));
@@ -148,8 +174,8 @@ export function mapSdkBatch(body: SdkSyncBody): MappedSdkBatch {
       continue;
     }
     const times = span(record.startDate, record.endDate);
-    if (typeof times === 'string') {
-      rejected.push(reject('records', index, 'endDate', times));
+    if ('msg' in times) {
+      rejected.push(reject('records', index, times.field, times.msg));
       continue;
     }
     const utcOffsetMin = utcOffset(record, times.startMs);
@@ -191,6 +217,11 @@ export function mapSdkBatch(body: SdkSyncBody): MappedSdkBatch {
       }
       value = converted.value;
     }
+    const outOfRange = seriesValueProblem(info, value);
+    if (outOfRange !== undefined) {
+      rejected.push(reject('records', index, target.kind === 'duration' ? 'endDate' : 'value', outOfRange));
+      continue;
+    }
     batch.samples.push({
       source: sources.indexOf(describeSource(provider, record.source)),
       seriesTypeId: info.id,
@@ -202,6 +233,11 @@ export function mapSdkBatch(body: SdkSyncBody): MappedSdkBatch {
   }
 
   for (const [index, raw] of body.data.workouts.entries()) {
+    const bad = unstorable('workouts', index, raw);
+    if (bad) {
+      rejected.push(bad);
+      continue;
+    }
     const parsed = SdkWorkout.safeParse(raw);
     if (!parsed.success) {
       rejected.push(...issues('workouts', index, parsed.error));
@@ -209,8 +245,8 @@ export function mapSdkBatch(body: SdkSyncBody): MappedSdkBatch {
     }
     const w = parsed.data;
     const times = span(w.startDate, w.endDate);
-    if (typeof times === 'string') {
-      rejected.push(reject('workouts', index, 'endDate', times));
+    if ('msg' in times) {
+      rejected.push(reject('workouts', index, times.field, times.msg));
       continue;
     }
     const values = mapWorkoutValues(w.values ?? []);
@@ -221,9 +257,14 @@ export function mapSdkBatch(body: SdkSyncBody): MappedSdkBatch {
     const mappedType = toCanonicalWorkoutType(workoutSourceOf[provider], w.type);
     const typeFromSdk = mappedType.exact ? mappedType : toCanonicalWorkoutType('sdk', w.type);
     const route: CanonicalWorkout['route'] = [];
-    for (const p of w.route ?? []) {
+    let routeProblem: RejectedEntry | undefined;
+    for (const [i, p] of (w.route ?? []).entries()) {
       const timeMs = parseTimestamp(p.timestamp);
       if (timeMs === undefined) continue;
+      if (!isStorableInstant(timeMs)) {
+        routeProblem = reject('workouts', index, ['route', i, 'timestamp'], OUT_OF_TIME_RANGE);
+        break;
+      }
       route.push({
         timeMs,
         latitude: p.latitude,
@@ -234,6 +275,10 @@ export function mapSdkBatch(body: SdkSyncBody): MappedSdkBatch {
         horizontalAccuracyM: p.horizontalAccuracy ?? null,
         verticalAccuracyM: p.verticalAccuracy ?? null,
       });
+    }
+    if (routeProblem) {
+      rejected.push(routeProblem);
+      continue;
     }
     batch.workouts.push({
       source: sources.indexOf(describeSource(provider, w.source)),
@@ -263,6 +308,11 @@ export function mapSdkBatch(body: SdkSyncBody): MappedSdkBatch {
   }
 
   for (const [index, raw] of body.data.sleep.entries()) {
+    const bad = unstorable('sleep', index, raw);
+    if (bad) {
+      rejected.push(bad);
+      continue;
+    }
     const parsed = SdkSleep.safeParse(raw);
     if (!parsed.success) {
       rejected.push(...issues('sleep', index, parsed.error));
@@ -270,8 +320,8 @@ export function mapSdkBatch(body: SdkSyncBody): MappedSdkBatch {
     }
     const s = parsed.data;
     const times = span(s.startDate, s.endDate);
-    if (typeof times === 'string') {
-      rejected.push(reject('sleep', index, 'endDate', times));
+    if ('msg' in times) {
+      rejected.push(reject('sleep', index, times.field, times.msg));
       continue;
     }
     let stage = toCanonicalSleepStage('sdk', s.stage);

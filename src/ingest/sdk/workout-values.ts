@@ -1,4 +1,9 @@
-import { findSeriesTypeByName, type SeriesTypeName } from '../../catalog/series-types.ts';
+import {
+  findSeriesTypeByName,
+  type SeriesTypeName,
+  seriesType,
+  seriesValueProblem,
+} from '../../catalog/series-types.ts';
 import { toCanonical } from '../../catalog/units.ts';
 
 /**
@@ -62,6 +67,9 @@ export function mapWorkoutValues(
     }
     const converted = toCanonical(target.series, v.value, v.unit ?? target.unit);
     if (!converted.ok) return { ok: false, reason: `${v.type}: ${converted.reason}` };
+    // The workout's columns are summed and averaged by reads: bounded like samples of their series.
+    const outOfRange = seriesValueProblem(seriesType(target.series), converted.value);
+    if (outOfRange !== undefined) return { ok: false, reason: `${v.type}: ${outOfRange}` };
     // exercise_time is canonical in minutes; the workout column holds seconds.
     const value = target.field === 'durationS' ? converted.value * 60 : converted.value;
     out[target.field] = value;

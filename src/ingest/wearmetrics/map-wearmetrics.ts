@@ -6,9 +6,10 @@ import {
   wearMetricToCanonical,
 } from '../../catalog/wearmetrics.ts';
 import { emptyBatch, SourceTable } from '../../health-data/canonical.ts';
+import { unstorableText } from '../entry-guard.ts';
 import type { MappedBatch } from '../payload-kinds.ts';
 import type { RejectedEntry } from '../sdk/sdk-payload.ts';
-import { parseTimestamp } from '../time.ts';
+import { isStorableInstant, OUT_OF_TIME_RANGE, parseTimestamp } from '../time.ts';
 
 /** One WearMetrics sample (spec 003). Unknown metric keys and sources are allowed by the spec. */
 export const WearMetricsSample = z
@@ -49,7 +50,16 @@ export function mapWearMetricsBatch(body: WearMetricsBatchBody): MappedBatch {
   let rrAccepted = 0;
   let rrOutOfRange = 0;
 
+  const reject = (index: number, path: (string | number)[], msg: string) =>
+    rejected.push({ collection: 'samples', index, loc: ['body', 'samples', index, ...path], msg });
+
   body.samples.forEach((raw, index) => {
+    // `meta` is only archived, but device and source become rows and metric keys the run's counts.
+    const bad = unstorableText(raw);
+    if (bad) {
+      reject(index, bad.path, bad.msg);
+      return;
+    }
     const parsed = WearMetricsSample.safeParse(raw);
     if (!parsed.success) {
       for (const issue of parsed.error.issues) {
@@ -64,7 +74,22 @@ export function mapWearMetricsBatch(body: WearMetricsBatchBody): MappedBatch {
       return;
     }
     const sample = parsed.data;
-    const startMs = parseTimestamp(sample.timestamp) as number;
+    const startMs = parseTimestamp(sample.timestamp);
+    if (startMs === undefined || !isStorableInstant(startMs)) {
+      reject(index, ['timestamp'], OUT_OF_TIME_RANGE);
+      return;
+    }
+    // Beats are placed by adding intervals to `timestamp`: the last one must still be a storable time.
+    let beatsEndMs = startMs;
+    for (const rr of sample.rr_ms ?? []) if (Number.isFinite(rr) && rr > 0) beatsEndMs += rr;
+    if (!isStorableInstant(beatsEndMs)) {
+      reject(
+        index,
+        ['rr_ms'],
+        `rr_ms runs past the storable time range from this timestamp (${OUT_OF_TIME_RANGE})`,
+      );
+      return;
+    }
     const sourceType = typeof sample.meta.source_type === 'string' ? sample.meta.source_type : null;
     const source = sources.indexOf({
       provider: providerForWearMetricsSource(sample.source) ?? sample.source,

@@ -1,0 +1,71 @@
+/**
+ * The part of per-entry validation that no field schema covers: text the database cannot store and
+ * nesting it cannot parse. A pushed entry is checked whole (every key and string value, metadata
+ * included) before it is mapped, so an entry that would make its batch's write fail is rejected on its
+ * own, with its index, instead of the 202'd batch being lost at write time.
+ */
+
+/** Deepest nesting of objects and arrays in one entry; real metadata is two or three levels deep. */
+export const MAX_ENTRY_DEPTH = 32;
+
+const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
+
+/**
+ * Why a string cannot be stored: PostgreSQL text and jsonb refuse U+0000, and a lone UTF-16 surrogate
+ * has no UTF-8 form (jsonb refuses its escape; text would silently get U+FFFD instead).
+ */
+export function textProblem(text: string): string | undefined {
+  if (text.includes('\u0000')) return 'contains U+0000 (NUL), which cannot be stored';
+  if (LONE_SURROGATE.test(text)) return 'contains a lone UTF-16 surrogate (not valid Unicode)';
+  return undefined;
+}
+
+/** The text with NULs and lone surrogates written as `\uXXXX`, for echoing a bad key in a reason. */
+export function printable(text: string): string {
+  return text.replace(
+    /\0|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g,
+    (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`,
+  );
+}
+
+export interface EntryProblem {
+  /** Where in the entry, keys made printable. */
+  path: (string | number)[];
+  msg: string;
+}
+
+/** The first key or string in `value` that cannot be stored, or nesting past MAX_ENTRY_DEPTH. */
+export function unstorableText(value: unknown): EntryProblem | undefined {
+  // One path array, pushed and popped: entries can hold 100,000 route points.
+  const path: (string | number)[] = [];
+  const found = (msg: string): EntryProblem => ({ path: [...path], msg });
+  const walk = (item: unknown, depth: number): EntryProblem | undefined => {
+    if (typeof item === 'string') {
+      const msg = textProblem(item);
+      return msg === undefined ? undefined : found(msg);
+    }
+    if (typeof item !== 'object' || item === null) return undefined;
+    if (depth >= MAX_ENTRY_DEPTH) return found(`nested deeper than ${MAX_ENTRY_DEPTH} levels`);
+    if (Array.isArray(item)) {
+      for (let i = 0; i < item.length; i++) {
+        path.push(i);
+        const problem = walk(item[i], depth + 1);
+        path.pop();
+        if (problem) return problem;
+      }
+      return undefined;
+    }
+    for (const key of Object.keys(item)) {
+      const keyMsg = textProblem(key);
+      path.push(keyMsg === undefined ? key : printable(key));
+      const problem =
+        keyMsg === undefined
+          ? walk((item as Record<string, unknown>)[key], depth + 1)
+          : found(`key ${keyMsg}`);
+      path.pop();
+      if (problem) return problem;
+    }
+    return undefined;
+  };
+  return walk(value, 0);
+}
