@@ -392,16 +392,21 @@ export async function insertSamples(
   return inserted;
 }
 
-/** Recomputes a user's rollups from their samples (after their time zone changed). */
+/**
+ * Recomputes a user's rollups from their samples (after their time zone changed), in one transaction:
+ * the caller's, when it passes one, so the zone change and its rollups commit or fail together.
+ */
 export async function rebuildRollups(db: Db, userId: string, timezone: string): Promise<void> {
-  await db.transaction().execute(async (trx) => {
-    await trx.deleteFrom('sample_rollups').where('user_id', '=', userId).execute();
-    await sql`
-      insert into sample_rollups (user_id, series_type, local_hour, source_id, n, sum, min, max)
-      select user_id, series_type, ${localHourSql(timezone)} as hour, source_id, count(*), sum(value), min(value), max(value)
-      from samples where user_id = ${userId}
-      group by user_id, series_type, hour, source_id`.execute(trx);
-  });
+  if (!db.isTransaction) {
+    await db.transaction().execute((trx) => rebuildRollups(trx, userId, timezone));
+    return;
+  }
+  await db.deleteFrom('sample_rollups').where('user_id', '=', userId).execute();
+  await sql`
+    insert into sample_rollups (user_id, series_type, local_hour, source_id, n, sum, min, max)
+    select user_id, series_type, ${localHourSql(timezone)} as hour, source_id, count(*), sum(value), min(value), max(value)
+    from samples where user_id = ${userId}
+    group by user_id, series_type, hour, source_id`.execute(db);
 }
 
 export async function deleteSamplesOfUser(db: Db, userId: string): Promise<void> {

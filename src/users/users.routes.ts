@@ -9,6 +9,7 @@ import { decodeCursor, encodeCursor, offsetCursor } from '../http/cursor.ts';
 import { pickErrors, security } from '../http/openapi.ts';
 import { NotFoundError } from '../shared/errors.ts';
 import { CreateUserBody, ListUsersQuery, UpdateUserBody, User, UserIdParams, UserList } from './schemas.ts';
+import { checkedTimezone } from './timezones.ts';
 import { createUser, deleteUser, findUser, listUsers, updateUser } from './users.repo.ts';
 
 export const toUser = (row: UserRow) => ({
@@ -81,7 +82,10 @@ export function registerUserRoutes(app: OpenAPIHono<AppEnv>, tokens: TokenServic
       },
     }),
     async (c) => {
-      const row = await createUser(c.var.deps.db, c.var.principal.developerId, c.req.valid('json'));
+      const { db } = c.var.deps;
+      const body = c.req.valid('json');
+      const fields = { ...body, timezone: await checkedTimezone(db, body.timezone) };
+      const row = await createUser(db, c.var.principal.developerId, fields);
       return c.json(toUser(row), 201);
     },
   );
@@ -120,14 +124,20 @@ export function registerUserRoutes(app: OpenAPIHono<AppEnv>, tokens: TokenServic
     async (c) => {
       const { db } = c.var.deps;
       const { user_id } = c.req.valid('param');
-      const fields = c.req.valid('json');
-      const before = await findUser(db, c.var.principal.developerId, user_id);
-      const row = before && (await updateUser(db, c.var.principal.developerId, user_id, fields));
+      const body = c.req.valid('json');
+      const fields = { ...body, timezone: await checkedTimezone(db, body.timezone) };
+      const { developerId } = c.var.principal;
+      // The new zone and the rollups rebuilt for it commit together, or neither does.
+      const row = await db.transaction().execute(async (trx) => {
+        const before = await findUser(trx, developerId, user_id);
+        const after = before && (await updateUser(trx, developerId, user_id, fields));
+        // Offset-less samples were bucketed into local hours with the old zone.
+        if (after !== undefined && fields.timezone !== undefined && after.timezone !== before?.timezone) {
+          await rebuildRollups(trx, user_id, after.timezone ?? 'UTC');
+        }
+        return after;
+      });
       if (row === undefined) throw userNotFound();
-      // Offset-less samples were bucketed into local days with the old zone.
-      if (fields.timezone !== undefined && row.timezone !== before?.timezone) {
-        await rebuildRollups(db, user_id, row.timezone ?? 'UTC');
-      }
       return c.json(toUser(row), 200);
     },
   );
