@@ -52,6 +52,18 @@ const envVariables = z.object({
   RATE_LIMIT_LOGIN_PER_MINUTE: z.coerce.number().int().min(1).default(10),
   /** Take the client IP from X-Forwarded-For (only behind a proxy you control). */
   TRUST_PROXY: booleanFromEnv.default(false),
+  /**
+   * How many proxies of yours stand in front of WearLink (each appends the address it saw to
+   * X-Forwarded-For): the client is that many entries from the right; whatever lies further left was
+   * written by the client and is never trusted.
+   */
+  TRUST_PROXY_HOPS: z.coerce.number().int().min(1).max(16).default(1),
+  /**
+   * Who may create a developer account through `POST /auth/register`: anyone (`open`), only the first
+   * account of an empty instance (`first`), or nobody (`closed`: accounts come from `wearlink developer
+   * create`). A public instance should not stay `open`.
+   */
+  REGISTRATION_MODE: z.enum(['open', 'first', 'closed']).default('open'),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   /** Interval of `: heartbeat` comments on the sync event stream (spec 000: 15 s). */
   SSE_HEARTBEAT_MS: z.coerce.number().int().min(100).default(15_000),

@@ -63,7 +63,7 @@ export function createApp(
   );
 
   app.use('*', requestContext(deps));
-  app.use('*', rateLimit(deps.config));
+  app.use('*', rateLimit(deps.config, tokens));
   const limits: BodyLimitRule[] = [
     { pattern: ingestBodyLimitPattern, bytes: INGEST_BODY_LIMIT_BYTES },
     { pattern: directUploadPattern, bytes: DIRECT_UPLOAD_BODY_LIMIT_BYTES },

@@ -1,3 +1,4 @@
+import type { Context } from 'hono';
 import { createMiddleware } from 'hono/factory';
 import { looksLikeApiKey } from '../auth/api-key-secret.ts';
 import type { TokenService } from '../auth/tokens.ts';
@@ -61,6 +62,33 @@ export async function resolvePrincipal(
     : { kind: 'sdk', developerId: claims.developerId, userId: claims.userId };
 }
 
+/** Per request: the credential resolved and its outcome (a principal, or the error to throw). */
+const resolvedByRequest = new WeakMap<
+  Request,
+  { kind: string; value: string; principal: Promise<Principal> }
+>();
+
+/**
+ * `resolvePrincipal`, at most once per request and credential: the rate limiter resolves a presented
+ * credential first (only one that verifies gets a bucket of its own) and `authenticate()` then reuses
+ * that outcome instead of looking the credential up again.
+ */
+export function resolvePrincipalOnce(
+  c: Context<AppEnv>,
+  tokens: TokenService,
+  credential: NonNullable<ReturnType<typeof presentedCredential>>,
+): Promise<Principal> {
+  const known = resolvedByRequest.get(c.req.raw);
+  if (known !== undefined && known.kind === credential.kind && known.value === credential.value) {
+    return known.principal;
+  }
+  const principal = resolvePrincipal(c.var.deps, tokens, credential);
+  // A refusal is thrown to whoever awaits it; until then it is not an unhandled rejection.
+  principal.catch(() => {});
+  resolvedByRequest.set(c.req.raw, { kind: credential.kind, value: credential.value, principal });
+  return principal;
+}
+
 type Accept = 'developer' | 'developer_or_sdk';
 
 /**
@@ -82,7 +110,7 @@ export function authenticate(
         'Missing credentials: send X-WearLink-API-Key or Authorization: Bearer <token>',
       );
     }
-    const principal = await resolvePrincipal(c.var.deps, tokens, credential);
+    const principal = await resolvePrincipalOnce(c, tokens, credential);
     if (principal.kind === 'sdk') {
       if (accept !== 'developer_or_sdk')
         throw new ForbiddenError('SDK tokens are only valid for /sdk routes');

@@ -13,13 +13,29 @@ export interface RateLimiter {
   close(): Promise<void>;
 }
 
+/**
+ * Windows one process keeps at most. Callers without a verified credential are counted per address, so
+ * distinct keys come from distinct addresses or real credentials; this cap still bounds the memory a
+ * flood of them can take (~100 bytes a window).
+ */
+export const MEMORY_RATE_LIMIT_MAX_WINDOWS = 100_000;
+
 export class MemoryRateLimiter implements RateLimiter {
+  /** In creation order, and windows all last about as long, so the first ones are the first to end. */
   readonly #windows = new Map<string, RateLimitHit>();
   readonly #sweeper: NodeJS.Timeout;
 
-  constructor(sweepEveryMs = 60_000) {
+  constructor(
+    sweepEveryMs = 60_000,
+    private readonly maxWindows = MEMORY_RATE_LIMIT_MAX_WINDOWS,
+  ) {
     this.#sweeper = setInterval(() => this.#sweep(), sweepEveryMs);
     this.#sweeper.unref();
+  }
+
+  /** Windows held right now (for tests and metrics). */
+  get size(): number {
+    return this.#windows.size;
   }
 
   async hit(key: string, windowMs: number): Promise<RateLimitHit> {
@@ -27,6 +43,9 @@ export class MemoryRateLimiter implements RateLimiter {
     const current = this.#windows.get(key);
     if (current === undefined || current.resetAt <= now) {
       const fresh = { count: 1, resetAt: now + windowMs };
+      // Re-inserted, not updated in place: the map stays in creation order.
+      this.#windows.delete(key);
+      if (this.#windows.size >= this.maxWindows) this.#makeRoom(now);
       this.#windows.set(key, fresh);
       return { ...fresh };
     }
@@ -34,8 +53,19 @@ export class MemoryRateLimiter implements RateLimiter {
     return { ...current };
   }
 
-  #sweep(): void {
-    const now = Date.now();
+  /** Ended windows go first; if the map is still full, the oldest live ones (closest to their end). */
+  #makeRoom(now: number): void {
+    this.#sweep(now);
+    const excess = this.#windows.size - this.maxWindows + 1;
+    if (excess <= 0) return;
+    let dropped = 0;
+    for (const key of this.#windows.keys()) {
+      if (dropped++ >= excess) break;
+      this.#windows.delete(key);
+    }
+  }
+
+  #sweep(now = Date.now()): void {
     for (const [key, window] of this.#windows) if (window.resetAt <= now) this.#windows.delete(key);
   }
 
@@ -53,6 +83,7 @@ if ttl < 0 then redis.call('PEXPIRE', KEYS[1], ARGV[1]); ttl = tonumber(ARGV[1])
 return {count, ttl}
 `;
 
+/** Every key carries a TTL of one window, so Redis holds no more windows than are live. */
 export class RedisRateLimiter implements RateLimiter {
   constructor(
     private readonly redis: Redis,
