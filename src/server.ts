@@ -1,5 +1,6 @@
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import type { Duplex } from 'node:stream';
 import { serve } from '@hono/node-server';
 import { countDevelopers } from './developers/developers.repo.ts';
 import { createApp } from './http/app.ts';
@@ -28,6 +29,7 @@ export async function startServer(platform: Platform): Promise<RunningServer> {
     const s = serve({ fetch: handle, hostname: config.HOST, port: config.PORT }, () => resolve(s)) as Server;
     s.once('error', reject);
   });
+  server.on('clientError', answerClientError);
   const port = (server.address() as AddressInfo).port;
   const url = config.PUBLIC_URL ?? `http://${config.HOST === '0.0.0.0' ? 'localhost' : config.HOST}:${port}`;
   let closing: Promise<void> | undefined;
@@ -53,6 +55,30 @@ export async function startServer(platform: Platform): Promise<RunningServer> {
         server.closeIdleConnections();
       })),
   };
+}
+
+/**
+ * Node's HTTP parser refuses a malformed request (bad request line, NUL or control bytes in a header,
+ * headers too large) before any route runs, and by default answers an empty 400. Answer it as every
+ * other error is answered, `{detail}`, and close the connection: its byte stream cannot be trusted.
+ */
+function answerClientError(error: NodeJS.ErrnoException, socket: Duplex): void {
+  // A response already under way on this connection cannot be followed by another.
+  const inFlight = (socket as { _httpMessage?: { headersSent?: boolean } })._httpMessage;
+  if (error.code === 'ECONNRESET' || !socket.writable || inFlight?.headersSent) {
+    socket.destroy();
+    return;
+  }
+  const [status, reason, detail] =
+    error.code === 'HPE_HEADER_OVERFLOW'
+      ? [431, 'Request Header Fields Too Large', 'Request headers are too large']
+      : error.code === 'ERR_HTTP_REQUEST_TIMEOUT'
+        ? [408, 'Request Timeout', 'The request was not received in time']
+        : [400, 'Bad Request', 'Malformed HTTP request'];
+  const body = JSON.stringify({ detail });
+  socket.end(
+    `HTTP/1.1 ${status} ${reason}\r\nContent-Type: application/json\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`,
+  );
 }
 
 /** What a newcomer sees on start: where it runs, and the next command to type. */

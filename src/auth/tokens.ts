@@ -4,6 +4,13 @@ const issuer = 'wearlink';
 /** Separate audiences so a dashboard session can never pass as an SDK token, or the reverse. */
 const audiences = { developer: 'wearlink:dashboard', sdk: 'wearlink:sdk' } as const;
 
+/**
+ * Subjects are ids WearLink issued: lowercase UUIDs. Anything else in a correctly signed token (another
+ * system sharing the secret, an old format) is refused here, not handed to a uuid column as a 500.
+ */
+const canonicalUuid = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
+const isId = (value: unknown): value is string => typeof value === 'string' && canonicalUuid.test(value);
+
 export type TokenClaims =
   | { kind: 'developer'; developerId: string }
   | { kind: 'sdk'; developerId: string; userId: string };
@@ -48,12 +55,13 @@ export class TokenService {
         algorithms: ['HS256'],
         requiredClaims: ['sub', 'exp'],
       });
-      const sub = payload.sub as string;
+      const sub = payload.sub;
+      if (!isId(sub)) return { ok: false, reason: 'Invalid token' };
       if (
         payload.aud === audiences.sdk ||
         (Array.isArray(payload.aud) && payload.aud.includes(audiences.sdk))
       ) {
-        if (typeof payload.dev !== 'string') return { ok: false, reason: 'Invalid token' };
+        if (!isId(payload.dev)) return { ok: false, reason: 'Invalid token' };
         return { ok: true, claims: { kind: 'sdk', developerId: payload.dev, userId: sub } };
       }
       return { ok: true, claims: { kind: 'developer', developerId: sub } };

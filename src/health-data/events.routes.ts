@@ -5,12 +5,13 @@ import { findSeriesTypeByName, type SeriesTypeName } from '../catalog/series-typ
 import type { Db } from '../db/database.ts';
 import { authenticate } from '../http/auth.ts';
 import type { AppEnv } from '../http/context.ts';
-import { decodeCursor, encodeCursor } from '../http/cursor.ts';
+import { cursorField, decodeCursor, encodeCursor } from '../http/cursor.ts';
 import { pickErrors, security } from '../http/openapi.ts';
 import { ValidationError } from '../shared/errors.ts';
 import { UserIdParams } from '../users/schemas.ts';
+import { boundedDate } from './date-range.ts';
 
-const isoDate = z.iso.date({ message: 'must be a date, YYYY-MM-DD' });
+const isoDate = boundedDate;
 
 const EventsQuery = z
   .object({
@@ -92,10 +93,10 @@ const SleepPage = z.object({ data: z.array(Sleep), pagination: Pagination }).ope
 
 const CursorShape = z.object({
   /** Start time of the last item returned, with microseconds, as the database holds it. */
-  t: z.iso.datetime({ offset: true }),
+  t: cursorField.timestamp(),
   i: z.uuid(),
   // A cursor belongs to one list and one date range: using it on another would silently skip rows.
-  q: z.string(),
+  q: cursorField.fingerprint(),
 });
 type Cursor = z.infer<typeof CursorShape>;
 

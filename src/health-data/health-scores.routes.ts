@@ -6,8 +6,9 @@ import { authenticate } from '../http/auth.ts';
 import type { AppEnv } from '../http/context.ts';
 import { pickErrors, security } from '../http/openapi.ts';
 import { UserIdParams } from '../users/schemas.ts';
+import { boundedDate } from './date-range.ts';
 
-const isoDate = z.iso.date({ message: 'must be a date, YYYY-MM-DD' });
+const isoDate = boundedDate;
 
 const Query = z
   .object({

@@ -5,7 +5,7 @@ import type { AppEnv } from '../http/context.ts';
 import { pickErrors, security } from '../http/openapi.ts';
 import { UserIdParams } from '../users/schemas.ts';
 import { activitySummaries, bodySummary, sleepSummaries } from './daily-summaries.ts';
-import { dateRangeQuery } from './date-range.ts';
+import { boundedTimestamp, dateRangeQuery } from './date-range.ts';
 
 /** Longest range one summaries call returns: a year of days, in one page. */
 export const SUMMARY_MAX_DAYS = 366;
@@ -144,7 +144,7 @@ export function registerSummaryRoutes(app: OpenAPIHono<AppEnv>, tokens: TokenSer
       request: {
         params: UserIdParams,
         query: z.object({
-          as_of: z.iso.datetime({ offset: true }).optional().openapi({ description: 'Defaults to now' }),
+          as_of: boundedTimestamp.optional().openapi({ description: 'Defaults to now' }),
         }),
       },
       responses: {

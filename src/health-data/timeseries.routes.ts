@@ -2,16 +2,17 @@ import { createRoute, type OpenAPIHono, z } from '@hono/zod-openapi';
 import type { TokenService } from '../auth/tokens.ts';
 import { authenticate } from '../http/auth.ts';
 import type { AppEnv } from '../http/context.ts';
-import { decodeCursor, encodeCursor } from '../http/cursor.ts';
+import { cursorField, decodeCursor, encodeCursor } from '../http/cursor.ts';
 import { pickErrors, security } from '../http/openapi.ts';
 import { ValidationError } from '../shared/errors.ts';
 import { UserIdParams } from '../users/schemas.ts';
+import { boundedTimestamp } from './date-range.ts';
 import { type Resolution, resolutions, resolveTypes, timeseriesPage } from './timeseries.ts';
 
 const Query = z
   .object({
-    start_time: z.iso.datetime({ offset: true }),
-    end_time: z.iso.datetime({ offset: true }),
+    start_time: boundedTimestamp,
+    end_time: boundedTimestamp,
     types: z.string().max(2000).optional().openapi({
       description:
         'Comma-separated series types or groups (heart_rate, spo2, calories, distance, blood_pressure, …); all when omitted',
@@ -53,11 +54,14 @@ const Page = z
   .openapi('TimeseriesPage');
 
 const CursorShape = z.object({
-  f: z.number(),
-  k: z.tuple([z.number(), z.number(), z.number(), z.number()]).optional(),
-  n: z.number().int(),
+  f: cursorField.epochMs(),
+  // [epoch seconds, series type, source id, duration ms]: see TimeseriesCursor.
+  k: z
+    .tuple([cursorField.epochSeconds(), cursorField.int2(), cursorField.int4(), cursorField.int4()])
+    .optional(),
+  n: cursorField.count(),
   // The cursor belongs to one query: a different range, type list or resolution invalidates it.
-  q: z.string(),
+  q: cursorField.fingerprint(),
 });
 
 export function registerTimeseriesRoutes(app: OpenAPIHono<AppEnv>, tokens: TokenService): void {

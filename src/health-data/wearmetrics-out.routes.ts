@@ -7,15 +7,16 @@ import { WEARMETRICS_METRICS, WEARMETRICS_SOURCES } from '../catalog/wearmetrics
 import type { Db } from '../db/database.ts';
 import { authenticate } from '../http/auth.ts';
 import type { AppEnv } from '../http/context.ts';
-import { decodeCursor, encodeCursor } from '../http/cursor.ts';
+import { cursorField, decodeCursor, encodeCursor } from '../http/cursor.ts';
 import { pickErrors, security } from '../http/openapi.ts';
 import { ValidationError } from '../shared/errors.ts';
 import { UserIdParams } from '../users/schemas.ts';
+import { boundedTimestamp } from './date-range.ts';
 
 const Query = z
   .object({
-    start_time: z.iso.datetime({ offset: true }),
-    end_time: z.iso.datetime({ offset: true }),
+    start_time: boundedTimestamp,
+    end_time: boundedTimestamp,
     cursor: z.string().max(500).optional().openapi({ description: 'next_cursor from the previous page' }),
     limit: z.coerce.number().int().min(1).max(1000).default(100),
   })
@@ -44,10 +45,10 @@ const WearMetricsPage = z
 
 const CursorShape = z.object({
   /** Start time of the last group returned, with microseconds. */
-  t: z.iso.datetime({ offset: true }),
-  s: z.number().int(),
+  t: cursorField.timestamp(),
+  s: cursorField.int4(),
   // A cursor belongs to one time range: using it on another would silently skip groups.
-  q: z.string(),
+  q: cursorField.fingerprint(),
 });
 type Cursor = z.infer<typeof CursorShape>;
 

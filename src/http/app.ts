@@ -36,6 +36,7 @@ import type { AppDeps, AppEnv } from './context.ts';
 import { renderDocsPage } from './docs-page.ts';
 import { errorResponse, validationResponse } from './error-handler.ts';
 import { registerHealthRoutes } from './health.routes.ts';
+import { canonicalPath, inputGuard } from './input-guard.ts';
 import { DEFAULT_BODY_LIMIT_BYTES } from './openapi.ts';
 import { rateLimit } from './rate-limit-middleware.ts';
 import { requestContext } from './request-context.ts';
@@ -55,6 +56,8 @@ export function createApp(
   const app = new OpenAPIHono<AppEnv>({
     defaultHook: (result, c) =>
       result.success ? undefined : validationResponse(c, result.target, result.error),
+    // UUID-shaped path segments are routed in lowercase, so every id in a path param is canonical.
+    getPath: canonicalPath,
   });
   const tokens = new TokenService(
     deps.config.jwtSecret,
@@ -86,6 +89,8 @@ export function createApp(
     }
     return limiter(c, next);
   });
+  // After the body caps (so a body is read only within them), before every route.
+  app.use('*', inputGuard({ skipBody: [directUploadPattern, largeUploadPattern] }));
   app.onError(errorResponse);
   app.notFound((c) => c.json({ detail: 'Not found' }, 404));
 

@@ -4,12 +4,13 @@ import { looksLikeApiKey } from '../auth/api-key-secret.ts';
 import type { TokenService } from '../auth/tokens.ts';
 import { findApiKeyBySecret, touchApiKey } from '../developers/api-keys.repo.ts';
 import { findDeveloperById } from '../developers/developers.repo.ts';
-import { ForbiddenError, NotFoundError, UnauthorizedError } from '../shared/errors.ts';
+import { ForbiddenError, NotFoundError, UnauthorizedError, ValidationError } from '../shared/errors.ts';
 import { findUser } from '../users/users.repo.ts';
 
-const uuidPattern = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-
 import type { AppEnv, Principal } from './context.ts';
+
+/** A UUID as WearLink writes it: lowercase hex. */
+export const canonicalUuid = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 
 export const apiKeyHeaders = ['x-wearlink-api-key', 'x-api-key'] as const;
 
@@ -111,18 +112,26 @@ export function authenticate(
       );
     }
     const principal = await resolvePrincipalOnce(c, tokens, credential);
+    // Every route under a user is fenced here, before its input is validated and whatever its schema
+    // says: the id is a canonical (lowercase) UUID, since ids are compared as strings in places (the SDK
+    // token's subject, the event bus's channels), and another tenant's user is a 404 whatever the request
+    // carries. Paths are routed with UUID segments in lowercase (canonicalPath); a percent-encoded one
+    // that still decodes to another spelling is refused rather than trusted.
+    const userId = c.req.param('user_id');
+    if (userId !== undefined && !canonicalUuid.test(userId)) {
+      throw new ValidationError([
+        { loc: ['path', 'user_id'], msg: 'user_id must be a UUID', type: 'invalid_format' },
+      ]);
+    }
     if (principal.kind === 'sdk') {
       if (accept !== 'developer_or_sdk')
         throw new ForbiddenError('SDK tokens are only valid for /sdk routes');
-      if (c.req.param('user_id') !== principal.userId) {
+      if (userId !== principal.userId) {
         throw new ForbiddenError('This SDK token is scoped to a different user');
       }
     }
     c.set('principal', principal);
-    // Every route under a user is scoped here, before its input is validated: another tenant's user
-    // is a 404 whatever the request carries. A malformed id is left to the route's validator (422).
-    const userId = c.req.param('user_id');
-    if (userId !== undefined && uuidPattern.test(userId)) {
+    if (userId !== undefined) {
       if ((await findUser(c.var.deps.db, principal.developerId, userId)) === undefined) {
         throw new NotFoundError('User not found');
       }

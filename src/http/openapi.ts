@@ -49,6 +49,12 @@ export const UuidParam = (name: string) =>
     .uuid({ error: `${name} must be a UUID` })
     .openapi({ param: { name, in: 'path' }, example: '550e8400-e29b-41d4-a716-446655440000' });
 
+/**
+ * A user id arriving in a query or a body: canonical lowercase, as in paths (canonicalPath) and as
+ * WearLink compares ids as strings (event channels, SDK token subjects).
+ */
+export const UserIdField = z.uuid({ error: 'user_id must be a UUID' }).overwrite((id) => id.toLowerCase());
+
 export const Timestamp = z.iso.datetime({ offset: true }).openapi({ example: '2026-04-23T10:00:00Z' });
 
 /** Default body cap for JSON routes; bulk ingest routes set their own. */

@@ -9,7 +9,7 @@ import {
 import type { ConnectionRow, SyncRunRow } from '../db/schema.ts';
 import { authenticate } from '../http/auth.ts';
 import type { AppEnv } from '../http/context.ts';
-import { pickErrors, security } from '../http/openapi.ts';
+import { pickErrors, security, UserIdField } from '../http/openapi.ts';
 import { sseResponse } from '../http/sse.ts';
 import { BadRequestError, NotFoundError, ValidationError } from '../shared/errors.ts';
 import { isTerminal, type SyncStage } from './run-state.ts';
@@ -80,7 +80,7 @@ function toStatus(run: SyncRunRow): z.infer<typeof JobStatusBody> {
 const TriggerBody = z
   .strictObject({
     connection_id: z.uuid().optional(),
-    user_id: z.uuid().optional(),
+    user_id: UserIdField.optional(),
     provider: z.string().min(1).max(50).optional(),
     force: z.boolean().default(false),
     mode: z.enum(['incremental', 'historical']).default('incremental'),
@@ -389,7 +389,7 @@ export function registerSyncJobRoutes(app: OpenAPIHono<AppEnv>, tokens: TokenSer
       method: 'get',
       path: '/api/v1/sync/schedules',
       summary: 'Sync schedules of your active connections',
-      request: { query: z.object({ user_id: z.uuid().optional() }) },
+      request: { query: z.object({ user_id: UserIdField.optional() }) },
       responses: {
         200: {
           description: 'Schedules',
