@@ -8,6 +8,7 @@ import { startServer, welcomeBanner } from '../server.ts';
 import { createLogger, type Logger } from '../shared/logger.ts';
 import { startScheduler, startSyncWorker } from '../sync/workers.ts';
 import { startWebhookDelivery } from '../webhooks/delivery.ts';
+import { checkEventSharing } from './event-topology.ts';
 import { stdoutDestination } from './log-destination.ts';
 import { onSignals } from './shutdown.ts';
 
@@ -44,6 +45,7 @@ program
   .action((options: { worker: boolean; scheduler: boolean }) =>
     run(async () => {
       const { config, logger } = boot();
+      checkEventSharing(config, logger, options.worker ? 'all-in-one' : 'api');
       // Production runs `wearlink migrate` as a release step; embedded mode has no such step.
       const platform = await openPlatform(config, logger, {
         migrations: config.mode === 'embedded' ? 'migrate' : 'require',
@@ -69,6 +71,7 @@ program
   .action(() =>
     run(async () => {
       const { config, logger } = boot();
+      checkEventSharing(config, logger, 'worker');
       const platform = await openPlatform(config, logger, {
         migrations: config.mode === 'embedded' ? 'migrate' : 'require',
       });
@@ -87,6 +90,7 @@ program
   .action(() =>
     run(async () => {
       const { config, logger } = boot();
+      checkEventSharing(config, logger, 'scheduler');
       const platform = await openPlatform(config, logger, { migrations: 'require' });
       const scheduler = startScheduler(platform);
       process.stdout.write('WearLink scheduler running. Stop with Ctrl+C.\n');

@@ -38,6 +38,11 @@ const envVariables = z.object({
     message: 'REDIS_URL must start with redis:// or rediss://',
   }),
   REDIS_KEY_PREFIX: z.string().min(1).default('wearlink:'),
+  /**
+   * On PostgreSQL without REDIS_URL, `worker`, `scheduler` and `serve --no-worker` refuse to start: their
+   * sync events would never reach another process's SSE clients. `true` starts them anyway.
+   */
+  ALLOW_SPLIT_WITHOUT_REDIS: booleanFromEnv.default(false),
   /** Embedded database and generated secrets; `memory://` keeps nothing (demos, tests). */
   WEARLINK_DATA_DIR: z.string().min(1).default('.wearlink'),
   /** HS256 key for developer sessions and SDK tokens. Embedded mode generates and persists one. */

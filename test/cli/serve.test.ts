@@ -96,3 +96,36 @@ describe('wearlink CLI (embedded mode, a real process)', () => {
     expect(proc.output().stderr).not.toMatch(/at .*\.ts:\d+/); // a message, not a stack trace
   });
 });
+
+describe('split processes on PostgreSQL without Redis (issue 15 #12)', () => {
+  // Nothing listens on port 1: a process that passes the check fails next, on the database.
+  const postgresEnv = {
+    DATABASE_URL: 'postgres://nobody@127.0.0.1:1/none',
+    JWT_SECRET: 'j'.repeat(40),
+    ENCRYPTION_KEY: 'e'.repeat(40),
+  };
+
+  it.each(['worker', 'scheduler', 'serve --no-worker'])(
+    '`%s` refuses to start: its events would never reach the API’s streams',
+    async (command) => {
+      const proc = run(command.split(' '), postgresEnv);
+      expect(await proc.exited).toBe(1);
+      const { stderr } = proc.output();
+      expect(stderr).toContain('REDIS_URL is not set');
+      expect(stderr).toContain('ALLOW_SPLIT_WITHOUT_REDIS');
+      expect(stderr).not.toContain('Cannot open the database'); // refused before connecting
+    },
+  );
+
+  it('starts (warning) when ALLOW_SPLIT_WITHOUT_REDIS accepts the loss, and a single serve warns', async () => {
+    const worker = run(['worker'], { ...postgresEnv, ALLOW_SPLIT_WITHOUT_REDIS: 'true' });
+    expect(await worker.exited).toBe(1);
+    expect(worker.output().stdout).toContain('allowed by ALLOW_SPLIT_WITHOUT_REDIS');
+    expect(worker.output().stderr).toContain('Cannot open the database');
+
+    const serve = run(['serve'], postgresEnv);
+    expect(await serve.exited).toBe(1);
+    expect(serve.output().stdout).toContain('sync events stay in this process');
+    expect(serve.output().stderr).toContain('Cannot open the database');
+  });
+});
