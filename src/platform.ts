@@ -4,7 +4,6 @@ import { type DatabaseHandle, migrateToLatest, openDatabase, pendingMigrations }
 import type { AppDeps } from './http/context.ts';
 import { MemoryRateLimiter, type RateLimiter, RedisRateLimiter } from './http/rate-limit.ts';
 import { AppleImportService } from './importers/apple-health/import-service.ts';
-import { IngestExecutor } from './ingest/executor.ts';
 import { IngestService } from './ingest/ingest-service.ts';
 import type { Logger } from './shared/logger.ts';
 import { MemoryEventBus, type SyncEventBus } from './sync/event-bus.ts';
@@ -12,6 +11,7 @@ import { JobQueue } from './sync/job-queue.ts';
 import { RedisEventBus } from './sync/redis-event-bus.ts';
 import { SyncRunRecorder } from './sync/run-recorder.ts';
 import { SyncEngine } from './sync/sync-engine.ts';
+import { InvalidTransitionError } from './sync/sync-runs.repo.ts';
 
 /**
  * The long-lived resources of one WearLink process, opened in dependency order and closed in reverse.
@@ -101,9 +101,22 @@ export async function openPlatform(
     ? new RedisEventBus(redis, config.REDIS_KEY_PREFIX, logger)
     : new MemoryEventBus();
   const runs = new SyncRunRecorder(database.db, events, logger);
-  const executor = new IngestExecutor(logger);
-  const ingest = new IngestService(database.db, executor, runs, logger);
-  const queue = await JobQueue.start(database, config, logger);
+  const queue = await JobQueue.start(database, config, logger, {
+    // A job's last attempt failed: its run ends with the (storable) error instead of staying unfinished.
+    giveUp: async (_queue, runId, error) => {
+      await runs
+        .finish(runId, {
+          stage: 'failed',
+          status: 'failed',
+          message: 'Failed after every retry',
+          error: { code: 'INTERNAL_ERROR', message: error.message },
+        })
+        .catch((finishError: unknown) => {
+          if (!(finishError instanceof InvalidTransitionError)) throw finishError; // already ended
+        });
+    },
+  });
+  const ingest = new IngestService(database.db, queue, runs, logger);
   const sync = new SyncEngine(database.db, runs, queue, logger, (config.SYNC_JOB_EXPIRE_SECONDS * 1000) / 3);
   const appleImports = new AppleImportService(database.db, runs, queue, config, logger);
 
@@ -126,8 +139,8 @@ export async function openPlatform(
     },
     queue,
     async close() {
-      // Let accepted batches finish; whatever does not is replayed on the next start.
-      await executor.close(config.SHUTDOWN_TIMEOUT_MS);
+      // Running jobs get the grace period; whatever does not finish is retried (here after a restart
+      // on PGlite, by any node after the job's expiry on PostgreSQL).
       await queue.stop(config.SHUTDOWN_TIMEOUT_MS);
       await events.close();
       await rateLimiter.close();

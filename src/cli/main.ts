@@ -6,7 +6,7 @@ import { importAppleFromCli } from '../importers/apple-health/cli.ts';
 import { openPlatform, StartupError } from '../platform.ts';
 import { startServer, welcomeBanner } from '../server.ts';
 import { createLogger, type Logger } from '../shared/logger.ts';
-import { startScheduler, startSyncWorker } from '../sync/workers.ts';
+import { installProcessSafetyNet, startScheduler, startSyncWorker } from '../sync/workers.ts';
 import { startWebhookDelivery } from '../webhooks/delivery.ts';
 import { checkEventSharing } from './event-topology.ts';
 import { stdoutDestination } from './log-destination.ts';
@@ -50,9 +50,8 @@ program
       const platform = await openPlatform(config, logger, {
         migrations: config.mode === 'embedded' ? 'migrate' : 'require',
       });
+      installProcessSafetyNet(logger);
       const server = await startServer(platform);
-      const resumed = await platform.deps.ingest.recover();
-      if (resumed > 0) logger.info({ runs: resumed }, 'resuming interrupted ingest runs');
       if (options.worker) await startSyncWorker(platform);
       const webhooks = options.worker ? startWebhookDelivery(platform) : undefined;
       const scheduler = options.scheduler ? startScheduler(platform) : undefined;
@@ -75,6 +74,7 @@ program
       const platform = await openPlatform(config, logger, {
         migrations: config.mode === 'embedded' ? 'migrate' : 'require',
       });
+      installProcessSafetyNet(logger);
       await startSyncWorker(platform);
       const webhooks = startWebhookDelivery(platform);
       process.stdout.write(

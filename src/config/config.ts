@@ -78,6 +78,11 @@ const envVariables = z.object({
   SYNC_WORKER_CONCURRENCY: z.coerce.number().int().min(1).max(64).default(2),
   /** A job whose worker vanished (crash, kill -9) is retried after this long. */
   SYNC_JOB_EXPIRE_SECONDS: z.coerce.number().int().min(1).default(900),
+  /**
+   * A pushed batch (SDK, WearMetrics) whose worker vanished is retried by any node after this long; a
+   * batch takes seconds, so this only needs to exceed the slowest one.
+   */
+  INGEST_JOB_EXPIRE_SECONDS: z.coerce.number().int().min(1).default(300),
   /** How often the queue's maintenance looks for such jobs. */
   SYNC_MAINTENANCE_SECONDS: z.coerce.number().int().min(1).default(60),
   /** Interval between syncs of a connection that has no cron schedule of its own. */

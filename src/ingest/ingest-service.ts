@@ -1,10 +1,13 @@
+import { randomUUID } from 'node:crypto';
 import type { Db } from '../db/database.ts';
+import type { SyncRunRow } from '../db/schema.ts';
 import { archiveRawPayload, readRawPayload } from '../health-data/raw-payloads.repo.ts';
 import type { Logger } from '../shared/logger.ts';
+import { INGEST_QUEUE, type IngestJobData, type JobAttempt, type JobQueue } from '../sync/job-queue.ts';
 import type { SyncRunRecorder } from '../sync/run-recorder.ts';
 import { statusForTerminal } from '../sync/run-state.ts';
-import { findUnfinishedRuns, newRunId } from '../sync/sync-runs.repo.ts';
-import type { IngestExecutor } from './executor.ts';
+import { toStoredError } from '../sync/stored-error.ts';
+import { createRun, InvalidTransitionError, newRunId } from '../sync/sync-runs.repo.ts';
 import type { MappedBatch, PayloadKind } from './payload-kinds.ts';
 import { isPayloadKind, payloadKinds } from './payload-kinds.ts';
 import { writeCanonicalBatch } from './write-batch.ts';
@@ -12,21 +15,44 @@ import { writeCanonicalBatch } from './write-batch.ts';
 /** At most this many rejected entries are listed in a run result; the count is always complete. */
 const REJECTS_LISTED = 100;
 
+/**
+ * Batches this process accepted and still holds mapped, so its own worker need not read them back from
+ * the archive. Bounded: a batch another node's worker runs is forgotten after this many newer ones.
+ */
+const MAPPED_BATCHES_KEPT = 8;
+
+/**
+ * SQLSTATE classes a batch fails with the same way however often it is retried: data exceptions (22:
+ * a value the column cannot hold) and integrity violations (23). Anything else (a lost connection, a
+ * restart, a lock timeout) is left to the queue's retries.
+ */
+const DETERMINISTIC_SQLSTATE = /^2[23][0-9A-Z]{3}$/;
+
+function isDeterministicFailure(error: unknown): boolean {
+  const code = typeof error === 'object' && error !== null ? (error as { code?: unknown }).code : undefined;
+  return typeof code === 'string' && DETERMINISTIC_SQLSTATE.test(code);
+}
+
 export interface AcceptedBatch {
   runId: string;
   rejectedCount: number;
 }
 
 /**
- * Push ingestion (SDK batches, WearMetrics): the raw payload and a queued sync run are committed before
- * the caller hears 202, then the canonical batch is written in the background and the run ends with
- * counts and rejects. After a crash, `recover` replays unfinished runs from their archived payloads:
- * every write is idempotent, so a replay ends exactly like an uninterrupted run.
+ * Push ingestion (SDK batches, WearMetrics): the raw payload, a queued sync run and its `ingest` job
+ * are committed before the caller hears 202 (the run and the job in one transaction); a worker on any
+ * node then writes the canonical batch and ends the run with counts and rejects. A job whose worker
+ * died is retried after its expiry by any node and replays the archived payload: every write is
+ * idempotent, so a replay ends exactly like an uninterrupted run, and no node ever re-runs a batch
+ * another node is still running.
  */
 export class IngestService {
+  readonly #mapped = new Map<string, MappedBatch>();
+  #working = false;
+
   constructor(
     private readonly db: Db,
-    private readonly executor: IngestExecutor,
+    private readonly queue: JobQueue,
     private readonly runs: SyncRunRecorder,
     private readonly logger: Logger,
   ) {}
@@ -36,13 +62,14 @@ export class IngestService {
     developerId: string;
     userId: string;
     provider: string;
-    /** The payload as accepted (re-parsed from the archive on recovery). */
+    /** The payload as accepted (re-parsed from the archive when another process runs the job). */
     payload: unknown;
     mapped: MappedBatch;
   }): Promise<AcceptedBatch> {
-    // Under sustained load the HTTP response waits here instead of mapped batches piling up in memory.
-    await this.executor.room();
     const runId = newRunId('sdk', input.provider);
+    const jobId = randomUUID();
+    // Archived first, outside the transaction (compression should not hold a connection): a crash
+    // right after leaves an unreferenced payload, which costs bytes, not correctness.
     const rawPayloadId = await archiveRawPayload(this.db, {
       userId: input.userId,
       provider: input.provider,
@@ -50,81 +77,110 @@ export class IngestService {
       contentType: 'application/json',
       body: JSON.stringify(input.payload),
     });
-    await this.runs.create({
-      id: runId,
-      developerId: input.developerId,
-      userId: input.userId,
-      provider: input.provider,
-      source: 'sdk',
-      itemsTotal: itemCount(input.mapped),
-      rawPayloadId,
+    const row = await this.db.transaction().execute(async (trx) => {
+      const created = await createRun(trx, {
+        id: runId,
+        queueJobId: jobId,
+        developerId: input.developerId,
+        userId: input.userId,
+        provider: input.provider,
+        source: 'sdk',
+        itemsTotal: itemCount(input.mapped),
+        rawPayloadId,
+      });
+      await this.queue.enqueueIngest({ runId }, { db: trx, id: jobId });
+      return created;
     });
-    this.executor.enqueue(runId, () => this.#process(runId, input.userId, input.mapped));
+    if (this.#working) {
+      this.#mapped.set(runId, input.mapped);
+      for (const key of this.#mapped.keys()) {
+        if (this.#mapped.size <= MAPPED_BATCHES_KEPT) break;
+        this.#mapped.delete(key);
+      }
+    }
+    await this.runs.announce(row);
+    this.queue.wake(INGEST_QUEUE);
     return { runId, rejectedCount: input.mapped.rejected.length };
   }
 
-  async #process(runId: string, userId: string, mapped: MappedBatch, resumedFrom?: string): Promise<void> {
-    const total = itemCount(mapped);
+  /** Runs ingest jobs in this process (`serve` and `worker` do). */
+  async work(concurrency: number): Promise<void> {
+    this.#working = true;
+    await this.queue.workIngest(concurrency, (job, attempt) => this.runJob(job, attempt));
+  }
+
+  /** The worker side of one accepted batch. Throwing makes the queue retry the job. */
+  async runJob(job: IngestJobData, attempt: JobAttempt): Promise<void> {
+    const run = await this.db
+      .updateTable('sync_runs')
+      .set((eb) => ({ attempts: eb('attempts', '+', 1) }))
+      .where('id', '=', job.runId)
+      // A job the run was since handed to another job from (the reaper's) does nothing; runs queued
+      // before their job id was recorded on them have none.
+      .where((eb) => eb.or([eb('queue_job_id', 'is', null), eb('queue_job_id', '=', attempt.jobId)]))
+      .returningAll()
+      .executeTakeFirst();
+    const held = this.#mapped.get(job.runId);
+    this.#mapped.delete(job.runId);
+    if (run === undefined || run.ended_at !== null) return;
+    const mapped = held ?? (await this.#mapFromArchive(run));
+    if (mapped === undefined) return;
     try {
-      if (resumedFrom === undefined || resumedFrom === 'queued') {
-        await this.runs.transition(runId, 'started', { message: 'Started' });
-      }
-      await this.runs.transition(runId, 'processing', {
-        message: `Normalised ${total} items`,
-        itemsTotal: total,
-        itemsProcessed: 0,
-      });
-      await this.runs.transition(runId, 'saving', { message: 'Saving' });
-      const counts = await writeCanonicalBatch(this.db, userId, mapped.batch);
-      const rejected = mapped.rejected.length;
-      await this.runs.finish(runId, {
-        stage: 'completed',
-        status: statusForTerminal('completed', rejected > 0),
-        message: rejected > 0 ? `Completed; ${rejected} entries rejected` : 'Completed',
-        itemsProcessed: total,
-        result: {
-          received: mapped.received,
-          ...counts,
-          kept_raw: mapped.keptRaw,
-          rejected_count: rejected,
-          rejected: mapped.rejected.slice(0, REJECTS_LISTED),
-          ...mapped.extra,
-        },
-      });
+      await this.#process(run, mapped);
     } catch (error) {
-      this.logger.error({ err: error, run_id: runId }, 'ingest run failed');
-      await this.runs
-        .finish(runId, {
-          stage: 'failed',
-          status: 'failed',
-          message: 'Ingest failed',
-          error: { code: 'INTERNAL_ERROR', message: error instanceof Error ? error.message : String(error) },
-        })
-        .catch((finishError: unknown) =>
-          this.logger.error({ err: finishError, run_id: runId }, 'could not fail run'),
-        );
+      // Cancelled, or ended by an earlier attempt that outlived its expiry: nothing more to record.
+      if (error instanceof InvalidTransitionError) return;
+      if (!isDeterministicFailure(error) && attempt.count < attempt.limit) throw error;
+      this.logger.error({ run_id: run.id, error: toStoredError(error) }, 'ingest run failed');
+      await this.runs.finish(run.id, {
+        stage: 'failed',
+        status: 'failed',
+        message: 'Ingest failed',
+        error: { code: 'INTERNAL_ERROR', message: toStoredError(error).message },
+      });
     }
   }
 
-  /** Re-queues every push run a previous process left unfinished. Returns how many. */
-  async recover(): Promise<number> {
-    const runs = await findUnfinishedRuns(this.db, ['sdk']);
-    for (const run of runs) {
-      const raw = run.raw_payload_id === null ? undefined : await readRawPayload(this.db, run.raw_payload_id);
-      if (raw === undefined || !isPayloadKind(raw.kind)) {
-        await this.runs.finish(run.id, {
-          stage: 'failed',
-          status: 'failed',
-          message: 'Interrupted, and its payload is no longer available',
-          error: { code: 'INTERNAL_ERROR', message: 'raw payload missing' },
-        });
-        continue;
-      }
-      const mapped = payloadKinds[raw.kind].map(JSON.parse(raw.body.toString('utf8')));
-      this.logger.info({ run_id: run.id, stage: run.stage }, 'resuming interrupted ingest run');
-      this.executor.enqueue(run.id, () => this.#process(run.id, run.user_id, mapped, run.stage));
+  async #mapFromArchive(run: SyncRunRow): Promise<MappedBatch | undefined> {
+    const raw = run.raw_payload_id === null ? undefined : await readRawPayload(this.db, run.raw_payload_id);
+    if (raw === undefined || !isPayloadKind(raw.kind)) {
+      await this.runs.finish(run.id, {
+        stage: 'failed',
+        status: 'failed',
+        message: 'Interrupted, and its payload is no longer available',
+        error: { code: 'INTERNAL_ERROR', message: 'raw payload missing' },
+      });
+      return undefined;
     }
-    return runs.length;
+    if (run.stage !== 'queued') this.logger.info({ run_id: run.id, stage: run.stage }, 'resuming ingest run');
+    return payloadKinds[raw.kind].map(JSON.parse(raw.body.toString('utf8')));
+  }
+
+  async #process(run: SyncRunRow, mapped: MappedBatch): Promise<void> {
+    const total = itemCount(mapped);
+    if (run.stage === 'queued') await this.runs.transition(run.id, 'started', { message: 'Started' });
+    await this.runs.transition(run.id, 'processing', {
+      message: `Normalised ${total} items`,
+      itemsTotal: total,
+      itemsProcessed: 0,
+    });
+    await this.runs.transition(run.id, 'saving', { message: 'Saving' });
+    const counts = await writeCanonicalBatch(this.db, run.user_id, mapped.batch);
+    const rejected = mapped.rejected.length;
+    await this.runs.finish(run.id, {
+      stage: 'completed',
+      status: statusForTerminal('completed', rejected > 0),
+      message: rejected > 0 ? `Completed; ${rejected} entries rejected` : 'Completed',
+      itemsProcessed: total,
+      result: {
+        received: mapped.received,
+        ...counts,
+        kept_raw: mapped.keptRaw,
+        rejected_count: rejected,
+        rejected: mapped.rejected.slice(0, REJECTS_LISTED),
+        ...mapped.extra,
+      },
+    });
   }
 }
 

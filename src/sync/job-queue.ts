@@ -1,7 +1,9 @@
+import { CompiledQuery } from 'kysely';
 import PgBoss from 'pg-boss';
 import type { Config } from '../config/load-config.ts';
-import type { DatabaseHandle } from '../db/database.ts';
+import type { DatabaseHandle, Db } from '../db/database.ts';
 import type { Logger } from '../shared/logger.ts';
+import { type StoredError, toStoredError } from './stored-error.ts';
 
 export const SYNC_QUEUE = 'sync';
 
@@ -26,17 +28,109 @@ export interface ImportJobData {
 }
 
 /**
+ * Pushed batches (SDK, WearMetrics): short jobs replayed from the archived raw payload. On their own
+ * queue so a backlog of provider syncs never delays them, and a dead node's batch is retried by any
+ * node after INGEST_JOB_EXPIRE_SECONDS instead of by whichever process starts next.
+ */
+export const INGEST_QUEUE = 'ingest';
+
+export interface IngestJobData {
+  runId: string;
+}
+
+export type QueueName = typeof SYNC_QUEUE | typeof IMPORT_QUEUE | typeof INGEST_QUEUE;
+const QUEUES: readonly QueueName[] = [SYNC_QUEUE, IMPORT_QUEUE, INGEST_QUEUE];
+
+/** Ingest jobs one process runs at once: each holds a mapped batch (up to 32 MiB of JSON) in memory. */
+export const INGEST_WORKER_CONCURRENCY = 2;
+/**
+ * How often an idle worker asks for work. Jobs enqueued by this process wake a worker at once
+ * (`wake`), and a worker that just finished a job asks again at once, so this only bounds how late a
+ * job sent by another process starts.
+ */
+const POLLING_INTERVAL_SECONDS = { [SYNC_QUEUE]: 0.5, [IMPORT_QUEUE]: 0.5, [INGEST_QUEUE]: 1 } as const;
+
+export interface EnqueueOptions {
+  /**
+   * A transaction to insert the job in: the job then exists exactly when the caller's rows (its run)
+   * do, so no crash can leave a queued run without a job, or a job without its run.
+   */
+  db?: Db;
+  /** The job's id (a UUID), so the caller can store it on its run in the same transaction. */
+  id?: string;
+  startAfterSeconds?: number;
+}
+
+export interface JobAttempt {
+  /** Retries so far (0 on the first attempt) and how many the queue allows. */
+  count: number;
+  limit: number;
+  jobId: string;
+}
+
+/** A job as the queue last recorded it (for reaping runs whose job is gone or ended). */
+export interface JobState {
+  state: 'created' | 'retry' | 'active' | 'completed' | 'cancelled' | 'failed';
+  retryCount: number;
+  output: unknown;
+}
+
+/** Called when a job's last attempt threw: no retry follows, so its run must end here. */
+export type GiveUp = (queue: QueueName, runId: string, error: StoredError) => Promise<void>;
+
+/**
+ * What a failed job hands to pg-boss, which serializes it (with serialize-error) into the job's jsonb
+ * `output`: only `{code, message}`, made storable. Never the thrown object itself: a driver error carries
+ * the statement's parameters (user data) and a stack, and a NUL in any of it made pg-boss's own write
+ * fail as an unawaited promise, which ended an embedded server.
+ */
+export class JobFailedError extends Error {
+  override name = 'JobFailedError';
+  readonly code: string;
+  constructor(stored: StoredError) {
+    super(stored.message);
+    this.code = stored.code;
+  }
+  toJSON(): StoredError {
+    return { code: this.code, message: this.message };
+  }
+}
+
+/** pg-boss's statements through the caller's Kysely transaction (PostgreSQL and PGlite alike). */
+function transactionExecutor(trx: Db): PgBoss.Db {
+  return {
+    executeSql: async (text, values) => ({
+      rows: (await trx.executeQuery(CompiledQuery.raw(text, values ?? []))).rows as unknown[],
+    }),
+  };
+}
+
+interface WorkerSlot {
+  id: string;
+  busy: boolean;
+}
+
+/**
  * Durable jobs on pg-boss, in the same database as everything else: PostgreSQL in production (workers
  * on any number of machines), the embedded PGlite otherwise. A job whose worker dies is retried after
- * SYNC_JOB_EXPIRE_SECONDS; a failing job is retried with backoff.
+ * its queue's expiry; a failing job is retried with backoff; a job's last failure ends its run (GiveUp).
  */
 export class JobQueue {
+  readonly #slots = new Map<QueueName, WorkerSlot[]>();
+  #stopped = false;
+
   private constructor(
     private readonly boss: PgBoss,
     private readonly logger: Logger,
+    private readonly giveUp: GiveUp | undefined,
   ) {}
 
-  static async start(database: DatabaseHandle, config: Config, logger: Logger): Promise<JobQueue> {
+  static async start(
+    database: DatabaseHandle,
+    config: Config,
+    logger: Logger,
+    options: { giveUp?: GiveUp } = {},
+  ): Promise<JobQueue> {
     const schema = database.schema === 'public' ? 'pgboss' : `${database.schema}_pgboss`;
     const common = {
       schema,
@@ -47,9 +141,9 @@ export class JobQueue {
       database.queue.kind === 'postgres'
         ? new PgBoss({ ...common, connectionString: database.queue.url, max: 3 })
         : new PgBoss({ ...common, db: { executeSql: database.queue.executeSql } });
-    boss.on('error', (error) => logger.error({ err: error }, 'job queue error'));
+    boss.on('error', (error) => logger.error({ err: toStoredError(error) }, 'job queue error'));
     await boss.start();
-    const options = {
+    const syncOptions = {
       name: SYNC_QUEUE,
       retryLimit: 5,
       retryDelay: 2,
@@ -57,13 +151,22 @@ export class JobQueue {
       expireInSeconds: config.SYNC_JOB_EXPIRE_SECONDS,
     };
     const importOptions = {
-      ...options,
+      ...syncOptions,
       name: IMPORT_QUEUE,
       // A format error fails the run for good; retries are for a worker or database that went away.
       retryLimit: 3,
       expireInSeconds: Math.max(config.SYNC_JOB_EXPIRE_SECONDS, 3600),
     };
-    for (const queue of [options, importOptions]) {
+    const ingestOptions = {
+      ...syncOptions,
+      name: INGEST_QUEUE,
+      // A batch that fails on its data fails at once (IngestService); retries are for lost workers
+      // and databases.
+      retryLimit: 5,
+      retryDelay: 1,
+      expireInSeconds: config.INGEST_JOB_EXPIRE_SECONDS,
+    };
+    for (const queue of [syncOptions, importOptions, ingestOptions]) {
       try {
         if ((await boss.getQueue(queue.name)) === null) await boss.createQueue(queue.name, queue);
         else await boss.updateQueue(queue.name, queue);
@@ -72,39 +175,170 @@ export class JobQueue {
         if ((await boss.getQueue(queue.name)) === null) throw error;
       }
     }
-    return new JobQueue(boss, logger);
+    const queue = new JobQueue(boss, logger, options.giveUp);
+    if (database.queue.kind === 'pglite') await queue.#releaseJobsOfDeadProcess(database.queue, schema);
+    return queue;
+  }
+
+  /**
+   * Embedded PGlite belongs to one process at a time, so a job still `active` when it opens was being run
+   * by a process that is gone: fail it now (it is retried at once, within its retry limit) instead of
+   * waiting out its expiry. On PostgreSQL other nodes may be running their jobs right now: expiry decides.
+   */
+  async #releaseJobsOfDeadProcess(
+    connection: Extract<DatabaseHandle['queue'], { kind: 'pglite' }>,
+    schema: string,
+  ): Promise<void> {
+    const { rows } = (await connection.executeSql(
+      `select id, name from "${schema}".job where state = 'active' and name = any($1::text[])`,
+      [QUEUES],
+    )) as { rows: { id: string; name: QueueName }[] };
+    for (const name of QUEUES) {
+      const ids = rows.filter((row) => row.name === name).map((row) => row.id);
+      if (ids.length === 0) continue;
+      for (const id of ids) {
+        await this.boss.fail(name, id, {
+          code: 'WORKER_LOST',
+          message: 'The process running this job stopped; retried after a restart',
+        });
+      }
+      this.logger.info({ queue: name, jobs: ids.length }, 'retrying jobs a stopped process left active');
+    }
+  }
+
+  async #send(queue: QueueName, data: object, options: EnqueueOptions): Promise<string> {
+    const id = await this.boss.send(queue, data, {
+      ...(options.startAfterSeconds ? { startAfter: options.startAfterSeconds } : {}),
+      ...(options.id === undefined ? {} : { id: options.id }),
+      ...(options.db === undefined ? {} : { db: transactionExecutor(options.db) }),
+    });
+    if (id === null) throw new Error(`${queue} job not enqueued`);
+    return id;
+  }
+
+  /** Enqueues a job for a run on the given queue (the reaper's generic path). */
+  enqueueJob(
+    queue: typeof SYNC_QUEUE | typeof INGEST_QUEUE,
+    data: { runId: string },
+    options: EnqueueOptions = {},
+  ): Promise<string> {
+    return this.#send(queue, data, options);
   }
 
   /** Returns pg-boss's job id. */
-  async enqueue(data: SyncJobData, startAfterSeconds?: number): Promise<string> {
-    const id = await this.boss.send(
-      SYNC_QUEUE,
-      data,
-      startAfterSeconds ? { startAfter: startAfterSeconds } : {},
-    );
-    if (id === null) throw new Error('job not enqueued');
-    return id;
+  enqueue(data: SyncJobData, options: EnqueueOptions = {}): Promise<string> {
+    return this.#send(SYNC_QUEUE, data, options);
   }
 
-  async enqueueImport(data: ImportJobData): Promise<string> {
-    const id = await this.boss.send(IMPORT_QUEUE, data, {});
-    if (id === null) throw new Error('import job not enqueued');
-    return id;
+  enqueueImport(data: ImportJobData, options: EnqueueOptions = {}): Promise<string> {
+    return this.#send(IMPORT_QUEUE, data, options);
+  }
+
+  enqueueIngest(data: IngestJobData, options: EnqueueOptions = {}): Promise<string> {
+    return this.#send(INGEST_QUEUE, data, options);
+  }
+
+  /**
+   * Makes an idle worker of this process ask for `queue`'s jobs now instead of at its next poll. Call
+   * after the transaction that enqueued has committed (before, the job is not visible yet).
+   */
+  wake(queue: QueueName): void {
+    const idle = this.#slots.get(queue)?.find((slot) => !slot.busy);
+    if (idle) this.boss.notifyWorker(idle.id);
+  }
+
+  /** The job as last recorded (archived jobs included), or undefined when it no longer exists. */
+  async job(queue: QueueName, id: string): Promise<JobState | undefined> {
+    const job = await this.boss.getJobById(queue, id, { includeArchive: true });
+    return job === null ? undefined : { state: job.state, retryCount: job.retryCount, output: job.output };
+  }
+
+  /**
+   * Fails a job found `active` whose worker the caller knows to be gone (an import whose lease lapsed,
+   * or whose process no longer exists), so that the queue retries it now, within its retry limit,
+   * instead of after its expiry. Returns the job's state afterwards: `retry`, or `failed` when no retry
+   * was left (the caller then ends the run).
+   */
+  async failActiveJob(
+    queue: QueueName,
+    id: string,
+    error: StoredError,
+  ): Promise<JobState['state'] | undefined> {
+    await this.boss.fail(queue, id, { ...error });
+    return (await this.job(queue, id))?.state;
+  }
+
+  /** Runs `handler` for each sync job, `concurrency` at a time in this process. */
+  work(
+    concurrency: number,
+    handler: (data: SyncJobData, attempt: JobAttempt) => Promise<void>,
+  ): Promise<void> {
+    return this.#work(SYNC_QUEUE, concurrency, handler);
   }
 
   /** Runs imports one at a time per worker slot: each is CPU- and write-heavy. */
-  async workImports(
+  workImports(
     concurrency: number,
-    handler: (data: ImportJobData, retry: { count: number; limit: number }) => Promise<void>,
+    handler: (data: ImportJobData, attempt: JobAttempt) => Promise<void>,
   ): Promise<void> {
+    return this.#work(IMPORT_QUEUE, concurrency, handler);
+  }
+
+  workIngest(
+    concurrency: number,
+    handler: (data: IngestJobData, attempt: JobAttempt) => Promise<void>,
+  ): Promise<void> {
+    return this.#work(INGEST_QUEUE, concurrency, handler);
+  }
+
+  /**
+   * The one place job failures are handled: whatever a handler throws is reduced to a storable
+   * `{code, message}` for pg-boss, and on the job's last attempt its run is ended with it (`giveUp`).
+   * Nothing a handler throws reaches pg-boss raw, and nothing here throws anything else.
+   */
+  async #work<T extends { runId: string }>(
+    queue: QueueName,
+    concurrency: number,
+    handler: (data: T, attempt: JobAttempt) => Promise<void>,
+  ): Promise<void> {
+    const slots = this.#slots.get(queue) ?? [];
+    this.#slots.set(queue, slots);
     for (let i = 0; i < concurrency; i++) {
-      await this.boss.work<ImportJobData>(
-        IMPORT_QUEUE,
-        { batchSize: 1, pollingIntervalSeconds: 0.5, includeMetadata: true },
+      const slot: WorkerSlot = { id: '', busy: false };
+      slot.id = await this.boss.work<T>(
+        queue,
+        { batchSize: 1, pollingIntervalSeconds: POLLING_INTERVAL_SECONDS[queue], includeMetadata: true },
         async ([job]) => {
-          if (job) await handler(job.data, { count: job.retryCount, limit: job.retryLimit });
+          if (!job) return;
+          slot.busy = true;
+          const attempt = { count: job.retryCount, limit: job.retryLimit, jobId: job.id };
+          try {
+            await handler(job.data, attempt);
+          } catch (error) {
+            const stored = toStoredError(error);
+            const last = attempt.count >= attempt.limit;
+            this.logger.warn(
+              { queue, job_id: job.id, run_id: job.data?.runId, retry: attempt.count, error: stored },
+              last ? 'job failed for good' : 'job failed; the queue retries it',
+            );
+            if (last && this.giveUp && typeof job.data?.runId === 'string') {
+              await this.giveUp(queue, job.data.runId, stored).catch((giveUpError: unknown) =>
+                this.logger.error(
+                  { queue, run_id: job.data.runId, error: toStoredError(giveUpError) },
+                  'could not end the run of a failed job',
+                ),
+              );
+            }
+            throw new JobFailedError(stored);
+          } finally {
+            slot.busy = false;
+            // Ask for the next job right away rather than after the polling interval: a backlog drains
+            // at the speed of the handler.
+            if (!this.#stopped) this.boss.notifyWorker(slot.id);
+          }
         },
       );
+      slots.push(slot);
     }
   }
 
@@ -112,23 +346,12 @@ export class JobQueue {
     await this.boss.cancel(SYNC_QUEUE, jobId);
   }
 
-  /** Runs `handler` for each job, `concurrency` at a time in this process. */
-  async work(
-    concurrency: number,
-    handler: (data: SyncJobData, retry: { count: number; limit: number }) => Promise<void>,
-  ): Promise<void> {
-    for (let i = 0; i < concurrency; i++) {
-      await this.boss.work<SyncJobData>(
-        SYNC_QUEUE,
-        { batchSize: 1, pollingIntervalSeconds: 0.5, includeMetadata: true },
-        async ([job]) => {
-          if (job) await handler(job.data, { count: job.retryCount, limit: job.retryLimit });
-        },
-      );
-    }
+  get stopped(): boolean {
+    return this.#stopped;
   }
 
   async stop(graceMs: number): Promise<void> {
+    this.#stopped = true;
     await this.boss.stop({ graceful: true, timeout: Math.max(graceMs, 1), wait: true });
     this.logger.debug('job queue stopped');
   }

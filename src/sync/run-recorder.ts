@@ -33,6 +33,11 @@ export class SyncRunRecorder {
     return this.#publish(await createRun(this.db, run), metadata);
   }
 
+  /** Publishes a run created inside a caller's transaction (with its job), once that has committed. */
+  async announce(row: SyncRunRow, metadata?: Record<string, unknown>): Promise<SyncRunRow> {
+    return this.#publish(row, metadata);
+  }
+
   async transition(
     runId: string,
     stage: Exclude<SyncStage, TerminalStage>,

@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { updateConnection } from '../connections/connections.repo.ts';
 import type { Db } from '../db/database.ts';
 import { isUniqueViolation } from '../db/errors.ts';
@@ -7,9 +8,9 @@ import { writeCanonicalBatch } from '../ingest/write-batch.ts';
 import { ProviderAuthError, ProviderRateLimitError, type PullProvider } from '../providers/pull-provider.ts';
 import { pullProviders } from '../providers/sandbox/sandbox-provider.ts';
 import type { Logger } from '../shared/logger.ts';
-import type { JobQueue } from './job-queue.ts';
+import { type JobQueue, SYNC_QUEUE } from './job-queue.ts';
 import type { SyncRunRecorder } from './run-recorder.ts';
-import { newRunId } from './sync-runs.repo.ts';
+import { createRun, newRunId } from './sync-runs.repo.ts';
 
 export type SyncMode = 'incremental' | 'historical';
 
@@ -75,19 +76,27 @@ export class SyncEngine {
       : (connection.last_synced_at?.getTime() ?? now - FIRST_INCREMENTAL_DAYS * DAY);
     const windows = provider.windows(fromMs, now);
     const runId = newRunId(mode === 'historical' ? 'backfill' : 'pull', connection.provider);
+    const jobId = randomUUID();
     let run: SyncRunRow;
     try {
-      run = await this.runs.create({
-        id: runId,
-        developerId: connection.developer_id,
-        userId: connection.user_id,
-        provider: connection.provider,
-        source: mode === 'historical' ? 'backfill' : 'pull',
-        itemsTotal: windows.length,
-        connectionId: connection.id,
-        mode,
-        windowFromMs: fromMs,
-        windowToMs: now,
+      // The run and its job commit together: a crash can leave neither or both, never a queued run
+      // that no job will ever pick up (which would hold the connection's one active slot for good).
+      run = await this.db.transaction().execute(async (trx) => {
+        const created = await createRun(trx, {
+          id: runId,
+          queueJobId: jobId,
+          developerId: connection.developer_id,
+          userId: connection.user_id,
+          provider: connection.provider,
+          source: mode === 'historical' ? 'backfill' : 'pull',
+          itemsTotal: windows.length,
+          connectionId: connection.id,
+          mode,
+          windowFromMs: fromMs,
+          windowToMs: now,
+        });
+        await this.queue.enqueue({ runId }, { db: trx, id: jobId });
+        return created;
       });
     } catch (error) {
       // A concurrent request won the race for this connection and mode.
@@ -95,9 +104,24 @@ export class SyncEngine {
       if (winner) return { run: winner, created: false };
       throw error;
     }
-    const jobId = await this.queue.enqueue({ runId });
-    await this.db.updateTable('sync_runs').set({ queue_job_id: jobId }).where('id', '=', runId).execute();
-    return { run: { ...run, queue_job_id: jobId }, created: true };
+    await this.runs.announce(run);
+    this.queue.wake(SYNC_QUEUE);
+    return { run, created: true };
+  }
+
+  /**
+   * Hands the rest of a run to a new job (after a 429, or before this job's expiry): the new job and the
+   * run's pointer to it commit together, and a job that no longer matches the pointer does nothing.
+   */
+  async #handOver(runId: string, startAfterSeconds?: number): Promise<void> {
+    await this.db.transaction().execute(async (trx) => {
+      const jobId = await this.queue.enqueue(
+        { runId },
+        startAfterSeconds === undefined ? { db: trx } : { db: trx, startAfterSeconds },
+      );
+      await trx.updateTable('sync_runs').set({ queue_job_id: jobId }).where('id', '=', runId).execute();
+    });
+    if (startAfterSeconds === undefined) this.queue.wake(SYNC_QUEUE);
   }
 
   #activeRun(connectionId: string, mode: SyncMode): Promise<SyncRunRow | undefined> {
@@ -133,14 +157,20 @@ export class SyncEngine {
   }
 
   /** The worker side: runs (or resumes) one run. Throwing makes the queue retry the job. */
-  async runJob(runId: string, retry: { count: number; limit: number }): Promise<void> {
-    const run = await this.db
+  async runJob(runId: string, retry: { count: number; limit: number; jobId?: string }): Promise<void> {
+    let claim = this.db
       .updateTable('sync_runs')
       .set((eb) => ({ attempts: eb('attempts', '+', 1) }))
-      .where('id', '=', runId)
-      .returningAll()
-      .executeTakeFirst();
-    if (run === undefined || run.ended_at !== null) return; // cancelled or finished meanwhile
+      .where('id', '=', runId);
+    // A job the run has since been handed over from (an expired job retried after its successor was
+    // queued) must not run it a second time in parallel. Runs queued before job ids were recorded
+    // with the run have none: any job may run them.
+    if (retry.jobId !== undefined)
+      claim = claim.where((eb) =>
+        eb.or([eb('queue_job_id', 'is', null), eb('queue_job_id', '=', retry.jobId as string)]),
+      );
+    const run = await claim.returningAll().executeTakeFirst();
+    if (run === undefined || run.ended_at !== null) return; // cancelled, finished or handed over meanwhile
     const connection = run.connection_id
       ? await this.db
           .selectFrom('connections')
@@ -167,8 +197,7 @@ export class SyncEngine {
           },
           { error: { code: 'RATE_LIMIT', details: { retry_after: error.retryAfterSeconds } } },
         );
-        const jobId = await this.queue.enqueue({ runId }, error.retryAfterSeconds);
-        await this.db.updateTable('sync_runs').set({ queue_job_id: jobId }).where('id', '=', runId).execute();
+        await this.#handOver(runId, error.retryAfterSeconds);
         return;
       }
       if (error instanceof ProviderAuthError) {
@@ -204,12 +233,7 @@ export class SyncEngine {
     let samples = 0;
     for (let index = done; index < windows.length; index++) {
       if (index > done && Date.now() - startedAt > this.jobBudgetMs) {
-        const jobId = await this.queue.enqueue({ runId: run.id });
-        await this.db
-          .updateTable('sync_runs')
-          .set({ queue_job_id: jobId })
-          .where('id', '=', run.id)
-          .execute();
+        await this.#handOver(run.id);
         return;
       }
       const window = windows[index] as (typeof windows)[number];

@@ -9,6 +9,7 @@ import {
   type SyncStatus,
   type TerminalStage,
 } from './run-state.ts';
+import { storableJson, storableRunError, storableText } from './stored-error.ts';
 
 export class InvalidTransitionError extends Error {
   override name = 'InvalidTransitionError';
@@ -23,6 +24,8 @@ export async function createRun(
   db: Db,
   run: {
     id: string;
+    /** The id of the queue job created in the same transaction (pg-boss takes the id it is given). */
+    queueJobId?: string;
     developerId: string;
     userId: string;
     provider: string;
@@ -46,10 +49,11 @@ export async function createRun(
       source: run.source,
       stage: 'queued',
       status: 'in_progress',
-      message: run.message ?? 'Queued',
+      message: storableText(run.message ?? 'Queued'),
       items_total: run.itemsTotal ?? null,
       items_processed: 0,
       raw_payload_id: run.rawPayloadId ?? null,
+      queue_job_id: run.queueJobId ?? null,
       connection_id: run.connectionId ?? null,
       mode: run.mode ?? null,
       window_from: run.windowFromMs === undefined ? null : new Date(run.windowFromMs),
@@ -90,7 +94,7 @@ export async function transitionRun(
       stage,
       updated_at: now,
       ...(stage === 'started' ? { started_at: now } : {}),
-      ...(progress.message !== undefined ? { message: progress.message } : {}),
+      ...(progress.message !== undefined ? { message: storableText(progress.message) } : {}),
       ...(progress.itemsProcessed !== undefined ? { items_processed: progress.itemsProcessed } : {}),
       ...(progress.itemsTotal !== undefined ? { items_total: progress.itemsTotal } : {}),
     })
@@ -127,9 +131,11 @@ export async function finishRun(
     .set({
       stage: end.stage,
       status: end.status,
-      message: end.message,
-      result: end.result === undefined ? null : JSON.stringify(end.result),
-      error: end.error === undefined ? null : JSON.stringify(end.error),
+      // Messages, results and errors can quote user data and driver errors: stored only in a form that
+      // text/jsonb accept (see stored-error.ts), so recording a failure cannot itself fail.
+      message: storableText(end.message),
+      result: end.result === undefined ? null : JSON.stringify(storableJson(end.result)),
+      error: end.error === undefined ? null : JSON.stringify(storableRunError(end.error)),
       ended_at: now,
       updated_at: now,
       ...(end.itemsProcessed !== undefined ? { items_processed: end.itemsProcessed } : {}),

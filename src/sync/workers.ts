@@ -1,15 +1,135 @@
 import parser from 'cron-parser';
-import type { ConnectionRow } from '../db/schema.ts';
+import type { ConnectionRow, SyncRunRow } from '../db/schema.ts';
 import type { Platform } from '../platform.ts';
+import type { Logger } from '../shared/logger.ts';
+import { INGEST_QUEUE, INGEST_WORKER_CONCURRENCY, SYNC_QUEUE } from './job-queue.ts';
+import { toStoredError } from './stored-error.ts';
+import { InvalidTransitionError } from './sync-runs.repo.ts';
 
-/** Runs sync jobs in this process: `serve` does by default, `wearlink worker` does nothing else. */
+/**
+ * Runs jobs in this process: `serve` does by default, `wearlink worker` does nothing else. Also reaps
+ * runs whose job is gone, at start and then every SYNC_MAINTENANCE_SECONDS.
+ */
 export async function startSyncWorker(platform: Platform): Promise<void> {
-  const { config, deps } = platform;
-  await platform.queue.work(config.SYNC_WORKER_CONCURRENCY, ({ runId }, retry) =>
-    deps.sync.runJob(runId, retry),
+  const { config, deps, logger } = platform;
+  await platform.queue.work(config.SYNC_WORKER_CONCURRENCY, ({ runId }, attempt) =>
+    deps.sync.runJob(runId, attempt),
   );
+  await deps.ingest.work(INGEST_WORKER_CONCURRENCY);
   // Apple Health XML imports: one at a time per worker process (each keeps a core busy).
-  await platform.queue.workImports(1, (job, retry) => deps.appleImports.runJob(job, retry));
+  // (The import service also reaps imports whose process died: it knows their leases.)
+  await deps.appleImports.startWorker();
+  const reap = () =>
+    reapOrphanedRuns(platform).catch((error: unknown) =>
+      logger.error({ error: toStoredError(error) }, 'reaping orphaned runs failed'),
+    );
+  await reap();
+  const timer = setInterval(() => {
+    if (platform.queue.stopped) clearInterval(timer);
+    else void reap();
+  }, config.SYNC_MAINTENANCE_SECONDS * 1000);
+  timer.unref();
+}
+
+/** The queue that runs each source's runs; imports are reaped by the import service itself. */
+const queueOfSource: Partial<Record<SyncRunRow['source'], typeof SYNC_QUEUE | typeof INGEST_QUEUE>> = {
+  pull: SYNC_QUEUE,
+  backfill: SYNC_QUEUE,
+  sdk: INGEST_QUEUE,
+};
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+/** Unfinished runs looked at per pass; the rest wait for the next one. */
+const REAP_BATCH = 500;
+
+class ClaimLost extends Error {}
+
+/**
+ * Ends the crash windows of runs whose job is gone. A run is created with its job in one transaction,
+ * but runs from before that (or whose job a database restore lost) may have none, and a job whose
+ * workers kept dying exhausts its retries without its handler ever ending the run. Either way the run
+ * would stay unfinished for good, and a sync run holds its connection's one active slot meanwhile. So:
+ * a run with no job gets a new one (it resumes; writes are idempotent); a run whose job ended without
+ * ending it is failed. Safe on any number of nodes: the new job and the run's pointer to it commit
+ * together only if the pointer was still the one looked at.
+ */
+export async function reapOrphanedRuns(
+  platform: Pick<Platform, 'deps' | 'queue' | 'logger'>,
+): Promise<{ requeued: string[]; failed: string[] }> {
+  const { db, runs } = platform.deps;
+  const sources = Object.keys(queueOfSource) as SyncRunRow['source'][];
+  const open = await db
+    .selectFrom('sync_runs')
+    .selectAll()
+    .where('ended_at', 'is', null)
+    .where('source', 'in', sources)
+    .orderBy('created_at')
+    .limit(REAP_BATCH)
+    .execute();
+  const requeued: string[] = [];
+  const failed: string[] = [];
+  for (const run of open) {
+    const queue = queueOfSource[run.source] as typeof SYNC_QUEUE;
+    const jobId = run.queue_job_id;
+    const job = jobId !== null && UUID.test(jobId) ? await platform.queue.job(queue, jobId) : undefined;
+    if (job !== undefined && ['created', 'retry', 'active'].includes(job.state)) continue;
+    if (job === undefined || job.state === 'completed') {
+      try {
+        await db.transaction().execute(async (trx) => {
+          const newJob = await platform.queue.enqueueJob(queue, { runId: run.id }, { db: trx });
+          const claimed = await trx
+            .updateTable('sync_runs')
+            .set({ queue_job_id: newJob })
+            .where('id', '=', run.id)
+            .where('ended_at', 'is', null)
+            .where('queue_job_id', 'is not distinct from', jobId)
+            .executeTakeFirst();
+          if (claimed.numUpdatedRows === 0n) throw new ClaimLost();
+        });
+      } catch (error) {
+        if (error instanceof ClaimLost) continue; // ended, or another node requeued it first
+        throw error;
+      }
+      platform.queue.wake(queue);
+      platform.logger.warn({ run_id: run.id, stage: run.stage }, 'run had no job; queued it again');
+      requeued.push(run.id);
+      continue;
+    }
+    try {
+      await runs.finish(run.id, {
+        stage: 'failed',
+        status: 'failed',
+        message: 'Its job ended without finishing it (the workers running it stopped)',
+        error: {
+          code: 'INTERNAL_ERROR',
+          message: `job ${job.state} after ${job.retryCount} retries`,
+        },
+      });
+      failed.push(run.id);
+    } catch (error) {
+      if (!(error instanceof InvalidTransitionError)) throw error;
+    }
+  }
+  return { requeued, failed };
+}
+
+let safetyNetInstalled = false;
+
+/**
+ * For `serve` and `worker`: a promise rejected with nobody listening (a library's fire-and-forget
+ * bookkeeping write, such as pg-boss completing or failing a job, while the database is away) is logged
+ * and the process carries on. Node's default would end it, and with it every tenant's requests and the
+ * embedded database. Thrown exceptions keep the default (the process ends; jobs resume elsewhere or on
+ * restart): after one, the process's state is unknown.
+ */
+export function installProcessSafetyNet(logger: Logger): void {
+  if (safetyNetInstalled) return;
+  safetyNetInstalled = true;
+  process.on('unhandledRejection', (reason) => {
+    logger.error(
+      { error: toStoredError(reason), stack: reason instanceof Error ? reason.stack : undefined },
+      'unhandled promise rejection; carrying on',
+    );
+  });
 }
 
 /** When a connection syncs next: its cron expression (UTC), else the default interval. */
