@@ -64,6 +64,7 @@ export async function openPlatform(
             url: config.DATABASE_URL,
             schema: config.DATABASE_SCHEMA,
             poolSize: config.DATABASE_POOL_SIZE,
+            logger,
           })
         : await openDatabase({ kind: 'pglite', dataDir: config.dataDir, schema: config.DATABASE_SCHEMA });
   } catch (error) {

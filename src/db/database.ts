@@ -1,8 +1,20 @@
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { PGlite } from '@electric-sql/pglite';
-import { Kysely, type Migration, type MigrationResultSet, Migrator, PostgresDialect, sql } from 'kysely';
+import {
+  type CompiledQuery,
+  type DatabaseConnection,
+  Kysely,
+  type Migration,
+  type MigrationResultSet,
+  Migrator,
+  PostgresDialect,
+  type PostgresPool,
+  sql,
+} from 'kysely';
 import pg from 'pg';
+import { ServiceUnavailableError } from '../shared/errors.ts';
+import type { Logger } from '../shared/logger.ts';
 import { registerCopyPool } from './binary-copy.ts';
 import { migrations } from './migrations/index.ts';
 import { PGliteDialect, SessionLock } from './pglite-dialect.ts';
@@ -11,7 +23,7 @@ import type { Database } from './schema.ts';
 export type Db = Kysely<Database>;
 
 export type DatabaseOptions =
-  | { kind: 'postgres'; url: string; schema: string; poolSize: number }
+  | { kind: 'postgres'; url: string; schema: string; poolSize: number; logger?: Logger }
   | { kind: 'pglite'; dataDir: string | undefined; schema: string };
 
 /** How pg-boss reaches the same database: its own pool on PostgreSQL, the shared session on PGlite. */
@@ -47,6 +59,56 @@ const pgliteParsers = {
   [TIMESTAMP]: asText,
 };
 
+/**
+ * The name a process's connections carry in `pg_stat_activity` (its own pool and pg-boss's), so an
+ * operator (or a test) can tell them apart; an `application_name` in DATABASE_URL wins.
+ */
+export const APPLICATION_NAME = 'wearlink';
+
+/**
+ * Errors that say the connection failed, not the statement: the server went away or restarted
+ * (SQLSTATE class 08, 57P01-57P03 when a backend is terminated), it cannot be reached, or the pool
+ * gave up waiting for a connection. They mean "retry later", never "this request is wrong".
+ */
+const CONNECTION_ERROR_CODES = new Set([
+  'ECONNREFUSED',
+  'ECONNRESET',
+  'ETIMEDOUT',
+  'EPIPE',
+  'EHOSTUNREACH',
+  'ENETUNREACH',
+  'ENOTFOUND',
+  'EAI_AGAIN',
+  '57P01',
+  '57P02',
+  '57P03',
+]);
+const CONNECTION_ERROR_MESSAGES =
+  /^(Connection terminated|timeout exceeded when trying to connect|Client has encountered a connection error|Connection ended)/i;
+
+export function isConnectionError(error: unknown): boolean {
+  if (error instanceof ServiceUnavailableError) return true;
+  if (typeof error !== 'object' || error === null) return false;
+  const { code, message } = error as { code?: unknown; message?: unknown };
+  if (typeof code === 'string' && (CONNECTION_ERROR_CODES.has(code) || code.startsWith('08'))) return true;
+  return typeof message === 'string' && CONNECTION_ERROR_MESSAGES.test(message);
+}
+
+/**
+ * The one place a lost database connection becomes the `unavailable` error kind (503 `{detail}` at the
+ * HTTP edge, a retry for a job), whatever query met it.
+ */
+function unavailable(error: unknown): never {
+  if (error instanceof ServiceUnavailableError || !isConnectionError(error)) throw error;
+  throw new ServiceUnavailableError('The database is unavailable; retry shortly', { cause: error });
+}
+
+/** Every statement Kysely runs on this connection (transaction control included) maps lost connections. */
+function mapConnectionErrors(connection: DatabaseConnection): void {
+  const executeQuery = connection.executeQuery.bind(connection);
+  connection.executeQuery = <R>(compiled: CompiledQuery) => executeQuery<R>(compiled).catch(unavailable);
+}
+
 export async function openDatabase(options: DatabaseOptions): Promise<DatabaseHandle> {
   const quotedSchema = `"${options.schema}"`;
   if (options.kind === 'postgres') {
@@ -55,15 +117,37 @@ export async function openDatabase(options: DatabaseOptions): Promise<DatabaseHa
       max: options.poolSize,
       options: `-c search_path=${quotedSchema}`,
       connectionTimeoutMillis: 10_000,
+      application_name: APPLICATION_NAME,
     });
-    const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
+    // A connection the server drops (restart, failover, pg_terminate_backend) is an 'error' event on
+    // its client: on an idle one the pool re-emits it, on a checked-out one nobody listens. Unheard,
+    // either ends the process (issue 15 #13); the pool replaces the client, and the statement that was
+    // running fails on its own (and maps to 503 below).
+    const lost = (error: Error) =>
+      options.logger?.warn(
+        { err: { code: (error as { code?: string }).code, message: error.message } },
+        'database connection lost',
+      );
+    pool.on('error', lost);
+    pool.on('connect', (client) => client.on('error', () => {}));
+    const kyselyPool: PostgresPool = {
+      connect: () => pool.connect().catch(unavailable),
+      end: () => pool.end(),
+    };
+    const db = new Kysely<Database>({
+      dialect: new PostgresDialect({
+        pool: kyselyPool,
+        onCreateConnection: async (c) => mapConnectionErrors(c),
+      }),
+    });
     registerCopyPool(db, pool);
-    await sql`create schema if not exists ${sql.id(options.schema)}`.execute(db);
+    // On the pool itself: a start-up that cannot connect reports the driver's own reason.
+    await pool.query(`create schema if not exists ${quotedSchema}`);
     return {
       db,
       kind: 'postgres',
       schema: options.schema,
-      queue: { kind: 'postgres', url: options.url },
+      queue: { kind: 'postgres', url: withApplicationName(options.url) },
       ping: async () => void (await sql`select 1`.execute(db)),
       close: () => db.destroy(),
     };
@@ -103,6 +187,18 @@ export async function openDatabase(options: DatabaseOptions): Promise<DatabaseHa
       await pglite.close();
     },
   };
+}
+
+/** pg-boss opens its own pool from the URL: the same application_name, unless the URL names one. */
+function withApplicationName(url: string): string {
+  try {
+    const parsed = new URL(url);
+    if (parsed.searchParams.has('application_name')) return url;
+    parsed.searchParams.set('application_name', APPLICATION_NAME);
+    return parsed.toString();
+  } catch {
+    return url; // a form URL cannot parse (pg's own parser took it): leave it as it is
+  }
 }
 
 function migratorFor(handle: DatabaseHandle): Migrator {

@@ -1,0 +1,153 @@
+import { randomBytes } from 'node:crypto';
+import pg from 'pg';
+import { afterAll, describe, expect, it } from 'vitest';
+import { SHUTDOWN_EXIT_GRACE_MS } from '../../src/cli/shutdown.ts';
+import { ApiClient } from '../support/harness.ts';
+import { type WearlinkProcess, wearlink, wearlinkSync } from '../support/processes.ts';
+import { startTcpProxy, type TcpProxy, targetOf } from '../support/tcp-proxy.ts';
+
+const databaseUrl = process.env.TEST_DATABASE_URL;
+
+async function until<T>(what: string, probe: () => Promise<T | undefined>, timeoutMs = 30_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await probe().catch(() => undefined);
+    if (value !== undefined) return value;
+    if (Date.now() > deadline) throw new Error(`${what}: not reached within ${timeoutMs} ms`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
+
+/**
+ * Issue 15, finding 13: a PostgreSQL connection terminated under `wearlink serve` (API and in-process
+ * worker) ended the process. A real process on its own schema, reaching PostgreSQL through a proxy
+ * this test controls; only this process's backends (its own application_name) are terminated.
+ */
+describe.skipIf(!databaseUrl)(
+  `PostgreSQL outages under a real \`wearlink serve\`${databaseUrl ? '' : ' (skipped: TEST_DATABASE_URL is not set)'}`,
+  () => {
+    const suffix = randomBytes(4).toString('hex');
+    const schema = `outage_${suffix}`;
+    const applicationName = `wearlink_outage_${suffix}`;
+    let proxy: TcpProxy | undefined;
+    let proc: WearlinkProcess | undefined;
+    const admin = new pg.Client({ connectionString: databaseUrl });
+
+    afterAll(async () => {
+      await proc?.stop('SIGKILL');
+      await proxy?.close();
+      await admin.query(`drop schema if exists ${schema} cascade`).catch(() => {});
+      await admin.query(`drop schema if exists ${schema}_pgboss cascade`).catch(() => {});
+      await admin.end().catch(() => {});
+    });
+
+    it('survives its backends being terminated and the database going away: /ready 503, requests 503 {detail}, then work resumes', async () => {
+      await admin.connect();
+      proxy = await startTcpProxy(targetOf(databaseUrl as string, 5432));
+      const viaProxy = new URL(databaseUrl as string);
+      viaProxy.hostname = '127.0.0.1';
+      viaProxy.port = String(proxy.port);
+      viaProxy.searchParams.set('application_name', applicationName);
+      const env = {
+        DATABASE_URL: viaProxy.toString(),
+        DATABASE_SCHEMA: schema,
+        DATABASE_POOL_SIZE: '4',
+        JWT_SECRET: randomBytes(32).toString('hex'),
+        ENCRYPTION_KEY: randomBytes(32).toString('hex'),
+        PORT: '0',
+        SHUTDOWN_TIMEOUT_MS: '1500',
+        SYNC_MAINTENANCE_SECONDS: '1',
+      };
+      // Directly, not through the proxy: spawnSync blocks this process, and the proxy with it.
+      const migrated = wearlinkSync(['migrate'], { ...env, DATABASE_URL: databaseUrl as string });
+      expect(migrated.status, migrated.output).toBe(0);
+      proc = wearlink(['serve', '--no-scheduler'], env);
+      const url = (await proc.waitFor(/running at (http:\/\/\S+)/))[1] as string;
+      const api = new ApiClient(url);
+      const dev = await api.registerDeveloper();
+      const auth = { key: dev.key };
+      const user = await api.createUser(dev.key);
+      const connection = await api.request('POST', `/api/v1/users/${user.id}/connections`, {
+        auth,
+        json: { provider: 'sandbox', settings: { page_delay_ms: 40 } },
+      });
+      expect(connection.status).toBe(201);
+
+      // Load: reads in a loop and a sync job running in the process's worker.
+      let loading = true;
+      const statuses = new Map<number, number>();
+      const bodies: unknown[] = [];
+      const load = (async () => {
+        while (loading) {
+          const res = await api.request('GET', `/api/v1/users/${user.id}`, { auth }).catch(() => undefined);
+          if (res === undefined) continue;
+          statuses.set(res.status, (statuses.get(res.status) ?? 0) + 1);
+          if (res.status >= 500) bodies.push(res.body);
+        }
+      })();
+      const job = await api.request('POST', '/api/v1/sync', {
+        auth,
+        json: { connection_id: connection.body.id, mode: 'historical' },
+      });
+      expect(job.status).toBe(202);
+      await new Promise((r) => setTimeout(r, 500));
+
+      // 1. Every backend of this process (its pool and pg-boss's) terminated, under load.
+      const terminated = await admin.query(
+        'select pg_terminate_backend(pid) from pg_stat_activity where application_name = $1',
+        [applicationName],
+      );
+      expect(terminated.rowCount).toBeGreaterThan(0);
+      await new Promise((r) => setTimeout(r, 500));
+      expect(proc.child.exitCode, proc.output()).toBeNull();
+      await until('ready again after the terminations', async () =>
+        (await api.request('GET', '/ready')).status === 200 ? true : undefined,
+      );
+
+      // 2. The database away: the process stays up and says so.
+      proxy.cut();
+      const away = await until('/ready 503 while the database is away', async () => {
+        const res = await api.request('GET', '/ready');
+        return res.status === 503 ? res : undefined;
+      });
+      expect(away.body.status).toBe('unavailable');
+      expect(away.body.checks.database).not.toBe('ok');
+      const refused = await api.request('GET', `/api/v1/users/${user.id}`, { auth });
+      expect(refused.status).toBe(503);
+      expect(refused.body).toEqual({ detail: expect.any(String) });
+      await new Promise((r) => setTimeout(r, 1000));
+      expect(proc.child.exitCode, proc.output()).toBeNull();
+
+      // 3. Back: requests succeed and the sync job finishes.
+      proxy.restore();
+      await until('ready after the database came back', async () =>
+        (await api.request('GET', '/ready')).status === 200 ? true : undefined,
+      );
+      expect((await api.request('GET', `/api/v1/users/${user.id}`, { auth })).status).toBe(200);
+      const finished = await until(
+        'the sync job ends',
+        async () => {
+          const res = await api.request('GET', `/api/v1/sync/status?job_id=${job.body.job_id}`, { auth });
+          return ['completed', 'failed', 'cancelled'].includes(res.body?.status) ? res.body : undefined;
+        },
+        60_000,
+      );
+      expect(finished.status).toBe('completed');
+      loading = false;
+      await load;
+      // Failures were 503s with a detail (never a 500, never a dropped connection); most requests succeeded.
+      expect([...statuses.keys()].filter((s) => s !== 200 && s !== 503)).toEqual([]);
+      for (const body of bodies) expect(body).toEqual({ detail: expect.any(String) });
+      expect(proc.output()).not.toMatch(/Unhandled|uncaught/i);
+
+      // 4. A database that hangs does not hold SIGTERM up past the shutdown bound.
+      proxy.stall();
+      void api.request('GET', `/api/v1/users/${user.id}`, { auth }).catch(() => undefined);
+      await new Promise((r) => setTimeout(r, 300));
+      const started = Date.now();
+      const code = await proc.stop('SIGTERM');
+      expect(code).not.toBeNull();
+      expect(Date.now() - started, proc.output()).toBeLessThan(1500 + SHUTDOWN_EXIT_GRACE_MS + 4000);
+    }, 150_000);
+  },
+);
