@@ -89,8 +89,13 @@ export function createApp(
     }
     return limiter(c, next);
   });
-  // After the body caps (so a body is read only within them), before every route.
-  app.use('*', inputGuard({ skipBody: [directUploadPattern, largeUploadPattern] }));
+  // After the body caps (so a body is read only within them), before every route. Push-ingest batches'
+  // strings are checked entry by entry (src/ingest/entry-guard.ts): one bad entry is rejected with its
+  // index and the rest of the batch stored, not the whole batch refused.
+  app.use(
+    '*',
+    inputGuard({ skipBody: [directUploadPattern, largeUploadPattern], depthOnly: [ingestBodyLimitPattern] }),
+  );
   app.onError(errorResponse);
   app.notFound((c) => c.json({ detail: 'Not found' }, 404));
 

@@ -116,9 +116,10 @@ function firstProblem(value: unknown, loc: (string | number)[]): FieldError | un
   return undefined;
 }
 
-function checkJsonText(text: string): void {
-  const suspicious = forbiddenEscape.test(text);
+function checkJsonText(text: string, depthOnly = false): void {
+  const suspicious = !depthOnly && forbiddenEscape.test(text);
   const tooDeep = jsonDepthExceeds(text, MAX_JSON_DEPTH);
+  if (depthOnly && tooDeep) refuse(['body'], `nests deeper than ${MAX_JSON_DEPTH} levels`, 'too_deep');
   if (!suspicious && !tooDeep) return;
   let parsed: unknown;
   try {
@@ -134,9 +135,11 @@ function checkJsonText(text: string): void {
 /**
  * Refuses U+0000 and lone surrogates in the path, the query and JSON/form bodies, and JSON nested deeper
  * than MAX_JSON_DEPTH. `skipBody` names routes whose body is a file that their importer checks as it
- * streams (reading it here would hold it in memory).
+ * streams (reading it here would hold it in memory). `depthOnly` names routes whose JSON bodies are
+ * checked here for depth only: push-ingest batches, whose entries are checked one by one
+ * (src/ingest/entry-guard.ts) so a bad entry is rejected by index instead of refusing the batch.
  */
-export function inputGuard(options: { skipBody: RegExp[] }) {
+export function inputGuard(options: { skipBody: RegExp[]; depthOnly?: RegExp[] }) {
   return createMiddleware<AppEnv>(async (c, next) => {
     const url = new URL(c.req.url);
     for (const segment of url.pathname.split('/')) {
@@ -156,7 +159,10 @@ export function inputGuard(options: { skipBody: RegExp[] }) {
     const mediaType = contentType.split(';')[0]?.trim().toLowerCase() ?? '';
     if (jsonMediaType.test(mediaType)) {
       // Read once: Hono caches the text, and the route's validator parses it from there.
-      checkJsonText(await c.req.text());
+      checkJsonText(
+        await c.req.text(),
+        options.depthOnly?.some((pattern) => pattern.test(c.req.path)),
+      );
     } else if (mediaType === 'multipart/form-data' || mediaType === 'application/x-www-form-urlencoded') {
       let form: FormData;
       try {

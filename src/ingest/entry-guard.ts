@@ -29,7 +29,7 @@ export function printable(text: string): string {
 }
 
 export interface EntryProblem {
-  /** Where in the entry, keys made printable. */
+  /** Where in the entry (only keys that can be stored appear in it). */
   path: (string | number)[];
   msg: string;
 }
@@ -57,11 +57,10 @@ export function unstorableText(value: unknown): EntryProblem | undefined {
     }
     for (const key of Object.keys(item)) {
       const keyMsg = textProblem(key);
-      path.push(keyMsg === undefined ? key : printable(key));
-      const problem =
-        keyMsg === undefined
-          ? walk((item as Record<string, unknown>)[key], depth + 1)
-          : found(`key ${keyMsg}`);
+      // A bad key is reported at the object holding it, the key itself made printable in the message.
+      if (keyMsg !== undefined) return found(`key '${printable(key)}' ${keyMsg}`);
+      path.push(key);
+      const problem = walk((item as Record<string, unknown>)[key], depth + 1);
       path.pop();
       if (problem) return problem;
     }
