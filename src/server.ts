@@ -94,7 +94,15 @@ export async function welcomeBanner(platform: Platform, url: string): Promise<st
     `  Storage:  ${storage}${platform.redis ? ', Redis for rate limits and events' : ''}`,
     `  API docs: ${url}/docs   OpenAPI: ${url}/api/v1/openapi.json`,
   ];
-  if ((await countDevelopers(platform.deps.db)) === 0) {
+  const noAccountYet = (await countDevelopers(platform.deps.db)) === 0;
+  if (noAccountYet && config.REGISTRATION_MODE === 'closed') {
+    lines.push(
+      '',
+      '  No developer account yet, and registration is closed (REGISTRATION_MODE=closed). Create one with:',
+      '',
+      '    wearlink developer create --email you@example.com --name "Your Name"',
+    );
+  } else if (noAccountYet) {
     lines.push(
       '',
       '  No developer account yet. Create the first one (it returns your API key once):',

@@ -2,6 +2,7 @@ import { Command } from 'commander';
 import { ConfigError } from '../config/config.ts';
 import { type Config, loadConfig } from '../config/load-config.ts';
 import { migrateToLatest } from '../db/database.ts';
+import { type CreateDeveloperOptions, createDeveloperFromCli } from '../developers/cli.ts';
 import { importAppleFromCli } from '../importers/apple-health/cli.ts';
 import { openPlatform, StartupError } from '../platform.ts';
 import { startServer, welcomeBanner } from '../server.ts';
@@ -132,6 +133,32 @@ program
       let code = 1;
       try {
         code = await importAppleFromCli(platform, file, options.user);
+      } finally {
+        await platform.close();
+      }
+      process.exitCode = code;
+    }),
+  );
+
+program
+  .command('developer')
+  .description('Manage developer accounts')
+  .command('create')
+  .description(
+    'Create a developer account and its default API key, whatever REGISTRATION_MODE says (embedded mode: with the server stopped)',
+  )
+  .requiredOption('--email <email>', "the account's email (its login)")
+  .requiredOption('--name <name>', "the account's display name")
+  .option('--password <password>', 'dashboard password (default: a generated one, printed once)')
+  .action((options: CreateDeveloperOptions) =>
+    run(async () => {
+      const { config, logger } = boot();
+      const platform = await openPlatform(config, logger, {
+        migrations: config.mode === 'embedded' ? 'migrate' : 'require',
+      });
+      let code = 1;
+      try {
+        code = await createDeveloperFromCli(platform, options);
       } finally {
         await platform.close();
       }

@@ -1,14 +1,14 @@
 import { createRoute, type OpenAPIHono } from '@hono/zod-openapi';
-import { hashPassword, verifyPassword } from '../auth/passwords.ts';
+import { verifyPassword } from '../auth/passwords.ts';
 import type { TokenService } from '../auth/tokens.ts';
 import type { DeveloperRow } from '../db/schema.ts';
 import { authenticate } from '../http/auth.ts';
 import type { AppEnv } from '../http/context.ts';
 import { pickErrors, security } from '../http/openapi.ts';
 import { UnauthorizedError } from '../shared/errors.ts';
-import { createApiKey } from './api-keys.repo.ts';
 import { toApiKeyWithSecret } from './api-keys.routes.ts';
-import { createDeveloper, findDeveloperByEmail, findDeveloperById } from './developers.repo.ts';
+import { findDeveloperByEmail, findDeveloperById } from './developers.repo.ts';
+import { checkRegistrationAllowed, createDeveloperAccount } from './registration.ts';
 import { AccessToken, Developer, LoginForm, RegisterBody, RegisterResponse } from './schemas.ts';
 
 const toDeveloper = (row: DeveloperRow) => ({
@@ -24,10 +24,12 @@ const register = createRoute({
   path: '/api/v1/auth/register',
   tags: ['Auth'],
   summary: 'Create a developer account and its default API key (the key is shown once)',
+  description:
+    "Allowed by the instance's REGISTRATION_MODE: `open` (anyone), `first` (only the first account), `closed` (never: accounts come from `wearlink developer create`). A refusal is 403 with `code: registration_closed`.",
   request: { body: { required: true, content: { 'application/json': { schema: RegisterBody } } } },
   responses: {
     201: { description: 'Account created', content: { 'application/json': { schema: RegisterResponse } } },
-    ...pickErrors(400, 409, 413, 415, 422, 429),
+    ...pickErrors(400, 403, 409, 413, 415, 422, 429),
   },
 });
 
@@ -54,12 +56,10 @@ const login = createRoute({
 export function registerAuthRoutes(app: OpenAPIHono<AppEnv>, tokens: TokenService): void {
   app.openapi(register, async (c) => {
     const body = c.req.valid('json');
-    const passwordHash = await hashPassword(body.password);
-    const { db } = c.var.deps;
-    const { developer, key } = await db.transaction().execute(async (trx) => {
-      const developer = await createDeveloper(trx, { email: body.email, name: body.name, passwordHash });
-      return { developer, key: await createApiKey(trx, developer.id, 'Default') };
-    });
+    const { db, config } = c.var.deps;
+    const mode = config.REGISTRATION_MODE;
+    await checkRegistrationAllowed(db, mode);
+    const { developer, key } = await createDeveloperAccount(db, body, { onlyIfFirst: mode === 'first' });
     c.var.logger.info({ developer_id: developer.id }, 'developer registered');
     return c.json({ ...toDeveloper(developer), api_key: toApiKeyWithSecret(key) }, 201);
   });

@@ -63,7 +63,10 @@ export function errorResponse(error: unknown, c: Context<AppEnv>): Response {
     if (error.kind === 'rate_limited' && 'retryAfterSeconds' in error) {
       c.header('Retry-After', String(error.retryAfterSeconds));
     }
-    return c.json({ detail: error.message }, status);
+    return c.json(
+      error.code === undefined ? { detail: error.message } : { detail: error.message, code: error.code },
+      status,
+    );
   }
   if (error instanceof HTTPException) {
     // Hono's own parsing failures (malformed JSON, body limit, unsupported media type).

@@ -9,6 +9,9 @@ export const ErrorSchema = z
         z.object({ loc: z.array(z.union([z.string(), z.number()])), msg: z.string(), type: z.string() }),
       ),
     ]),
+    code: z.string().optional().openapi({
+      description: 'A stable reason, on refusals a client must tell apart (e.g. `registration_closed`)',
+    }),
   })
   .openapi('Error');
 

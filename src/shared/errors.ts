@@ -4,6 +4,8 @@
  */
 export abstract class AppError extends Error {
   abstract readonly kind: AppErrorKind;
+  /** A stable machine-readable reason, sent as `code` next to `detail` where a client must tell refusals apart. */
+  readonly code?: string;
 }
 
 export type AppErrorKind =
