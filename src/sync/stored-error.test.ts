@@ -35,7 +35,7 @@ describe('stored errors', () => {
   it('keep surrogate pairs, and make every string and key of a result storable as jsonb', () => {
     const value = {
       ok: 'emoji \uD83D\uDE00',
-      ['k\u0000ey']: ['\uDC00', Number.POSITIVE_INFINITY, Number.NaN, 1.5, null, true],
+      'k\u0000ey': ['\uDC00', Number.POSITIVE_INFINITY, Number.NaN, 1.5, null, true],
       nested: { error: driverError(), at: new Date(0) },
       dropped: () => 1,
     };
