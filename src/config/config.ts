@@ -83,6 +83,11 @@ const envVariables = z.object({
    * batch takes seconds, so this only needs to exceed the slowest one.
    */
   INGEST_JOB_EXPIRE_SECONDS: z.coerce.number().int().min(1).default(300),
+  /**
+   * An Apple import renews a lease on its run every quarter of this; a run whose lease lapsed (or whose
+   * process on this host is gone) is resumed or failed by any other process (issue 15 #13).
+   */
+  IMPORT_LEASE_SECONDS: z.coerce.number().int().min(1).default(60),
   /** How often the queue's maintenance looks for such jobs. */
   SYNC_MAINTENANCE_SECONDS: z.coerce.number().int().min(1).default(60),
   /** Interval between syncs of a connection that has no cron schedule of its own. */

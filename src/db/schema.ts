@@ -291,6 +291,16 @@ export interface PendingUploadsTable {
 
 export type PendingUploadRow = Selectable<PendingUploadsTable>;
 
+/** The lease of an Apple import being run (see 0009_import_leases). */
+export interface ImportLeasesTable {
+  run_id: string;
+  /** host:pid:nonce of the importing process. */
+  owner: string;
+  host: string;
+  pid: number;
+  expires_at: Timestamp;
+}
+
 export interface Database {
   developers: DevelopersTable;
   api_keys: ApiKeysTable;
@@ -311,6 +321,7 @@ export interface Database {
   webhook_deliveries: WebhookDeliveriesTable;
   webhook_attempts: WebhookAttemptsTable;
   pending_uploads: PendingUploadsTable;
+  import_leases: ImportLeasesTable;
 }
 
 export type DeveloperRow = Selectable<DevelopersTable>;

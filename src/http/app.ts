@@ -16,10 +16,12 @@ import { registerWearmetricsOutRoutes } from '../health-data/wearmetrics-out.rou
 import {
   DIRECT_UPLOAD_BODY_LIMIT_BYTES,
   directUploadPattern,
+  isStreamedUpload,
   LARGE_UPLOAD_MAX_BYTES,
   largeUploadPattern,
   registerAppleImportRoutes,
   registerSnsNotificationRoutes,
+  uploadBodyLimit,
 } from '../importers/apple-health/import.routes.ts';
 import {
   INGEST_BODY_LIMIT_BYTES,
@@ -74,6 +76,8 @@ export function createApp(
   ];
   const limiters = new Map<number, ReturnType<typeof bodyLimit>>();
   app.use('*', (c, next) => {
+    // Upload routes stream their bodies to disk and cap them there: never buffered here.
+    if (isStreamedUpload(c.req.path)) return uploadBodyLimit(c, next);
     const bytes = limits.find((rule) => rule.pattern.test(c.req.path))?.bytes ?? DEFAULT_BODY_LIMIT_BYTES;
     let limiter = limiters.get(bytes);
     if (limiter === undefined) {

@@ -7,6 +7,7 @@ import * as webhooks from './0005_webhooks.ts';
 import * as pendingUploads from './0006_pending_uploads.ts';
 import * as sampleOffsetDays from './0007_sample_offset_days.ts';
 import * as offsetDaysInInsert from './0008_offset_days_in_insert.ts';
+import * as importLeases from './0009_import_leases.ts';
 
 /** Every migration, in order. One set for PostgreSQL and PGlite alike; names are never renamed. */
 export const migrations: Record<string, Migration> = {
@@ -18,4 +19,5 @@ export const migrations: Record<string, Migration> = {
   '0006_pending_uploads': pendingUploads,
   '0007_sample_offset_days': sampleOffsetDays,
   '0008_offset_days_in_insert': offsetDaysInInsert,
+  '0009_import_leases': importLeases,
 };

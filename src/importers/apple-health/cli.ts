@@ -33,6 +33,12 @@ export async function importAppleFromCli(platform: Platform, file: string, userI
     process.stderr.write(`wearlink: no user ${userId}\n`);
     return 1;
   }
+  // Imports an earlier `wearlink import` (or a worker) left behind when it was killed end here, with
+  // the reason, rather than staying unfinished: importing the file again is what completes them.
+  const reaped = await platform.deps.appleImports.reapInterruptedImports();
+  for (const runId of reaped.failed) {
+    process.stderr.write(`wearlink: run ${runId} was interrupted earlier; marked failed\n`);
+  }
   const path = resolve(file);
   const size = (await stat(path)).size;
   const tty = process.stderr.isTTY;
@@ -45,6 +51,7 @@ export async function importAppleFromCli(platform: Platform, file: string, userI
       last = now;
       process.stderr.write(tty ? `\r${bar(p)}` : `${bar(p)}\n`);
     },
+    (runId) => process.stderr.write(`Importing ${basename(path)} as run ${runId}\n`),
   );
   const run = await db.selectFrom('sync_runs').selectAll().where('id', '=', runId).executeTakeFirstOrThrow();
   if (tty) process.stderr.write('\n');

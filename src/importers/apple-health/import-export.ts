@@ -4,7 +4,7 @@ import type { Db } from '../../db/database.ts';
 import { isEmbedded } from '../../db/pglite-dialect.ts';
 import type { StorableBatch } from '../../health-data/canonical.ts';
 import { archiveRawPayload } from '../../health-data/raw-payloads.repo.ts';
-import { type WriteCounts, writeCanonicalBatch } from '../../ingest/write-batch.ts';
+import { type WriteCounts, type WriteRejected, writeCanonicalBatch } from '../../ingest/write-batch.ts';
 import type { ZipLimits } from './export-file.ts';
 import type { ImportTally } from './mapper.ts';
 import type { ParseWorkerData, ParseWorkerMessage } from './parse-worker.ts';
@@ -27,14 +27,21 @@ export interface ImportTotals {
   workouts_updated: number;
   sleep_intervals_inserted: number;
   batches: number;
+  /** Records the database refused although they were parsed and mapped (see writeCanonicalBatch). */
+  write_rejected: number;
 }
 
 export interface ImportOutcome {
   file: { kind: 'zip' | 'xml'; xml_name: string; xml_bytes: number };
   tally: ImportTally;
   written: ImportTotals;
+  /** The first WRITE_REJECTS_LISTED of `written.write_rejected`, with their reasons. */
+  write_rejected: WriteRejected[];
   kept_raw_payload_id: number | null;
 }
+
+/** Write rejects listed in an import's outcome (all are counted). */
+const WRITE_REJECTS_LISTED = 100;
 
 export interface ImportOptions {
   db: Db;
@@ -55,6 +62,8 @@ export interface ImportOptions {
    * without a second heap, its collector and the messages between the two.
    */
   parseInWorker?: boolean | 'auto';
+  /** Stops the import between batches (its worker lost the run's lease): rejects with the reason. */
+  signal?: AbortSignal;
 }
 
 const WORKER_MIN_BYTES = 4 * 1024 * 1024;
@@ -100,7 +109,13 @@ async function* readInWorker(options: ReadOptions): AsyncGenerator<ExportEvent> 
   }
 }
 
-function addCounts(totals: ImportTotals, counts: WriteCounts): void {
+function addCounts(totals: ImportTotals, counts: WriteCounts, rejected: WriteRejected[]): void {
+  if (counts.write_rejected !== undefined) {
+    totals.write_rejected += counts.write_rejected.count;
+    for (const record of counts.write_rejected.records) {
+      if (rejected.length < WRITE_REJECTS_LISTED) rejected.push(record);
+    }
+  }
   totals.samples_inserted += counts.samples.inserted;
   totals.samples_duplicates += counts.samples.duplicates;
   totals.workouts_inserted += counts.workouts.inserted;
@@ -137,7 +152,9 @@ export async function importAppleExport(options: ImportOptions): Promise<ImportO
     workouts_updated: 0,
     sleep_intervals_inserted: 0,
     batches: 0,
+    write_rejected: 0,
   };
+  const writeRejected: WriteRejected[] = [];
   let bytesTotal = 0;
   let itemsWritten = 0;
   let end: ExportEnd | undefined;
@@ -149,7 +166,7 @@ export async function importAppleExport(options: ImportOptions): Promise<ImportO
     items: number,
     progress: { bytesRead: number; records: number },
   ) => {
-    if (!options.dryRun) addCounts(written, await writeCanonicalBatch(db, userId, batch));
+    if (!options.dryRun) addCounts(written, await writeCanonicalBatch(db, userId, batch), writeRejected);
     itemsWritten += items;
     // Writes finish out of order: progress only ever moves forward.
     if (progress.bytesRead > reported.bytesRead) reported = progress;
@@ -164,6 +181,7 @@ export async function importAppleExport(options: ImportOptions): Promise<ImportO
 
   try {
     for await (const event of inWorker ? readInWorker(read) : readAppleExport(read)) {
+      options.signal?.throwIfAborted();
       if (event.kind === 'opened') bytesTotal = event.xmlBytes;
       else if (event.kind === 'end') end = event;
       else {
@@ -199,5 +217,11 @@ export async function importAppleExport(options: ImportOptions): Promise<ImportO
       }),
     });
   }
-  return { file: end.file, tally: end.tally, written, kept_raw_payload_id: keptRawPayloadId };
+  return {
+    file: end.file,
+    tally: end.tally,
+    written,
+    write_rejected: writeRejected,
+    kept_raw_payload_id: keptRawPayloadId,
+  };
 }

@@ -1,5 +1,8 @@
 import { createHmac, timingSafeEqual } from 'node:crypto';
+import { rm } from 'node:fs/promises';
 import { createRoute, type OpenAPIHono, z } from '@hono/zod-openapi';
+import type { Context, MiddlewareHandler } from 'hono';
+import { deriveKey } from '../../auth/derive-key.ts';
 import type { TokenService } from '../../auth/tokens.ts';
 import { authenticate } from '../../http/auth.ts';
 import type { AppEnv } from '../../http/context.ts';
@@ -14,6 +17,7 @@ import {
 import type { Logger } from '../../shared/logger.ts';
 import { S3Error } from '../../storage/s3.ts';
 import { type AppleImportService, UploadTooLargeError } from './import-service.ts';
+import { MultipartError, multipartBoundary, readMultipartFile } from './multipart.ts';
 
 /** Direct uploads: 50 MB of export plus multipart framing. */
 export const DIRECT_UPLOAD_MAX_BYTES = 50 * 1024 * 1024;
@@ -24,6 +28,32 @@ export const LARGE_UPLOAD_MAX_BYTES = 8 * 1024 ** 3;
 export const S3_SINGLE_PUT_MAX_BYTES = 5 * 1024 ** 3;
 export const directUploadPattern = /^\/api\/v1\/users\/[^/]+\/import\/apple\/xml\/direct$/;
 export const largeUploadPattern = /^\/api\/v1\/uploads\/apple\/[^/]+$/;
+
+/**
+ * The body caps of the two upload routes, enforced without buffering. Hono's `bodyLimit` reads a body
+ * sent without Content-Length (chunked) whole into memory before the route runs, which here would be up
+ * to 51 MB or 8 GiB per request. These routes stream the body to disk and stop at their cap themselves
+ * (`store` counts the bytes; the multipart reader bounds the parts other than the file), so only a
+ * declared Content-Length over the cap is refused up front.
+ */
+const STREAMED_UPLOAD_LIMITS = [
+  { pattern: directUploadPattern, bytes: DIRECT_UPLOAD_BODY_LIMIT_BYTES },
+  { pattern: largeUploadPattern, bytes: LARGE_UPLOAD_MAX_BYTES },
+];
+
+/** Whether `path` is an upload route that caps its body while streaming it (see uploadBodyLimit). */
+export const isStreamedUpload = (path: string) => STREAMED_UPLOAD_LIMITS.some((r) => r.pattern.test(path));
+
+export const uploadBodyLimit: MiddlewareHandler<AppEnv> = async (c, next) => {
+  const rule = STREAMED_UPLOAD_LIMITS.find((r) => r.pattern.test(c.req.path));
+  const declared = Number(c.req.header('content-length') ?? 0);
+  if (rule !== undefined && declared > rule.bytes) {
+    throw new PayloadTooLargeError(
+      `Request body exceeds the ${Math.round(rule.bytes / 1024)} KiB limit of this route`,
+    );
+  }
+  await next();
+};
 
 const UserParams = z.object({
   user_id: z.uuid({ error: 'user_id must be a UUID' }).openapi({ param: { name: 'user_id', in: 'path' } }),
@@ -70,16 +100,22 @@ const SnsAck = z
   })
   .openapi('SnsNotificationAck');
 
+/**
+ * What a local upload URL carries: the key of its pending upload (which holds the user, the size granted
+ * and whether it was used) and its expiry. Signed so that a URL cannot be made up or altered.
+ */
 interface UploadGrant {
-  developerId: string;
-  userId: string;
-  fileName: string;
-  maxBytes: number;
+  key: string;
   expiresAt: number;
 }
 
+/** The purpose the upload-URL MAC key is derived for: never the JWT key itself (issue 15 #11). */
+export const UPLOAD_GRANT_KEY_PURPOSE = 'wearlink/upload-grant/v1';
+
 function sign(secret: string, payload: string): string {
-  return createHmac('sha256', `apple-upload:${secret}`).update(payload).digest('base64url');
+  return createHmac('sha256', deriveKey(secret, UPLOAD_GRANT_KEY_PURPOSE))
+    .update(payload)
+    .digest('base64url');
 }
 
 /** The local stand-in for an S3 presigned PUT: a signed, expiring grant to upload one file for one user. */
@@ -88,17 +124,40 @@ export function uploadToken(secret: string, grant: UploadGrant): string {
   return `${payload}.${sign(secret, payload)}`;
 }
 
+const unknownUpload = () => new NotFoundError('Unknown or expired upload URL');
+
 function readUploadToken(secret: string, token: string): UploadGrant {
-  const [payload, mac] = token.split('.');
-  if (payload === undefined || mac === undefined) throw new NotFoundError('Unknown or expired upload URL');
+  const [payload, mac, extra] = token.split('.');
+  if (payload === undefined || mac === undefined || extra !== undefined) throw unknownUpload();
   const expected = Buffer.from(sign(secret, payload));
   const given = Buffer.from(mac);
-  if (expected.length !== given.length || !timingSafeEqual(expected, given)) {
-    throw new NotFoundError('Unknown or expired upload URL');
+  if (expected.length !== given.length || !timingSafeEqual(expected, given)) throw unknownUpload();
+  let grant: Partial<UploadGrant>;
+  try {
+    grant = JSON.parse(Buffer.from(payload, 'base64url').toString('utf8'));
+  } catch {
+    throw unknownUpload();
   }
-  const grant = JSON.parse(Buffer.from(payload, 'base64url').toString('utf8')) as UploadGrant;
-  if (grant.expiresAt < Date.now()) throw new NotFoundError('Unknown or expired upload URL');
-  return grant;
+  if (typeof grant.key !== 'string' || typeof grant.expiresAt !== 'number') throw unknownUpload();
+  if (grant.expiresAt < Date.now()) throw unknownUpload();
+  return grant as UploadGrant;
+}
+
+/**
+ * The origin upload URLs point at: PUBLIC_URL, never the request's Host header (which the caller
+ * chooses, and which would make WearLink hand out URLs to a host of the caller's choice). Without
+ * PUBLIC_URL, HOST:PORT as configured, with the port the server actually listens on under PORT=0.
+ */
+function publicOrigin(c: Context<AppEnv>): string {
+  const { config } = c.var.deps;
+  if (config.PUBLIC_URL !== undefined) return config.PUBLIC_URL.replace(/\/+$/, '');
+  const url = new URL(config.publicUrl);
+  if (url.port === '0') {
+    const socket = (c.env as { incoming?: { socket?: { localPort?: number } } } | undefined)?.incoming
+      ?.socket;
+    if (socket?.localPort !== undefined) url.port = String(socket.localPort);
+  }
+  return url.origin;
 }
 
 const storeErrors = (error: unknown): never => {
@@ -237,7 +296,13 @@ export function registerAppleImportRoutes(app: OpenAPIHono<AppEnv>, tokens: Toke
           required: true,
           content: {
             'multipart/form-data': {
-              schema: z.object({ file: z.any().openapi({ type: 'string', format: 'binary' }) }),
+              // A plain schema, not zod: a zod one makes the framework read the whole form into memory
+              // (parseBody) before the handler, which streams the file to disk instead.
+              schema: {
+                type: 'object',
+                properties: { file: { type: 'string', format: 'binary' } },
+                required: ['file'],
+              },
             },
           },
         },
@@ -249,22 +314,34 @@ export function registerAppleImportRoutes(app: OpenAPIHono<AppEnv>, tokens: Toke
     }),
     async (c) => {
       const { user_id: userId } = c.req.valid('param');
-      const form = await c.req.parseBody();
-      const file = form.file;
-      if (!(file instanceof File)) throw new BadRequestError('Send the export as the multipart field "file"');
-      if (file.size > DIRECT_UPLOAD_MAX_BYTES) {
-        throw new PayloadTooLargeError(
-          'Direct uploads take up to 50 MB; use /import/apple/xml/s3 for larger files',
-        );
+      const boundary = multipartBoundary(c.req.header('content-type'));
+      const body = c.req.raw.body;
+      if (boundary === undefined || body === null) {
+        throw new BadRequestError('Send the export as multipart/form-data, in the field "file"');
       }
       const service = c.var.deps.appleImports;
-      const stored = await service.store(file.stream(), DIRECT_UPLOAD_MAX_BYTES).catch(storeErrors);
+      // Streamed to disk as it arrives, never held whole in memory.
+      const { stored, fileName } = await readMultipartFile(
+        body,
+        boundary,
+        'file',
+        (content) => service.store(content, DIRECT_UPLOAD_MAX_BYTES),
+        (file) => rm(file.path, { force: true }),
+      ).catch((error: unknown) => {
+        if (error instanceof MultipartError) throw new BadRequestError(error.message);
+        if (error instanceof UploadTooLargeError) {
+          throw new PayloadTooLargeError(
+            'Direct uploads take up to 50 MB; use /import/apple/xml/s3 for larger files',
+          );
+        }
+        throw error;
+      });
       const runId = await service.accept({
         developerId: c.var.principal.developerId,
         userId,
         path: stored.path,
         bytes: stored.bytes,
-        fileName: file.name || 'export',
+        fileName: fileName || 'export',
       });
       return c.json({ job_id: runId, run_id: runId, status: 'queued' as const }, 202);
     },
@@ -317,39 +394,67 @@ export function registerAppleImportRoutes(app: OpenAPIHono<AppEnv>, tokens: Toke
           200,
         );
       }
-      const expiresAt = Date.now() + expirationSeconds * 1000;
-      const grant: UploadGrant = {
+      const maxBytes = body.file_size_bytes ?? LARGE_UPLOAD_MAX_BYTES;
+      const upload = await service.grantLocalUpload({
         developerId: c.var.principal.developerId,
         userId,
         fileName: body.filename ?? 'export.zip',
-        maxBytes: body.file_size_bytes ?? LARGE_UPLOAD_MAX_BYTES,
-        expiresAt,
-      };
-      const token = uploadToken(config.jwtSecret, grant);
-      // Without PUBLIC_URL, the origin the caller reached: config.publicUrl would say port 0 under PORT=0.
-      const origin = config.PUBLIC_URL ?? new URL(c.req.url).origin;
+        maxBytes,
+        expiresInSeconds: expirationSeconds,
+      });
+      const token = uploadToken(config.jwtSecret, {
+        key: upload.key,
+        expiresAt: upload.expiresAt.getTime(),
+      });
       return c.json(
         {
-          presigned_put_url: `${origin}/api/v1/uploads/apple/${token}`,
-          key: token.slice(0, 32),
+          presigned_put_url: `${publicOrigin(c)}/api/v1/uploads/apple/${token}`,
+          key: upload.key,
           method: 'PUT' as const,
-          expires_at: new Date(expiresAt).toISOString(),
-          max_bytes: grant.maxBytes,
+          expires_at: upload.expiresAt.toISOString(),
+          max_bytes: maxBytes,
         },
         200,
       );
     },
   );
 
-  // The URL itself is the credential (signed, expiring, one user), as with an S3 presigned PUT.
+  // The URL itself is the credential (signed, expiring, one user), as with an S3 presigned PUT, and
+  // like one it uploads once: the pending upload is claimed before the body is read.
   app.put('/api/v1/uploads/apple/:token', async (c) => {
     const grant = readUploadToken(c.var.deps.config.jwtSecret, c.req.param('token'));
     const body = c.req.raw.body;
     if (body === null) throw new BadRequestError('Empty upload');
     const service = c.var.deps.appleImports;
-    const stored = await service.store(body, grant.maxBytes).catch(storeErrors);
-    const runId = await service.accept({ ...grant, path: stored.path, bytes: stored.bytes });
-    return c.json({ job_id: runId, run_id: runId, status: 'queued' as const }, 202);
+    const claim = await service.claimLocalUpload(grant.key);
+    if (claim.outcome === 'unknown') throw unknownUpload();
+    if (claim.outcome === 'used') {
+      throw new ConflictError(
+        `This upload URL has already been used (run ${claim.runId}); ask for a new one to upload again`,
+      );
+    }
+    const pending = await c.var.deps.db
+      .selectFrom('pending_uploads')
+      .select(['developer_id', 'user_id'])
+      .where('key', '=', grant.key)
+      .executeTakeFirst();
+    try {
+      if (pending === undefined) throw unknownUpload(); // its user was deleted meanwhile
+      const stored = await service.store(body, claim.maxBytes).catch(storeErrors);
+      const runId = await service.accept({
+        runId: claim.runId,
+        developerId: pending.developer_id,
+        userId: pending.user_id,
+        fileName: claim.fileName,
+        path: stored.path,
+        bytes: stored.bytes,
+      });
+      return c.json({ job_id: runId, run_id: runId, status: 'queued' as const }, 202);
+    } catch (error) {
+      // The upload did not happen: the URL may be used again until it expires.
+      await service.releaseLocalUpload(grant.key, claim.runId).catch(() => {});
+      throw error;
+    }
   });
 
   app.openapi(
