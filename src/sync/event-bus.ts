@@ -13,7 +13,11 @@ export interface LoggedEvent {
  * reach SSE clients on every API node).
  */
 export interface SyncEventBus {
-  publish(event: SyncEvent): Promise<LoggedEvent>;
+  /**
+   * Appends to the log and fans out. Undefined when the log is unreachable for now: the event is
+   * buffered and appended, in order, once it is back (the Redis adapter).
+   */
+  publish(event: SyncEvent): Promise<LoggedEvent | undefined>;
   /** Newest first. */
   recent(userId: string, limit: number): Promise<LoggedEvent[]>;
   /** Oldest first, strictly after `afterId`. */

@@ -19,9 +19,24 @@ function field(fields: string[], name: string): string | undefined {
 }
 
 /**
+ * Events published while Redis cannot be reached wait in memory, in order, up to this many (each is a
+ * few hundred bytes); past it the oldest are dropped first, so a run's final event is the last to go.
+ */
+export const MAX_BUFFERED_EVENTS = 10_000;
+/** How often a buffered backlog is retried while Redis stays away. */
+const REPLAY_RETRY_MS = 500;
+/** A publish Redis has not acknowledged within this long is buffered (a stalled connection, not only a closed one). */
+const PUBLISH_TIMEOUT_MS = 3000;
+
+/**
  * Redis Streams: one stream per user holds the 24 h log (its ids are the SSE positions); one shared
  * stream carries every event to every API process, where a single blocking reader hands them to the
  * local SSE listeners of that user.
+ *
+ * A Redis outage must not lose a run's events (issue 15 #13: runs whose final event never reached the
+ * stream): an event Redis does not take is buffered, and the buffer is replayed, oldest first, as soon
+ * as Redis answers again. Publishes go one at a time and, while anything is buffered, behind the
+ * buffer, so the log keeps the order in which they were published.
  */
 export class RedisEventBus implements SyncEventBus {
   readonly #listeners = new Map<string, Set<(logged: LoggedEvent) => void>>();
@@ -29,6 +44,10 @@ export class RedisEventBus implements SyncEventBus {
   readonly #fanOutKey: string;
   #closed = false;
   readonly #loop: Promise<void>;
+  readonly #buffered: SyncEvent[] = [];
+  #dropped = 0;
+  #replaying: Promise<void> | undefined;
+  #tail: Promise<unknown> = Promise.resolve();
 
   constructor(
     private readonly redis: Redis,
@@ -46,19 +65,82 @@ export class RedisEventBus implements SyncEventBus {
     return `${this.prefix}sync:user:${userId}`;
   }
 
-  async publish(event: SyncEvent): Promise<LoggedEvent> {
+  /** Events waiting for Redis to come back. */
+  get buffered(): number {
+    return this.#buffered.length;
+  }
+
+  async #append(event: SyncEvent): Promise<LoggedEvent> {
     const json = JSON.stringify(event);
-    const id = (await this.redis.eval(
-      publishScript,
-      2,
-      this.#userKey(event.user_id),
-      this.#fanOutKey,
-      String(Date.now() - EVENT_RETENTION_MS),
-      json,
-      String(EVENT_RETENTION_MS),
-      event.user_id,
-    )) as string;
+    let timer: NodeJS.Timeout | undefined;
+    const id = (await Promise.race([
+      this.redis.eval(
+        publishScript,
+        2,
+        this.#userKey(event.user_id),
+        this.#fanOutKey,
+        String(Date.now() - EVENT_RETENTION_MS),
+        json,
+        String(EVENT_RETENTION_MS),
+        event.user_id,
+      ),
+      new Promise((_, reject) => {
+        timer = setTimeout(() => reject(new Error('redis publish timed out')), PUBLISH_TIMEOUT_MS);
+      }),
+    ]).finally(() => clearTimeout(timer))) as string;
     return { id, event };
+  }
+
+  #buffer(event: SyncEvent, error?: unknown): void {
+    if (this.#buffered.length === 0 && error !== undefined)
+      this.logger.warn({ err: error }, 'redis unavailable: buffering sync events until it returns');
+    this.#buffered.push(event);
+    if (this.#buffered.length > MAX_BUFFERED_EVENTS) {
+      this.#buffered.shift();
+      this.#dropped += 1;
+    }
+    this.#replaying ??= this.#replay().finally(() => {
+      this.#replaying = undefined;
+    });
+  }
+
+  /** Appends the buffer, oldest first, retrying until Redis takes it (or the bus closes). */
+  async #replay(): Promise<void> {
+    let replayed = 0;
+    while (this.#buffered.length > 0 && !this.#closed) {
+      try {
+        await this.#append(this.#buffered[0] as SyncEvent);
+        this.#buffered.shift();
+        replayed += 1;
+      } catch {
+        await new Promise((r) => setTimeout(r, REPLAY_RETRY_MS));
+      }
+    }
+    if (replayed > 0 || this.#dropped > 0) {
+      this.logger.info({ replayed, dropped: this.#dropped }, 'redis back: buffered sync events replayed');
+      this.#dropped = 0;
+    }
+  }
+
+  /**
+   * Resolves once the event is in the log, or buffered for it (then with undefined): a Redis outage
+   * never fails the caller, and never loses the event while the process lives.
+   */
+  publish(event: SyncEvent): Promise<LoggedEvent | undefined> {
+    const result = this.#tail.then(async () => {
+      if (this.#buffered.length > 0) {
+        this.#buffer(event);
+        return undefined;
+      }
+      try {
+        return await this.#append(event);
+      } catch (error) {
+        this.#buffer(event, error);
+        return undefined;
+      }
+    });
+    this.#tail = result;
+    return result;
   }
 
   async recent(userId: string, limit: number): Promise<LoggedEvent[]> {
@@ -94,9 +176,15 @@ export class RedisEventBus implements SyncEventBus {
   }
 
   async #read(): Promise<void> {
-    let position = '$';
+    // A concrete position, never '$' after the start: events appended while this reader was cut off
+    // (a replayed backlog among them) are read when it reconnects, not skipped.
+    let position: string | undefined;
     while (!this.#closed) {
       try {
+        if (position === undefined) {
+          const last = (await this.#reader.xrevrange(this.#fanOutKey, '+', '-', 'COUNT', 1)) as StreamEntry[];
+          position = last[0]?.[0] ?? '0-0';
+        }
         const result = (await this.#reader.xread('BLOCK', 2000, 'STREAMS', this.#fanOutKey, position)) as
           | [string, StreamEntry[]][]
           | null;
@@ -122,6 +210,9 @@ export class RedisEventBus implements SyncEventBus {
   }
 
   async close(): Promise<void> {
+    // What is still buffered is lost with the process; the runs table keeps every run's state.
+    if (this.#buffered.length > 0)
+      this.logger.warn({ events: this.#buffered.length }, 'closing with sync events Redis never took');
     this.#closed = true;
     this.#listeners.clear();
     this.#reader.disconnect();

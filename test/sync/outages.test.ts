@@ -2,11 +2,12 @@ import { randomBytes } from 'node:crypto';
 import pg from 'pg';
 import { afterAll, describe, expect, it } from 'vitest';
 import { SHUTDOWN_EXIT_GRACE_MS } from '../../src/cli/shutdown.ts';
-import { ApiClient } from '../support/harness.ts';
+import { ApiClient, databaseLegs, startTestServer, uniqueSuffix } from '../support/harness.ts';
 import { type WearlinkProcess, wearlink, wearlinkSync } from '../support/processes.ts';
 import { startTcpProxy, type TcpProxy, targetOf } from '../support/tcp-proxy.ts';
 
 const databaseUrl = process.env.TEST_DATABASE_URL;
+const redisUrl = process.env.TEST_REDIS_URL;
 
 async function until<T>(what: string, probe: () => Promise<T | undefined>, timeoutMs = 30_000): Promise<T> {
   const deadline = Date.now() + timeoutMs;
@@ -151,3 +152,118 @@ describe.skipIf(!databaseUrl)(
     }, 150_000);
   },
 );
+
+interface StreamedEvent {
+  run_id: string;
+  stage: string;
+  items_processed: number | null;
+}
+
+/** The user's SSE stream, read in the background. */
+async function openStream(url: string, key: string) {
+  const controller = new AbortController();
+  const res = await fetch(url, { headers: { 'X-API-Key': key }, signal: controller.signal });
+  expect(res.status).toBe(200);
+  const reader = (res.body as ReadableStream<Uint8Array>).getReader();
+  const decoder = new TextDecoder();
+  const events: StreamedEvent[] = [];
+  let text = '';
+  void (async () => {
+    try {
+      for (;;) {
+        const { value, done } = await reader.read();
+        if (done) return;
+        text += decoder.decode(value, { stream: true });
+        let end = text.indexOf('\n\n');
+        while (end >= 0) {
+          const data = /^data: (.*)$/m.exec(text.slice(0, end));
+          if (data?.[1]) events.push(JSON.parse(data[1]));
+          text = text.slice(end + 2);
+          end = text.indexOf('\n\n');
+        }
+      }
+    } catch {
+      // aborted
+    }
+  })();
+  return { events, close: () => controller.abort() };
+}
+
+/**
+ * Issue 15, finding 13: events published while Redis was down were lost from the log (runs whose
+ * final event never reached the stream). The app reaches the shared Redis through a proxy this test
+ * cuts: the server itself is never touched.
+ */
+for (const { leg, skip } of databaseLegs) {
+  const why = skip ?? (redisUrl ? undefined : 'TEST_REDIS_URL is not set');
+  describe.skipIf(why !== undefined)(
+    `a Redis outage loses no sync event [${leg}]${why ? ` (skipped: ${why})` : ''}`,
+    () => {
+      it('buffers what is published while Redis is away and replays it in order when it returns', async () => {
+        const proxy = await startTcpProxy(targetOf(redisUrl as string, 6379));
+        const prefix = `wloutage:${uniqueSuffix()}:`;
+        const server = await startTestServer({
+          database: leg,
+          env: { REDIS_URL: `redis://127.0.0.1:${proxy.port}`, REDIS_KEY_PREFIX: prefix },
+        });
+        try {
+          const { api } = server;
+          const dev = await api.registerDeveloper();
+          const auth = { key: dev.key };
+          const user = await api.createUser(dev.key);
+          const connection = await api.request('POST', `/api/v1/users/${user.id}/connections`, {
+            auth,
+            json: { provider: 'sandbox', settings: { page_delay_ms: 60 } },
+          });
+          expect(connection.status).toBe(201);
+          const stream = await openStream(`${api.baseUrl}/api/v1/users/${user.id}/sync/stream`, dev.key);
+          const job = await api.request('POST', '/api/v1/sync', {
+            auth,
+            json: { connection_id: connection.body.id, mode: 'historical' },
+          });
+          expect(job.status).toBe(202);
+          const runId: string = job.body.job_id;
+          await until('first progress on the stream', async () =>
+            stream.events.some((e) => e.run_id === runId && (e.items_processed ?? 0) >= 1) ? true : undefined,
+          );
+
+          // Redis away while the run makes progress and ends.
+          proxy.cut();
+          const ended = await until(
+            'the run ends (the runs table does not need Redis)',
+            async () => {
+              const res = await api.request('GET', `/api/v1/sync/status?job_id=${runId}`, { auth });
+              return res.body?.status === 'completed' ? res.body : undefined;
+            },
+            60_000,
+          );
+          expect(ended.status).toBe('completed');
+          const seenDuringOutage = stream.events.filter((e) => e.run_id === runId).length;
+          expect(stream.events.some((e) => e.run_id === runId && e.stage === 'completed')).toBe(false);
+
+          proxy.restore();
+          // The live stream gets the rest, the final event included, without a gap or a repeat.
+          await until('the final event on the live stream', async () =>
+            stream.events.some((e) => e.run_id === runId && e.stage === 'completed') ? true : undefined,
+          );
+          stream.close();
+          const live = stream.events.filter((e) => e.run_id === runId);
+          expect(live.length).toBeGreaterThan(seenDuringOutage);
+          // The log holds every event in publish order: progress never goes back, `completed` is last.
+          const recent = await api.request('GET', `/api/v1/users/${user.id}/sync/recent?limit=200`, { auth });
+          const logged = (recent.body as StreamedEvent[]).filter((e) => e.run_id === runId).reverse();
+          expect(logged.at(-1)?.stage).toBe('completed');
+          expect(logged.map((e) => e.stage)).toEqual(live.map((e) => e.stage));
+          const processed = logged.map((e) => e.items_processed ?? 0);
+          expect(processed).toEqual([...processed].sort((a, b) => a - b));
+          expect(logged.filter((e) => e.stage === 'completed')).toHaveLength(1);
+        } finally {
+          const keys = await server.platform.redis?.keys(`${prefix}*`).catch(() => []);
+          if (keys?.length) await server.platform.redis?.del(...keys);
+          await server.close();
+          await proxy.close();
+        }
+      }, 120_000);
+    },
+  );
+}
