@@ -8,6 +8,8 @@ import { pickErrors, security } from '../http/openapi.ts';
 import { UnauthorizedError } from '../shared/errors.ts';
 import { toApiKeyWithSecret } from './api-keys.routes.ts';
 import { findDeveloperByEmail, findDeveloperById } from './developers.repo.ts';
+import { registerInviteRoutes } from './invites.routes.ts';
+import { checkInvite } from './invites.ts';
 import { checkRegistrationAllowed, createDeveloperAccount } from './registration.ts';
 import { AccessToken, Developer, LoginForm, RegisterBody, RegisterResponse } from './schemas.ts';
 
@@ -25,7 +27,7 @@ const register = createRoute({
   tags: ['Auth'],
   summary: 'Create a developer account and its default API key (the key is shown once)',
   description:
-    "Allowed by the instance's REGISTRATION_MODE: `open` (anyone), `first` (only the first account), `closed` (never: accounts come from `wearlink developer create`). A refusal is 403 with `code: registration_closed`.",
+    "Allowed by the instance's REGISTRATION_MODE: `open` (anyone), `first` (only the first account), `closed` (never). Where the mode refuses, an `invite_token` from POST /api/v1/developer/invites (for this email) admits one account, as does `wearlink developer create`. A refusal is 403 with `code: registration_closed` (or `invite_invalid`).",
   request: { body: { required: true, content: { 'application/json': { schema: RegisterBody } } } },
   responses: {
     201: { description: 'Account created', content: { 'application/json': { schema: RegisterResponse } } },
@@ -58,8 +60,13 @@ export function registerAuthRoutes(app: OpenAPIHono<AppEnv>, tokens: TokenServic
     const body = c.req.valid('json');
     const { db, config } = c.var.deps;
     const mode = config.REGISTRATION_MODE;
-    await checkRegistrationAllowed(db, mode);
-    const { developer, key } = await createDeveloperAccount(db, body, { onlyIfFirst: mode === 'first' });
+    // An invite opens what the mode closes; with registration open it is not needed, and not checked.
+    const invited = mode !== 'open' && body.invite_token !== undefined;
+    if (invited) await checkInvite(db, config.jwtSecret, body.invite_token ?? '', body.email);
+    else await checkRegistrationAllowed(db, mode);
+    const { developer, key } = await createDeveloperAccount(db, body, {
+      onlyIfFirst: mode === 'first' && !invited,
+    });
     c.var.logger.info({ developer_id: developer.id }, 'developer registered');
     return c.json({ ...toDeveloper(developer), api_key: toApiKeyWithSecret(key) }, 201);
   });
@@ -71,6 +78,8 @@ export function registerAuthRoutes(app: OpenAPIHono<AppEnv>, tokens: TokenServic
     if (!ok || developer === undefined) throw new UnauthorizedError('Incorrect email or password');
     return c.json(await tokens.issue({ kind: 'developer', developerId: developer.id }), 200);
   });
+
+  registerInviteRoutes(app, tokens);
 
   app.openapi(
     createRoute({

@@ -5,6 +5,8 @@ export const RegisterBody = z
     email: z.email().max(254),
     password: z.string().min(8, 'Password must be at least 8 characters').max(256),
     name: z.string().trim().min(1).max(200),
+    /** From POST /developer/invites: admits this email where REGISTRATION_MODE refuses self-service. */
+    invite_token: z.string().min(1).max(4096).optional(),
   })
   .openapi('RegisterRequest');
 

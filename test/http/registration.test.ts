@@ -1,11 +1,41 @@
 import { expect, it } from 'vitest';
+import { TokenService } from '../../src/auth/tokens.ts';
 import { createDeveloperFromCli } from '../../src/developers/cli.ts';
+import { createInvite } from '../../src/developers/invites.ts';
+import { createDeveloperAccount } from '../../src/developers/registration.ts';
 import { describeEachDatabase, type TestServer, uniqueSuffix } from '../support/harness.ts';
 import { wearlink } from '../support/processes.ts';
 
 const password = 'a-long-enough-password';
-const register = (server: TestServer, email = `reg-${uniqueSuffix()}@example.com`) =>
-  server.api.request('POST', '/api/v1/auth/register', { json: { email, password, name: 'Reg' } });
+const register = (
+  server: TestServer,
+  email = `reg-${uniqueSuffix()}@example.com`,
+  inviteToken: string | undefined = undefined,
+) =>
+  server.api.request('POST', '/api/v1/auth/register', {
+    json: {
+      email,
+      password,
+      name: 'Reg',
+      ...(inviteToken === undefined ? {} : { invite_token: inviteToken }),
+    },
+  });
+
+/** An account made by the operator (the CLI's code path), and an invite from it for `email`. */
+async function inviteFromOperator(server: TestServer, email: string) {
+  const { key } = await createDeveloperAccount(server.platform.deps.db, {
+    email: `op-${uniqueSuffix()}@example.com`,
+    name: 'Operator',
+    password,
+  });
+  const invite = await server.api.request('POST', '/api/v1/developer/invites', {
+    auth: { key: key.key },
+    json: { email: email.toUpperCase() },
+  });
+  expect(invite.status, invite.text).toBe(201);
+  expect(invite.body.email).toBe(email);
+  return { operatorKey: key.key, operatorId: key.developer_id, token: invite.body.invite_token as string };
+}
 
 /**
  * `wearlink developer create`: a real CLI process against the server's PostgreSQL schema, or, on PGlite
@@ -71,6 +101,39 @@ describeEachDatabase(
       expect(short.code).toBe(2);
       expect(short.output).toMatch(/--password: Password must be at least 8 characters/);
     });
+
+    it('admits one account per invite, for its email only, while it lives', async () => {
+      const server = ctx();
+      const email = `invited-${uniqueSuffix()}@example.com`;
+      const { token, operatorId } = await inviteFromOperator(server, email);
+      const refused = async (res: Awaited<ReturnType<typeof register>>, detail: RegExp) => {
+        expect(res.status).toBe(403);
+        expect(res.body).toEqual({ detail: expect.stringMatching(detail), code: 'invite_invalid' });
+      };
+      await refused(await register(server, `other-${uniqueSuffix()}@example.com`, token), /another email/);
+      const { jwtSecret } = server.platform.config;
+      const expired = await createInvite(jwtSecret, operatorId, email, -1);
+      await refused(await register(server, email, expired.token), /expired/);
+      const forged = await createInvite(
+        'another-secret-that-is-long-enough-0123456789',
+        operatorId,
+        email,
+        1,
+      );
+      await refused(await register(server, email, forged.token), /Invalid invite/);
+      // Tokens made for other purposes, signed with the same JWT_SECRET, are no invites.
+      const sessionToken = await new TokenService(jwtSecret, 600, 600).issue({
+        kind: 'developer',
+        developerId: operatorId,
+      });
+      await refused(await register(server, email, sessionToken.access_token), /Invalid invite/);
+
+      const created = await register(server, email, token);
+      expect(created.status, created.text).toBe(201);
+      expect(created.body.email).toBe(email);
+      // Used up: the account exists.
+      expect((await register(server, email, token)).status).toBe(409);
+    });
   },
   { worker: false, env: { REGISTRATION_MODE: 'closed' } },
 );
@@ -98,6 +161,13 @@ describeEachDatabase(
         .select((eb) => eb.fn.countAll<number>().as('n'))
         .executeTakeFirstOrThrow();
       expect(Number(count.n)).toBe(2);
+    });
+
+    it('lets an invited address register after the first account', async () => {
+      const email = `invited-${uniqueSuffix()}@example.com`;
+      expect((await register(ctx(), email)).status).toBe(403);
+      const { token } = await inviteFromOperator(ctx(), email);
+      expect((await register(ctx(), email, token)).status).toBe(201);
     });
   },
   { worker: false, env: { REGISTRATION_MODE: 'first' } },
