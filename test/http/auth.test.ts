@@ -145,3 +145,24 @@ describeEachDatabase('developer auth and API keys', (ctx) => {
     );
   });
 });
+
+describeEachDatabase('credentials on routes that do not authenticate', (ctx) => {
+  it('neither requires nor refuses them, and a protected route still refuses a bad one', async () => {
+    const { api } = ctx();
+    const dev = await api.registerDeveloper();
+    for (const headers of [
+      { 'X-WearLink-API-Key': dev.key },
+      { 'X-WearLink-API-Key': 'sk-not-a-real-key-but-shaped-like-one-000000' },
+      { Authorization: 'Basic abc' },
+      { Authorization: 'Bearer not.a.jwt' },
+    ]) {
+      const health = await api.request('GET', '/health', { headers });
+      expect(health.status, JSON.stringify(headers)).toBe(200);
+      const users = await api.request('GET', '/api/v1/users', { headers });
+      expect(users.status, JSON.stringify(headers)).toBe(
+        headers['X-WearLink-API-Key'] === dev.key ? 200 : 401,
+      );
+      if (users.status === 401) expect(users.body.detail).toMatch(/API key|token|Authorization/);
+    }
+  });
+});
