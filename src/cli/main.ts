@@ -14,6 +14,8 @@ import { stdoutDestination } from './log-destination.ts';
 import { onSignals } from './shutdown.ts';
 
 function boot(): { config: Config; logger: Logger } {
+  // A closed stderr (its reader gone) must not turn a warning into an uncaught EPIPE.
+  process.stderr.on('error', () => {});
   const config = loadConfig();
   return { config, logger: createLogger(config.LOG_LEVEL, stdoutDestination()) };
 }
