@@ -90,7 +90,12 @@ export function isConnectionError(error: unknown): boolean {
   if (error instanceof ServiceUnavailableError) return true;
   if (typeof error !== 'object' || error === null) return false;
   const { code, message } = error as { code?: unknown; message?: unknown };
-  if (typeof code === 'string' && (CONNECTION_ERROR_CODES.has(code) || code.startsWith('08'))) return true;
+  // Class 08 but 08P01 (protocol_violation), which a malformed statement can cause on a healthy connection.
+  if (
+    typeof code === 'string' &&
+    (CONNECTION_ERROR_CODES.has(code) || (code.startsWith('08') && code !== '08P01'))
+  )
+    return true;
   return typeof message === 'string' && CONNECTION_ERROR_MESSAGES.test(message);
 }
 

@@ -1,4 +1,5 @@
 import type { Redis } from 'ioredis';
+import { ServiceUnavailableError } from '../shared/errors.ts';
 import type { Logger } from '../shared/logger.ts';
 import { EVENT_RETENTION_MS, type LoggedEvent, type SyncEventBus } from './event-bus.ts';
 import type { SyncEvent } from './sync-event.ts';
@@ -144,24 +145,16 @@ export class RedisEventBus implements SyncEventBus {
   }
 
   async recent(userId: string, limit: number): Promise<LoggedEvent[]> {
-    const entries = (await this.redis.xrevrange(
-      this.#userKey(userId),
-      '+',
-      '-',
-      'COUNT',
-      limit,
-    )) as StreamEntry[];
+    const entries = (await this.redis
+      .xrevrange(this.#userKey(userId), '+', '-', 'COUNT', limit)
+      .catch(logUnavailable)) as StreamEntry[];
     return entries.flatMap(toLogged);
   }
 
   async after(userId: string, afterId: string, limit: number): Promise<LoggedEvent[]> {
-    const entries = (await this.redis.xrange(
-      this.#userKey(userId),
-      `(${afterId}`,
-      '+',
-      'COUNT',
-      limit,
-    )) as StreamEntry[];
+    const entries = (await this.redis
+      .xrange(this.#userKey(userId), `(${afterId}`, '+', 'COUNT', limit)
+      .catch(logUnavailable)) as StreamEntry[];
     return entries.flatMap(toLogged);
   }
 
@@ -218,6 +211,11 @@ export class RedisEventBus implements SyncEventBus {
     this.#reader.disconnect();
     await this.#loop;
   }
+}
+
+/** Reading the log while Redis is away is a 503 `{detail}` to the client, not a 500. */
+function logUnavailable(error: unknown): never {
+  throw new ServiceUnavailableError('The sync event log is unavailable; retry shortly', { cause: error });
 }
 
 function toLogged([id, fields]: StreamEntry): LoggedEvent[] {

@@ -240,6 +240,10 @@ for (const { leg, skip } of databaseLegs) {
           expect(ended.status).toBe('completed');
           const seenDuringOutage = stream.events.filter((e) => e.run_id === runId).length;
           expect(stream.events.some((e) => e.run_id === runId && e.stage === 'completed')).toBe(false);
+          // Reading the log meanwhile is a 503 with a detail, not a 500.
+          const away = await api.request('GET', `/api/v1/users/${user.id}/sync/recent`, { auth });
+          expect(away.status).toBe(503);
+          expect(away.body).toEqual({ detail: expect.any(String) });
 
           proxy.restore();
           // The live stream gets the rest, the final event included, without a gap or a repeat.
