@@ -76,7 +76,11 @@ function principalSubject(principal: Principal): string {
  */
 async function callerSubject(c: Context<AppEnv>, tokens: TokenService, ip: string): Promise<string> {
   try {
-    const credential = presentedCredential((name) => c.req.header(name));
+    // The query token too (EventSource clients): a route that does not accept it refuses it anyway.
+    const credential = presentedCredential(
+      (name) => c.req.header(name),
+      (name) => c.req.query(name),
+    );
     if (credential === undefined) return `ip:${ip}`;
     return principalSubject(await resolvePrincipalOnce(c, tokens, credential));
   } catch {

@@ -24,6 +24,7 @@ export class MemoryRateLimiter implements RateLimiter {
   /** In creation order, and windows all last about as long, so the first ones are the first to end. */
   readonly #windows = new Map<string, RateLimitHit>();
   readonly #sweeper: NodeJS.Timeout;
+  #lastSweep = 0;
 
   constructor(
     sweepEveryMs = 60_000,
@@ -53,9 +54,12 @@ export class MemoryRateLimiter implements RateLimiter {
     return { ...current };
   }
 
-  /** Ended windows go first; if the map is still full, the oldest live ones (closest to their end). */
+  /**
+   * Ended windows go first; if the map is still full, the oldest live ones (closest to their end). A full
+   * sweep at most once a second, so a flood of new keys does not walk the whole map on every request.
+   */
   #makeRoom(now: number): void {
-    this.#sweep(now);
+    if (now - this.#lastSweep >= 1000) this.#sweep(now);
     const excess = this.#windows.size - this.maxWindows + 1;
     if (excess <= 0) return;
     let dropped = 0;
@@ -66,6 +70,7 @@ export class MemoryRateLimiter implements RateLimiter {
   }
 
   #sweep(now = Date.now()): void {
+    this.#lastSweep = now;
     for (const [key, window] of this.#windows) if (window.resetAt <= now) this.#windows.delete(key);
   }
 
