@@ -16,10 +16,17 @@ import { writeCanonicalBatch } from './write-batch.ts';
 const REJECTS_LISTED = 100;
 
 /**
- * Batches this process accepted and still holds mapped, so its own worker need not read them back from
- * the archive. Bounded: a batch another node's worker runs is forgotten after this many newer ones.
+ * Items (samples, workouts, sleep intervals, scores) of the batches this process accepted and holds
+ * mapped until its own worker runs them, so they need not be read back from the archive and mapped again
+ * (gunzip, JSON.parse and mapping cost more than the write). ~100 bytes each: tens of MiB.
  */
-const MAPPED_BATCHES_KEPT = 8;
+const MAPPED_ITEMS_KEPT = 400_000;
+/**
+ * While that much is held, an accept waits up to this long for a worker to take some (backpressure: a
+ * flood of batches waits in HTTP instead of piling up); then the oldest held batch is let go (another
+ * node's worker may have run it; if not, the worker maps it again from the archive).
+ */
+const ROOM_WAIT_MS = 5_000;
 
 /**
  * SQLSTATE classes a batch fails with the same way however often it is retried: data exceptions (22:
@@ -48,6 +55,8 @@ export interface AcceptedBatch {
  */
 export class IngestService {
   readonly #mapped = new Map<string, MappedBatch>();
+  #heldItems = 0;
+  readonly #roomWaiters = new Set<() => void>();
   #working = false;
 
   constructor(
@@ -66,6 +75,7 @@ export class IngestService {
     payload: unknown;
     mapped: MappedBatch;
   }): Promise<AcceptedBatch> {
+    if (this.#working) await this.#room();
     const runId = newRunId('sdk', input.provider);
     const jobId = randomUUID();
     // Archived first, outside the transaction (compression should not hold a connection): a crash
@@ -91,13 +101,7 @@ export class IngestService {
       await this.queue.enqueueIngest({ runId }, { db: trx, id: jobId });
       return created;
     });
-    if (this.#working) {
-      this.#mapped.set(runId, input.mapped);
-      for (const key of this.#mapped.keys()) {
-        if (this.#mapped.size <= MAPPED_BATCHES_KEPT) break;
-        this.#mapped.delete(key);
-      }
-    }
+    if (this.#working) this.#hold(runId, input.mapped);
     await this.runs.announce(row);
     this.queue.wake(INGEST_QUEUE);
     return { runId, rejectedCount: input.mapped.rejected.length };
@@ -120,8 +124,7 @@ export class IngestService {
       .where((eb) => eb.or([eb('queue_job_id', 'is', null), eb('queue_job_id', '=', attempt.jobId)]))
       .returningAll()
       .executeTakeFirst();
-    const held = this.#mapped.get(job.runId);
-    this.#mapped.delete(job.runId);
+    const held = this.#release(job.runId);
     if (run === undefined || run.ended_at !== null) return;
     const mapped = held ?? (await this.#mapFromArchive(run));
     if (mapped === undefined) return;
@@ -139,6 +142,39 @@ export class IngestService {
         error: { code: 'INTERNAL_ERROR', message: toStoredError(error).message },
       });
     }
+  }
+
+  async #room(): Promise<void> {
+    const deadline = Date.now() + ROOM_WAIT_MS;
+    while (this.#heldItems >= MAPPED_ITEMS_KEPT && Date.now() < deadline) {
+      await new Promise<void>((resolve) => {
+        const timer = setTimeout(wake, deadline - Date.now());
+        function wake() {
+          clearTimeout(timer);
+          resolve();
+        }
+        this.#roomWaiters.add(wake);
+      });
+    }
+  }
+
+  #hold(runId: string, mapped: MappedBatch): void {
+    this.#mapped.set(runId, mapped);
+    this.#heldItems += itemCount(mapped);
+    for (const oldest of this.#mapped.keys()) {
+      if (this.#heldItems <= MAPPED_ITEMS_KEPT || oldest === runId) break;
+      this.#release(oldest);
+    }
+  }
+
+  #release(runId: string): MappedBatch | undefined {
+    const mapped = this.#mapped.get(runId);
+    if (mapped === undefined) return undefined;
+    this.#mapped.delete(runId);
+    this.#heldItems -= itemCount(mapped);
+    for (const wake of this.#roomWaiters) wake();
+    this.#roomWaiters.clear();
+    return mapped;
   }
 
   async #mapFromArchive(run: SyncRunRow): Promise<MappedBatch | undefined> {
