@@ -7,9 +7,11 @@ import {
   SERIES_FAMILIES,
   SERIES_TYPE_NAMES,
   SERIES_TYPES,
+  SERIES_VALUE_RANGES,
   SeriesTypeNameSchema,
   seriesType,
   seriesTypesInFamily,
+  seriesValueProblem,
 } from './series-types.ts';
 
 /** DESIGN §2 "Canonical series types", name → unit, transcribed by hand. */
@@ -259,5 +261,30 @@ describe('series types', () => {
     expect(heart).not.toContain('steps');
     const total = SERIES_FAMILIES.reduce((n, f) => n + seriesTypesInFamily(f).length, 0);
     expect(total).toBe(SERIES_TYPES.length);
+  });
+});
+
+describe('value ranges per series type (issue 15 #3)', () => {
+  it('bounds every type with finite limits far from overflow', () => {
+    for (const t of SERIES_TYPES) {
+      const [min, max] = SERIES_VALUE_RANGES[t.name];
+      expect(Number.isFinite(min) && Number.isFinite(max) && min < max, t.name).toBe(true);
+      // 50,000-sample batches of extreme values, summed over years of hourly rollups, stay finite.
+      expect(Math.max(Math.abs(min), Math.abs(max)), t.name).toBeLessThan(1e9);
+      expect(seriesValueProblem(t, min), t.name).toBeUndefined();
+      expect(seriesValueProblem(t, max), t.name).toBeUndefined();
+    }
+  });
+
+  it('refuses non-finite values and catches unit mistakes with a reason', () => {
+    const hr = seriesType('heart_rate');
+    expect(seriesValueProblem(hr, 72)).toBeUndefined();
+    expect(seriesValueProblem(hr, 1e308)).toMatch(/outside the range of series type 'heart_rate'/);
+    expect(seriesValueProblem(hr, Number.POSITIVE_INFINITY)).toMatch(/not a finite number/);
+    expect(seriesValueProblem(hr, Number.NaN)).toMatch(/not a finite number/);
+    // 72 count/s taken for count/min, °F sent as °C, grams sent as kilograms.
+    expect(seriesValueProblem(hr, 72 * 60)).toBeDefined();
+    expect(seriesValueProblem(seriesType('body_temperature'), 98.6)).toBeDefined();
+    expect(seriesValueProblem(seriesType('weight'), 70_500)).toBeDefined();
   });
 });

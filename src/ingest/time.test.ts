@@ -1,5 +1,14 @@
 import { describe, expect, it } from 'vitest';
-import { offsetInTimestamp, offsetOfZone, parseOffset, parseTimestamp } from './time.ts';
+import {
+  isStorableInstant,
+  offsetInTimestamp,
+  offsetOfZone,
+  parseOffset,
+  parseTimestamp,
+  STORABLE_MAX_MS,
+  STORABLE_MIN_MS,
+  TIME_BOUNDS,
+} from './time.ts';
 
 describe('source time handling', () => {
   it('parses timestamps only when they name their offset', () => {
@@ -27,5 +36,25 @@ describe('source time handling', () => {
     expect(offsetOfZone('Asia/Kolkata', Date.UTC(2026, 0, 1))).toBe(330);
     expect(offsetOfZone('UTC', 0)).toBe(0);
     expect(offsetOfZone('Mars/Olympus', 0)).toBeUndefined();
+  });
+});
+
+describe('storable time bounds (issue 15 #3)', () => {
+  it('keeps years 1-9999 at every UTC offset', () => {
+    expect(isStorableInstant(Date.UTC(2026, 3, 23))).toBe(true);
+    expect(isStorableInstant(STORABLE_MIN_MS)).toBe(true);
+    expect(isStorableInstant(STORABLE_MAX_MS)).toBe(true);
+    // Year 0000 (PostgreSQL refuses it; PGlite reads BC dates back as invalid Dates) and year 10000.
+    expect(isStorableInstant(parseTimestamp('0000-06-01T00:00:00Z') as number)).toBe(false);
+    expect(isStorableInstant(parseTimestamp('9999-12-31T23:00:00-05:00') as number)).toBe(false);
+    // In range in UTC, but year 0 at UTC-18:00.
+    expect(isStorableInstant(Date.parse('0001-01-01T06:00:00Z'))).toBe(false);
+    expect(isStorableInstant(Number.NaN)).toBe(false);
+    expect(new Date(STORABLE_MIN_MS - TIME_BOUNDS.maxOffsetMs).toISOString()).toBe(
+      '0001-01-01T00:00:00.000Z',
+    );
+    expect(new Date(STORABLE_MAX_MS + TIME_BOUNDS.maxOffsetMs).toISOString()).toBe(
+      '9999-12-31T23:59:59.999Z',
+    );
   });
 });
