@@ -1,3 +1,4 @@
+import { SignJWT } from 'jose';
 import { sql } from 'kysely';
 import { expect, it } from 'vitest';
 import { describeEachDatabase, type TestServer, waitForRun } from '../support/harness.ts';
@@ -15,13 +16,15 @@ import { describeEachDatabase, type TestServer, waitForRun } from '../support/ha
  * operation, each request with a timeout).
  */
 
-const SEED = 0x15_0004;
+/** Fixed, so a run is repeatable; FUZZ_SEED explores other draws locally (and FUZZ_SCALE more cases). */
+const SEED = Number(process.env.FUZZ_SEED ?? 0x15_0004);
+const SCALE = Number(process.env.FUZZ_SCALE ?? 1);
 /** Cases per operation, drawn by the seed from all its cases (each kind of case at least once). */
-const CASES_PER_OPERATION = 22;
+const CASES_PER_OPERATION = 22 * SCALE;
 /** The two ingest routes: more cases, since each 202 is then checked against what was stored. */
-const CASES_PER_INGEST_OPERATION = 60;
+const CASES_PER_INGEST_OPERATION = 60 * SCALE;
 /** Routes with cursors: more cases, for a real cursor tampered field by field. */
-const CASES_PER_PAGED_OPERATION = 40;
+const CASES_PER_PAGED_OPERATION = 40 * SCALE;
 const REQUEST_TIMEOUT_MS = 10_000;
 
 /**
@@ -58,6 +61,8 @@ interface Case {
   path: string;
   query: string;
   body?: Body;
+  /** Credentials sent instead of the fuzzing developer's API key. */
+  auth?: Record<string, string>;
 }
 
 const NUL = '\u0000';
@@ -328,20 +333,22 @@ function walk(value: Json, path: (string | number)[] = []): { path: (string | nu
 }
 
 /**
- * `n` copies of a value, each with its instants moved on by its index in seconds: entries that differ,
- * as a real batch's do (identical entries are stored once by design).
+ * `n` copies of a value, each with its instants moved on by its index in seconds and its `id` suffixed
+ * with it: entries that differ, as a real batch's do (identical entries are stored once by design).
  */
 function distinctCopies(item: Json, n: number): Json[] {
   const text = JSON.stringify(item);
   const instant = /"(\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2})(Z|[+-]\d{2}:\d{2})"/g;
-  return Array.from({ length: n }, (_, i) =>
-    JSON.parse(
+  return Array.from({ length: n }, (_, i) => {
+    const copy = JSON.parse(
       text.replace(instant, (_match, t: string, zone: string) => {
         const moved = new Date(Date.parse(`${t}Z`) + i * 1000).toISOString().slice(0, 19);
         return `"${moved}${zone}"`;
       }),
-    ),
-  );
+    );
+    if (copy !== null && typeof copy === 'object' && typeof copy.id === 'string') copy.id = `${copy.id}-${i}`;
+    return copy;
+  });
 }
 
 /** JSON text of `base` with the value at `path` replaced by raw JSON text. */
@@ -458,8 +465,9 @@ async function send(
   pathAndQuery: string,
   key: string,
   body?: Body,
+  auth?: Record<string, string>,
 ): Promise<Outcome> {
-  const headers: Record<string, string> = { 'X-WearLink-API-Key': key };
+  const headers: Record<string, string> = { ...(auth ?? { 'X-WearLink-API-Key': key }) };
   if (body?.contentType) headers['Content-Type'] = body.contentType;
   const response = await fetch(`${server.url}${pathAndQuery}`, {
     method,
@@ -487,277 +495,315 @@ interface Accepted {
 describeEachDatabase(
   'fuzz: every operation of the OpenAPI document',
   (ctx, leg) => {
-    it('answers bad input with a 4xx {detail}, never a 5xx or a crash; keeps what it accepted', async () => {
-      const server = ctx();
-      const { api } = server;
-      const started = Date.now();
-      const pick = random(SEED);
-      const dev = await api.registerDeveloper('Fuzz');
-      const doc = (await api.request('GET', '/api/v1/openapi.json')).body;
-      const failures: string[] = [];
-      const skipped: string[] = [];
-      const accepted: Accepted[] = [];
-      let requests = 0;
-      const realCursors: string[] = [];
+    it(
+      'answers bad input with a 4xx {detail}, never a 5xx or a crash; keeps what it accepted',
+      async () => {
+        const server = ctx();
+        const { api } = server;
+        const started = Date.now();
+        const pick = random(SEED);
+        const dev = await api.registerDeveloper('Fuzz');
+        const doc = (await api.request('GET', '/api/v1/openapi.json')).body;
+        const failures: string[] = [];
+        const skipped: string[] = [];
+        const accepted: Accepted[] = [];
+        let requests = 0;
+        const realCursors: string[] = [];
 
-      // The user reads are made for: a few items of each kind, so every list has a second page.
-      const dataUser = (await api.createUser(dev.key)).id;
-      const seeded = await api.request('POST', `/api/v1/sdk/users/${dataUser}/sync`, {
-        auth: { key: dev.key },
-        json: dataBatch(),
-      });
-      expect(seeded.status).toBe(202);
-      await waitForRun(api, { key: dev.key }, dataUser, seeded.body.run_id);
+        // The user reads are made for: a few items of each kind, so every list has a second page.
+        const dataUser = (await api.createUser(dev.key)).id;
+        const seeded = await api.request('POST', `/api/v1/sdk/users/${dataUser}/sync`, {
+          auth: { key: dev.key },
+          json: dataBatch(),
+        });
+        expect(seeded.status).toBe(202);
+        await waitForRun(api, { key: dev.key }, dataUser, seeded.body.run_id);
 
-      const operations: [string, string, Schema][] = [];
-      for (const [template, item] of Object.entries<Schema>(doc.paths)) {
-        for (const [method, op] of Object.entries<Schema>(item))
-          operations.push([method.toUpperCase(), template, op]);
-      }
-      expect(operations.length).toBeGreaterThan(50);
-
-      for (const [method, template, op] of operations) {
-        const operation = `${method} ${template}`;
-        const ingest =
-          /\/(sdk\/users\/\{user_id\}\/sync|users\/\{user_id\}\/wearmetrics)$/.test(template) &&
-          method === 'POST';
-        // Reads go to the user with data (so cursors are real); anything else gets a user of its own
-        // (DELETE /users/{id} may succeed), and ingest routes one per case (to count what it stored).
-        let userId = method === 'GET' ? dataUser : (await api.createUser(dev.key)).id;
-        const params: Schema[] = op.parameters ?? [];
-        const pathParams = params.filter((p) => p.in === 'path');
-        const queryParams = params.filter((p) => p.in === 'query' && p.name !== 'access_token');
-        const valuesOf = (over: Record<string, string> = {}) => {
-          const values: Record<string, string> = {};
-          for (const p of pathParams) {
-            values[p.name] =
-              p.name === 'user_id'
-                ? userId
-                : p.name === 'provider'
-                  ? 'sandbox'
-                  : String(exampleOf(doc, p.schema, p.name));
-          }
-          return { ...values, ...over };
-        };
-        const pathWith = (over: Record<string, string> = {}) => {
-          const values = valuesOf(over);
-          return template.replace(/\{([a-z_]+)\}/g, (_, name: string) => values[name] as string);
-        };
-        const paged = queryParams.some((p) => p.name === 'cursor');
-        const baseQuery = () => [
-          ...queryParams
-            .filter((p) => p.required)
-            .map(
-              (p) =>
-                `${p.name}=${encodeURIComponent(String(queryExamples[p.name] ?? exampleOf(doc, p.schema, p.name)))}`,
-            ),
-          // Pages of one, so the data user's few items give a next cursor.
-          ...(paged && queryParams.some((p) => p.name === 'limit') ? ['limit=1'] : []),
-        ];
-        const queryWith = (name: string, value: string) =>
-          [...baseQuery().filter((q) => !q.startsWith(`${name}=`)), `${name}=${value}`].join('&');
-
-        const all: Case[] = [];
-        for (const p of pathParams) {
-          for (const [name, value] of [
-            ['nul', 'a%00b'],
-            ['lone surrogate (CESU bytes)', '%ED%A0%80'],
-            ['huge', 'x'.repeat(5000)],
-            ['dot segments', '..%2F..%2Fhealth'],
-            ['bad percent escape', '%E0%A4%A'],
-            ['uppercase', p.name === 'user_id' ? userId.toUpperCase() : FIXED_UUID.toUpperCase()],
-            ['number', '1e308'],
-          ] as const) {
-            all.push({
-              name: `path ${p.name}: ${name}`,
-              kind: 'path',
-              path: pathWith({ [p.name]: value }),
-              query: baseQuery().join('&'),
-            });
-          }
+        const operations: [string, string, Schema][] = [];
+        for (const [template, item] of Object.entries<Schema>(doc.paths)) {
+          for (const [method, op] of Object.entries<Schema>(item))
+            operations.push([method.toUpperCase(), template, op]);
         }
-        if (paged && method === 'GET') {
-          // A real cursor of this route, tampered with field by field (its query fingerprint kept).
-          const first = await send(server, method, `${pathWith()}?${baseQuery().join('&')}`, dev.key);
-          let next: string | null | undefined;
-          try {
-            next = JSON.parse(first.text).pagination?.next_cursor;
-          } catch {
-            next = undefined;
-          }
-          if (typeof next === 'string') {
-            realCursors.push(operation);
-            const decoded = JSON.parse(Buffer.from(next, 'base64url').toString('utf8'));
-            for (const [name, value] of tamper(decoded)) {
+        expect(operations.length).toBeGreaterThan(50);
+        // Routes outside the document: the upload URL an upload grant points at.
+        operations.push([
+          'PUT',
+          '/api/v1/uploads/apple/{token}',
+          { parameters: [{ in: 'path', name: 'token', required: true, schema: { type: 'string' } }] },
+        ]);
+        // Credentials a forger would try, correctly signed ones with a subject that is not an id included.
+        const secret = new TextEncoder().encode(server.platform.deps.config.jwtSecret);
+        const forged = (sub: string, audience: string, claims: Record<string, unknown> = {}) =>
+          new SignJWT(claims)
+            .setProtectedHeader({ alg: 'HS256', typ: 'JWT' })
+            .setIssuer('wearlink')
+            .setAudience(audience)
+            .setSubject(sub)
+            .setIssuedAt()
+            .setExpirationTime('5m')
+            .sign(secret);
+        const credentials: [string, Record<string, string>][] = [
+          [
+            'JWT subject not a UUID',
+            { Authorization: `Bearer ${await forged('not-a-uuid', 'wearlink:dashboard')}` },
+          ],
+          [
+            'SDK JWT with a non-UUID developer',
+            { Authorization: `Bearer ${await forged(FIXED_UUID, 'wearlink:sdk', { dev: "1' or '1'='1" })}` },
+          ],
+          ['huge bearer', { Authorization: `Bearer ${'x'.repeat(8000)}` }],
+          ['three dots', { Authorization: 'Bearer a.b.c' }],
+          ['huge API key', { 'X-WearLink-API-Key': `sk-${'A'.repeat(5000)}` }],
+          ['latin-1 bytes', { Authorization: 'Bearer \u00ff\u00fe' }],
+        ];
+
+        for (const [method, template, op] of operations) {
+          const operation = `${method} ${template}`;
+          const ingest =
+            /\/(sdk\/users\/\{user_id\}\/sync|users\/\{user_id\}\/wearmetrics)$/.test(template) &&
+            method === 'POST';
+          // Reads go to the user with data (so cursors are real); anything else gets a user of its own
+          // (DELETE /users/{id} may succeed), and ingest routes one per case (to count what it stored).
+          let userId = method === 'GET' ? dataUser : (await api.createUser(dev.key)).id;
+          const params: Schema[] = op.parameters ?? [];
+          const pathParams = params.filter((p) => p.in === 'path');
+          const queryParams = params.filter((p) => p.in === 'query' && p.name !== 'access_token');
+          const valuesOf = (over: Record<string, string> = {}) => {
+            const values: Record<string, string> = {};
+            for (const p of pathParams) {
+              values[p.name] =
+                p.name === 'user_id'
+                  ? userId
+                  : p.name === 'provider'
+                    ? 'sandbox'
+                    : String(exampleOf(doc, p.schema, p.name));
+            }
+            return { ...values, ...over };
+          };
+          const pathWith = (over: Record<string, string> = {}) => {
+            const values = valuesOf(over);
+            return template.replace(/\{([a-z_]+)\}/g, (_, name: string) => values[name] as string);
+          };
+          const paged = queryParams.some((p) => p.name === 'cursor');
+          const baseQuery = () => [
+            ...queryParams
+              .filter((p) => p.required)
+              .map(
+                (p) =>
+                  `${p.name}=${encodeURIComponent(String(queryExamples[p.name] ?? exampleOf(doc, p.schema, p.name)))}`,
+              ),
+            // Pages of one, so the data user's few items give a next cursor.
+            ...(paged && queryParams.some((p) => p.name === 'limit') ? ['limit=1'] : []),
+          ];
+          const queryWith = (name: string, value: string) =>
+            [...baseQuery().filter((q) => !q.startsWith(`${name}=`)), `${name}=${value}`].join('&');
+
+          const all: Case[] = [];
+          for (const p of pathParams) {
+            for (const [name, value] of [
+              ['nul', 'a%00b'],
+              ['lone surrogate (CESU bytes)', '%ED%A0%80'],
+              ['huge', 'x'.repeat(5000)],
+              ['dot segments', '..%2F..%2Fhealth'],
+              ['bad percent escape', '%E0%A4%A'],
+              ['uppercase', p.name === 'user_id' ? userId.toUpperCase() : FIXED_UUID.toUpperCase()],
+              ['number', '1e308'],
+            ] as const) {
               all.push({
-                name: `real cursor ${name}`,
-                kind: 'real cursor',
-                path: '',
-                query: queryWith('cursor', value),
+                name: `path ${p.name}: ${name}`,
+                kind: 'path',
+                path: pathWith({ [p.name]: value }),
+                query: baseQuery().join('&'),
               });
             }
           }
-        }
-        for (const p of queryParams) {
-          const values = p.name === 'cursor' ? [...queryValues, ...tamperedCursors] : queryValues;
-          for (const [name, value] of values) {
+          if (paged && method === 'GET') {
+            // A real cursor of this route, tampered with field by field (its query fingerprint kept).
+            const first = await send(server, method, `${pathWith()}?${baseQuery().join('&')}`, dev.key);
+            let next: string | null | undefined;
+            try {
+              next = JSON.parse(first.text).pagination?.next_cursor;
+            } catch {
+              next = undefined;
+            }
+            if (typeof next === 'string') {
+              realCursors.push(operation);
+              const decoded = JSON.parse(Buffer.from(next, 'base64url').toString('utf8'));
+              for (const [name, value] of tamper(decoded)) {
+                all.push({
+                  name: `real cursor ${name}`,
+                  kind: 'real cursor',
+                  path: '',
+                  query: queryWith('cursor', value),
+                });
+              }
+            }
+          }
+          for (const p of queryParams) {
+            const values = p.name === 'cursor' ? [...queryValues, ...tamperedCursors] : queryValues;
+            for (const [name, value] of values) {
+              all.push({
+                name: `query ${p.name}: ${name}`,
+                kind: p.name === 'cursor' ? 'cursor' : 'query',
+                path: '',
+                query: queryWith(p.name, value),
+              });
+            }
             all.push({
-              name: `query ${p.name}: ${name}`,
-              kind: p.name === 'cursor' ? 'cursor' : 'query',
+              name: `query ${p.name}: repeated`,
+              kind: 'query',
               path: '',
-              query: queryWith(p.name, value),
+              query: `${queryWith(p.name, 'a')}&${p.name}=b`,
             });
           }
+          for (const [name, auth] of credentials) {
+            all.push({ name: `credential: ${name}`, kind: 'credential', path: '', query: '', auth });
+          }
           all.push({
-            name: `query ${p.name}: repeated`,
+            name: 'query: NUL in a parameter name',
             kind: 'query',
             path: '',
-            query: `${queryWith(p.name, 'a')}&${p.name}=b`,
+            query: [...baseQuery(), 'a%00=1'].join('&'),
           });
-        }
-        all.push({
-          name: 'query: NUL in a parameter name',
-          kind: 'query',
-          path: '',
-          query: [...baseQuery(), 'a%00=1'].join('&'),
-        });
-        const content = op.requestBody?.content ?? {};
-        if (content['application/json'] || ingest) {
-          const base =
-            template.endsWith('/sync') && template.startsWith('/api/v1/sdk')
-              ? sdkBatch()
-              : template.endsWith('/wearmetrics')
-                ? wearmetricsBatch()
-                : exampleOf(doc, content['application/json']?.schema, 'body');
-          all.push(...bodyCases(base, 'application/json'));
-        } else if (content['multipart/form-data'] || content['application/x-www-form-urlencoded']) {
-          const schema = resolve(
-            doc,
-            (content['multipart/form-data'] ?? content['application/x-www-form-urlencoded']).schema,
-          );
-          const fields: Record<string, string> = {};
-          let fileField: string | undefined;
-          for (const [name, prop] of Object.entries<Schema>(schema.properties ?? {})) {
-            if (prop.format === 'binary') fileField = name;
-            else fields[name] = String(exampleOf(doc, prop, name));
-          }
-          all.push(...multipartCases(fields, fileField));
-        } else if (method !== 'GET' && method !== 'DELETE') {
-          // Routes that read a body of their own (e.g. SNS notifications, sent as text/plain).
-          all.push(
-            ...bodyCases({ Type: 'Notification', Message: 'x' }, 'text/plain').filter((c) =>
-              /malformed|NUL|surrogate|deep/.test(c.name),
-            ),
-          );
-        }
-
-        // The seeded draw: every kind once, then the rest at random up to the budget.
-        const budget = ingest
-          ? CASES_PER_INGEST_OPERATION
-          : paged
-            ? CASES_PER_PAGED_OPERATION
-            : CASES_PER_OPERATION;
-        const chosen: Case[] = [];
-        const rest: Case[] = [];
-        const kinds = new Set<string>();
-        for (const c of all) {
-          if (kinds.has(c.kind)) rest.push(c);
-          else {
-            kinds.add(c.kind);
-            chosen.push(c);
-          }
-        }
-        while (chosen.length < budget && rest.length > 0) {
-          chosen.push(...rest.splice(Math.floor(pick() * rest.length), 1));
-        }
-
-        for (const c of chosen) {
-          const known = KNOWN_FAILURES.find((k) => k.operation === operation && k.case.test(c.name));
-          if (known) {
-            skipped.push(`${operation} — ${c.name} (${known.why})`);
-            continue;
-          }
-          if (ingest) userId = (await api.createUser(dev.key)).id;
-          const path = c.path || pathWith();
-          const query = c.query || baseQuery().join('&');
-          const target = query ? `${path}?${query}` : path;
-          let outcome: Outcome;
-          requests += 1;
-          try {
-            outcome = await send(server, method, target, dev.key, c.body);
-          } catch (error) {
-            failures.push(`${operation} — ${c.name}: no answer (${(error as Error).message})`);
-            continue;
-          }
-          const label = `${operation} — ${c.name}: ${outcome.status}`;
-          if (outcome.status >= 500) {
-            failures.push(`${label} ${outcome.text.slice(0, 200)}`);
-            continue;
-          }
-          if (outcome.status >= 400) {
-            let detail: unknown;
-            try {
-              detail = JSON.parse(outcome.text).detail;
-            } catch {
-              detail = undefined;
+          const content = op.requestBody?.content ?? {};
+          if (content['application/json'] || ingest) {
+            const base =
+              template.endsWith('/sync') && template.startsWith('/api/v1/sdk')
+                ? sdkBatch()
+                : template.endsWith('/wearmetrics')
+                  ? wearmetricsBatch()
+                  : exampleOf(doc, content['application/json']?.schema, 'body');
+            all.push(...bodyCases(base, 'application/json'));
+          } else if (content['multipart/form-data'] || content['application/x-www-form-urlencoded']) {
+            const schema = resolve(
+              doc,
+              (content['multipart/form-data'] ?? content['application/x-www-form-urlencoded']).schema,
+            );
+            const fields: Record<string, string> = {};
+            let fileField: string | undefined;
+            for (const [name, prop] of Object.entries<Schema>(schema.properties ?? {})) {
+              if (prop.format === 'binary') fileField = name;
+              else fields[name] = String(exampleOf(doc, prop, name));
             }
-            const ok =
-              typeof detail === 'string' ? detail.length > 0 : Array.isArray(detail) && detail.length > 0;
-            if (!ok) failures.push(`${label} without {detail}: ${outcome.text.slice(0, 200)}`);
-            continue;
+            all.push(...multipartCases(fields, fileField));
+          } else if (method !== 'GET' && method !== 'DELETE') {
+            // Routes that read a body of their own (e.g. SNS notifications, sent as text/plain).
+            all.push(
+              ...bodyCases({ Type: 'Notification', Message: 'x' }, 'text/plain').filter((c) =>
+                /malformed|NUL|surrogate|deep/.test(c.name),
+              ),
+            );
           }
-          if (ingest && outcome.status === 202) {
-            const body = JSON.parse(outcome.text);
-            accepted.push({ operation, case: c.name, userId, runId: body.run_id, accepted: body.accepted });
-          }
-        }
-        const health = await api
-          .request('GET', '/health')
-          .catch((error: Error) => ({ status: 0, text: error.message }));
-        if (health.status !== 200)
-          failures.push(`/health after ${operation}: ${health.status} ${health.text}`);
-      }
 
-      // Every accepted batch is stored as accepted: one user per batch, so its rows are its own.
-      const db = server.platform.database.db;
-      for (const a of accepted) {
-        const run = await waitForRun(api, { key: dev.key }, a.userId, a.runId, 30_000).catch(
-          (error: Error) => ({
-            status: `not finished: ${error.message}`,
-          }),
-        );
-        const { rows } = await sql<{ samples: number; workouts: number; sleep_intervals: number }>`
+          // The seeded draw: every kind once, then the rest at random up to the budget.
+          const budget = ingest
+            ? CASES_PER_INGEST_OPERATION
+            : paged
+              ? CASES_PER_PAGED_OPERATION
+              : CASES_PER_OPERATION;
+          const chosen: Case[] = [];
+          const rest: Case[] = [];
+          const kinds = new Set<string>();
+          for (const c of all) {
+            if (kinds.has(c.kind)) rest.push(c);
+            else {
+              kinds.add(c.kind);
+              chosen.push(c);
+            }
+          }
+          while (chosen.length < budget && rest.length > 0) {
+            chosen.push(...rest.splice(Math.floor(pick() * rest.length), 1));
+          }
+
+          for (const c of chosen) {
+            const known = KNOWN_FAILURES.find((k) => k.operation === operation && k.case.test(c.name));
+            if (known) {
+              skipped.push(`${operation} — ${c.name} (${known.why})`);
+              continue;
+            }
+            if (ingest) userId = (await api.createUser(dev.key)).id;
+            const path = c.path || pathWith();
+            const query = c.query || baseQuery().join('&');
+            const target = query ? `${path}?${query}` : path;
+            let outcome: Outcome;
+            requests += 1;
+            try {
+              outcome = await send(server, method, target, dev.key, c.body, c.auth);
+            } catch (error) {
+              failures.push(`${operation} — ${c.name}: no answer (${(error as Error).message})`);
+              continue;
+            }
+            const label = `${operation} — ${c.name}: ${outcome.status}`;
+            if (outcome.status >= 500) {
+              failures.push(`${label} ${outcome.text.slice(0, 200)}`);
+              continue;
+            }
+            if (outcome.status >= 400) {
+              let detail: unknown;
+              try {
+                detail = JSON.parse(outcome.text).detail;
+              } catch {
+                detail = undefined;
+              }
+              const ok =
+                typeof detail === 'string' ? detail.length > 0 : Array.isArray(detail) && detail.length > 0;
+              if (!ok) failures.push(`${label} without {detail}: ${outcome.text.slice(0, 200)}`);
+              continue;
+            }
+            if (ingest && outcome.status === 202) {
+              const body = JSON.parse(outcome.text);
+              accepted.push({ operation, case: c.name, userId, runId: body.run_id, accepted: body.accepted });
+            }
+          }
+          const health = await api
+            .request('GET', '/health')
+            .catch((error: Error) => ({ status: 0, text: error.message }));
+          if (health.status !== 200)
+            failures.push(`/health after ${operation}: ${health.status} ${health.text}`);
+        }
+
+        // Every accepted batch is stored as accepted: one user per batch, so its rows are its own.
+        const db = server.platform.database.db;
+        for (const a of accepted) {
+          const run = await waitForRun(api, { key: dev.key }, a.userId, a.runId, 30_000).catch(
+            (error: Error) => ({
+              status: `not finished: ${error.message}`,
+            }),
+          );
+          const { rows } = await sql<{ samples: number; workouts: number; sleep_intervals: number }>`
           select (select count(*) from samples where user_id = ${a.userId})::int as samples,
                  (select count(*) from workouts where user_id = ${a.userId})::int as workouts,
                  (select count(*) from sleep_stage_intervals where user_id = ${a.userId})::int as sleep_intervals`.execute(
-          db,
-        );
-        const stored = rows[0];
-        const expected = {
-          samples: a.accepted.samples ?? 0,
-          workouts: a.accepted.workouts ?? 0,
-          sleep_intervals: a.accepted.sleep_intervals ?? 0,
-        };
-        if (JSON.stringify(stored) !== JSON.stringify(expected)) {
-          const known = KNOWN_FAILURES.find((k) => k.operation === a.operation && k.case.test(a.case));
-          const line = `${a.operation} — ${a.case}: accepted ${JSON.stringify(expected)}, stored ${JSON.stringify(stored)} (run ${(run as { status: string }).status})`;
-          if (known) skipped.push(`${line} (${known.why})`);
-          else failures.push(line);
+            db,
+          );
+          const stored = rows[0];
+          const expected = {
+            samples: a.accepted.samples ?? 0,
+            workouts: a.accepted.workouts ?? 0,
+            sleep_intervals: a.accepted.sleep_intervals ?? 0,
+          };
+          if (JSON.stringify(stored) !== JSON.stringify(expected)) {
+            const known = KNOWN_FAILURES.find((k) => k.operation === a.operation && k.case.test(a.case));
+            const line = `${a.operation} — ${a.case}: accepted ${JSON.stringify(expected)}, stored ${JSON.stringify(stored)} (run ${(run as { status: string }).status})`;
+            if (known) skipped.push(`${line} (${known.why})`);
+            else failures.push(line);
+          }
         }
-      }
-      const health = await api.request('GET', '/health');
-      expect(health.status).toBe(200);
+        const health = await api.request('GET', '/health');
+        expect(health.status).toBe(200);
 
-      const seconds = Math.round((Date.now() - started) / 1000);
-      console.info(
-        `fuzz [${leg}]: ${operations.length} operations, ${requests} requests, ${accepted.length} accepted batches checked, ${seconds} s` +
-          (skipped.length ? `; known failures skipped:\n  ${skipped.join('\n  ')}` : ''),
-      );
-      expect(failures).toEqual([]);
-      expect(accepted.length).toBeGreaterThan(10);
-      // Users, timeseries, WearMetrics, workouts, sleep: each got a real cursor to tamper with.
-      expect(realCursors.length, realCursors.join(', ')).toBeGreaterThanOrEqual(5);
-    }, 240_000);
+        const seconds = Math.round((Date.now() - started) / 1000);
+        console.info(
+          `fuzz [${leg}]: ${operations.length} operations, ${requests} requests, ${accepted.length} accepted batches checked, ${seconds} s` +
+            (skipped.length ? `; known failures skipped:\n  ${skipped.join('\n  ')}` : ''),
+        );
+        expect(failures).toEqual([]);
+        expect(accepted.length).toBeGreaterThan(10);
+        // Users, timeseries, WearMetrics, workouts, sleep: each got a real cursor to tamper with.
+        expect(realCursors.length, realCursors.join(', ')).toBeGreaterThanOrEqual(5);
+      },
+      240_000 * SCALE,
+    );
   },
   { env: { RATE_LIMIT_PER_MINUTE: '1000000' } },
 );
