@@ -147,6 +147,63 @@ describeEachDatabase('crash windows of runs and jobs', (ctx) => {
     }
   });
 
+  it('a job whose last attempt throws ends its run, with what was thrown stored as {code, message}', async () => {
+    const server = ctx();
+    const { platform } = server;
+    const db = platform.database.db;
+    const { dev, user, auth, connectionId } = await sandboxConnection(server);
+    const real = platform.deps.sync;
+    // A handler that fails in its own bookkeeping, every time.
+    platform.deps.sync = Object.assign(Object.create(real) as typeof real, {
+      runJob: async () => {
+        throw Object.assign(new Error('bookkeeping failed \u0000'), { code: 'XX000', params: ['secret'] });
+      },
+    });
+    try {
+      const runId = newRunId('pull', 'sandbox');
+      const jobId = randomUUID();
+      await db.transaction().execute(async (trx) => {
+        await createRun(trx, {
+          id: runId,
+          queueJobId: jobId,
+          developerId: dev.id,
+          userId: user.id,
+          provider: 'sandbox',
+          source: 'pull',
+          connectionId,
+          mode: 'incremental',
+        });
+        await platform.queue.enqueue({ runId }, { db: trx, id: jobId, startAfterSeconds: 1 });
+      });
+      // Its last attempt right away (rather than after five retries with backoff).
+      const bossSchema =
+        platform.database.schema === 'public' ? 'pgboss' : `${platform.database.schema}_pgboss`;
+      await sql`update ${sql.table(`${bossSchema}.job`)} set retry_limit = 0 where id = ${jobId}`.execute(db);
+      const run = await waitForRun(server.api, auth, user.id, runId);
+      expect([run.stage, run.status]).toEqual(['failed', 'failed']);
+      expect(run.error).toEqual({ code: 'INTERNAL_ERROR', message: 'bookkeeping failed \uFFFD' });
+      let job = await platform.queue.job(SYNC_QUEUE, jobId);
+      for (const deadline = Date.now() + 5000; job?.state !== 'failed' && Date.now() < deadline; ) {
+        await new Promise((r) => setTimeout(r, 25));
+        job = await platform.queue.job(SYNC_QUEUE, jobId);
+      }
+      expect([job?.state, job?.output]).toEqual([
+        'failed',
+        { code: 'XX000', message: 'bookkeeping failed \uFFFD' },
+      ]);
+      // The connection is free again.
+      platform.deps.sync = real;
+      const next = await server.api.request('POST', '/api/v1/sync', {
+        auth,
+        json: { connection_id: connectionId },
+      });
+      expect([next.status, next.body.created]).toEqual([202, true]);
+      expect((await waitForRun(server.api, auth, user.id, next.body.job_id)).status).toBe('success');
+    } finally {
+      platform.deps.sync = real;
+    }
+  });
+
   it('stores a run’s message, result and error however much NUL and lone surrogates they quote', async () => {
     const { platform } = ctx();
     const { dev, user } = await sandboxConnection(ctx());
