@@ -1,0 +1,115 @@
+import { randomUUID } from 'node:crypto';
+import { hostname } from 'node:os';
+import { expect, it } from 'vitest';
+import { createRun, newRunId, transitionRun } from '../../src/sync/sync-runs.repo.ts';
+import { describeEachDatabase, type TestServer } from '../support/harness.ts';
+
+/**
+ * Issue 15 #13, the import reaper's rules one by one (the kill -9 tests in import-kill.test.ts show
+ * them end to end): which unfinished import runs it leaves alone and which it ends, and why.
+ */
+
+async function importRun(
+  server: TestServer,
+  options: { jobId?: string; lease?: { host: string; pid: number; expiresInMs: number }; ageMs?: number },
+) {
+  const db = server.platform.database.db;
+  const dev = await server.api.registerDeveloper();
+  const user = await server.api.createUser(dev.key);
+  const id = newRunId('xml_import', 'apple');
+  await createRun(db, {
+    id,
+    developerId: dev.id,
+    userId: user.id,
+    provider: 'apple',
+    source: 'xml_import',
+    ...(options.jobId === undefined ? {} : { queueJobId: options.jobId }),
+  });
+  await transitionRun(db, id, 'started');
+  await transitionRun(db, id, 'processing');
+  await transitionRun(db, id, 'saving');
+  if (options.ageMs !== undefined) {
+    await db
+      .updateTable('sync_runs')
+      .set({ updated_at: new Date(Date.now() - options.ageMs) })
+      .where('id', '=', id)
+      .execute();
+  }
+  if (options.lease !== undefined) {
+    await db
+      .insertInto('import_leases')
+      .values({
+        run_id: id,
+        owner: `${options.lease.host}:${options.lease.pid}:test`,
+        host: options.lease.host,
+        pid: options.lease.pid,
+        expires_at: new Date(Date.now() + options.lease.expiresInMs),
+      })
+      .execute();
+  }
+  return id;
+}
+
+/** A pid that is not running on this host (the kernel's pid_max is below 2^22). */
+const DEAD_PID = 4_194_303;
+
+describeEachDatabase(
+  'import reaper',
+  (ctx) => {
+    const stage = async (id: string) =>
+      ctx()
+        .platform.database.db.selectFrom('sync_runs')
+        .select(['stage', 'error', 'message'])
+        .where('id', '=', id)
+        .executeTakeFirstOrThrow();
+
+    it('leaves a run alone while its holder renews its lease; a lapsed lease counts as dead', async () => {
+      const here = await importRun(ctx(), {
+        lease: { host: hostname(), pid: process.pid, expiresInMs: -60_000 },
+      });
+      const there = await importRun(ctx(), {
+        lease: { host: 'other-host', pid: DEAD_PID, expiresInMs: 60_000 },
+      });
+      const { failed, retried } = await ctx().platform.deps.appleImports.reapInterruptedImports();
+      // This process is alive (its lapsed lease aside: the pid says so on this host); the other host's
+      // lease is still running.
+      expect([...failed, ...retried]).not.toContain(there);
+      expect((await stage(there)).stage).toBe('saving');
+      // A lapsed lease counts as dead, even for a live pid: the holder stopped renewing it.
+      expect(failed).toContain(here);
+    });
+
+    it('fails a job-less (CLI) run whose process is gone, at once on this host, after its lease elsewhere', async () => {
+      const gone = await importRun(ctx(), {
+        lease: { host: hostname(), pid: DEAD_PID, expiresInMs: 60_000 },
+      });
+      const lapsed = await importRun(ctx(), { lease: { host: 'other-host', pid: 1, expiresInMs: -1 } });
+      const { failed } = await ctx().platform.deps.appleImports.reapInterruptedImports();
+      expect(failed).toEqual(expect.arrayContaining([gone, lapsed]));
+      for (const id of [gone, lapsed]) {
+        const run = await stage(id);
+        expect(run.stage).toBe('failed');
+        expect(run.error).toMatchObject({ code: 'INTERRUPTED' });
+        expect(run.message).toMatch(/Import the file again/);
+      }
+      const leases = await ctx()
+        .platform.database.db.selectFrom('import_leases')
+        .select('run_id')
+        .where('run_id', 'in', [gone, lapsed])
+        .execute();
+      expect(leases).toEqual([]);
+    });
+
+    it('fails a run whose queue job is gone once it is older than a lease, not before', async () => {
+      const fresh = await importRun(ctx(), { jobId: randomUUID() });
+      const old = await importRun(ctx(), { jobId: randomUUID(), ageMs: 10 * 60_000 });
+      const { failed } = await ctx().platform.deps.appleImports.reapInterruptedImports();
+      expect(failed).toContain(old);
+      expect(failed).not.toContain(fresh);
+      expect((await stage(old)).error).toMatchObject({ code: 'INTERRUPTED' });
+      expect((await stage(old)).message).toMatch(/queue job is gone/);
+      expect((await stage(fresh)).stage).toBe('saving');
+    });
+  },
+  { worker: false },
+);
