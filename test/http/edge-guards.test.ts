@@ -1,6 +1,7 @@
 import { connect } from 'node:net';
 import { SignJWT } from 'jose';
-import { expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
+import { jsonDepthExceeds } from '../../src/http/input-guard.ts';
 import { describeEachDatabase, waitForRun } from '../support/harness.ts';
 
 /**
@@ -234,5 +235,21 @@ describeEachDatabase('edge guards', (ctx) => {
     expect(tooLarge).toMatch(/\{"detail":"Request headers are too large"\}$/);
     // The server still answers.
     expect((await ctx().api.request('GET', '/health')).status).toBe(200);
+  });
+});
+
+describe('jsonDepthExceeds', () => {
+  it('counts nesting outside strings only, whatever the escapes', () => {
+    const nest = (n: number, inner = '1') => `${'['.repeat(n)}${inner}${']'.repeat(n)}`;
+    expect(jsonDepthExceeds(nest(3), 3)).toBe(false);
+    expect(jsonDepthExceeds(nest(4), 3)).toBe(true);
+    expect(jsonDepthExceeds(nest(2, JSON.stringify('[[[[[[')), 3)).toBe(false);
+    // An escaped quote does not end the string; an escaped backslash before a quote does.
+    expect(jsonDepthExceeds(nest(1, JSON.stringify('a"[[[[[[')), 3)).toBe(false);
+    expect(jsonDepthExceeds(`[${JSON.stringify('a\\')}, ${nest(3)}]`, 3)).toBe(true);
+    expect(jsonDepthExceeds(`[${JSON.stringify('a\\\\"[[[[')}]`, 3)).toBe(false);
+    // Unterminated or unbalanced text is for the JSON parser to refuse.
+    expect(jsonDepthExceeds('["abc', 3)).toBe(false);
+    expect(jsonDepthExceeds(']]]]', 3)).toBe(false);
   });
 });
