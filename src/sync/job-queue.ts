@@ -123,6 +123,8 @@ export class JobQueue {
     private readonly boss: PgBoss,
     private readonly logger: Logger,
     private readonly giveUp: GiveUp | undefined,
+    /** pg-boss's schema, in the same database as ours (its `job` table holds every live job). */
+    readonly schema: string,
   ) {}
 
   static async start(
@@ -175,7 +177,7 @@ export class JobQueue {
         if ((await boss.getQueue(queue.name)) === null) throw error;
       }
     }
-    const queue = new JobQueue(boss, logger, options.giveUp);
+    const queue = new JobQueue(boss, logger, options.giveUp, schema);
     if (database.queue.kind === 'pglite') await queue.#releaseJobsOfDeadProcess(database.queue, schema);
     return queue;
   }

@@ -1,4 +1,5 @@
 import parser from 'cron-parser';
+import { sql } from 'kysely';
 import type { ConnectionRow, SyncRunRow } from '../db/schema.ts';
 import type { Platform } from '../platform.ts';
 import type { Logger } from '../shared/logger.ts';
@@ -57,11 +58,24 @@ export async function reapOrphanedRuns(
 ): Promise<{ requeued: string[]; failed: string[] }> {
   const { db, runs } = platform.deps;
   const sources = Object.keys(queueOfSource) as SyncRunRow['source'][];
+  // Only runs without a live job in pg-boss's table (same database): a backlog of thousands of queued
+  // batches costs one query, not one per run. Each candidate's job is then looked up through pg-boss.
+  const liveJobs = sql.table(`${platform.queue.schema}.job`);
   const open = await db
     .selectFrom('sync_runs')
     .selectAll()
     .where('ended_at', 'is', null)
     .where('source', 'in', sources)
+    .where(({ not, exists }) =>
+      not(
+        exists(
+          sql`(select 1 from ${liveJobs} j where j.state in ('created', 'retry', 'active')
+                 and j.name = case sync_runs.source when 'sdk' then ${INGEST_QUEUE} else ${SYNC_QUEUE} end
+                 and j.id = case when sync_runs.queue_job_id ~* ${UUID.source}
+                                 then sync_runs.queue_job_id::uuid end)`,
+        ),
+      ),
+    )
     .orderBy('created_at')
     .limit(REAP_BATCH)
     .execute();
