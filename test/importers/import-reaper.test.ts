@@ -63,20 +63,23 @@ describeEachDatabase(
         .where('id', '=', id)
         .executeTakeFirstOrThrow();
 
-    it('leaves a run alone while its holder renews its lease; a lapsed lease counts as dead', async () => {
-      const here = await importRun(ctx(), {
-        lease: { host: hostname(), pid: process.pid, expiresInMs: -60_000 },
-      });
+    it('leaves a run alone while its live holder renews its lease; a lapsed lease counts as dead', async () => {
       const there = await importRun(ctx(), {
         lease: { host: 'other-host', pid: DEAD_PID, expiresInMs: 60_000 },
       });
+      // pid 1 is alive on every host (answering EPERM, as another user's process does).
+      const alive = await importRun(ctx(), { lease: { host: hostname(), pid: 1, expiresInMs: 60_000 } });
+      const lapsed = await importRun(ctx(), { lease: { host: hostname(), pid: 1, expiresInMs: -1 } });
+      // This process's pid but no service of this process: an earlier process that had the same pid.
+      const samePid = await importRun(ctx(), {
+        lease: { host: hostname(), pid: process.pid, expiresInMs: 60_000 },
+      });
       const { failed, retried } = await ctx().platform.deps.appleImports.reapInterruptedImports();
-      // This process is alive (its lapsed lease aside: the pid says so on this host); the other host's
-      // lease is still running.
-      expect([...failed, ...retried]).not.toContain(there);
-      expect((await stage(there)).stage).toBe('saving');
-      // A lapsed lease counts as dead, even for a live pid: the holder stopped renewing it.
-      expect(failed).toContain(here);
+      for (const id of [there, alive]) {
+        expect([...failed, ...retried]).not.toContain(id);
+        expect((await stage(id)).stage).toBe('saving');
+      }
+      expect(failed).toEqual(expect.arrayContaining([lapsed, samePid]));
     });
 
     it('fails a job-less (CLI) run whose process is gone, at once on this host, after its lease elsewhere', async () => {

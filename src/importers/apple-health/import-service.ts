@@ -89,6 +89,7 @@ export class AppleImportService {
     private readonly config: Config,
     private readonly logger: Logger,
   ) {
+    LIVE_OWNERS.add(this.#owner);
     const settings = s3Settings(config);
     this.s3 = settings === undefined ? undefined : new S3BlobStore(settings);
   }
@@ -546,7 +547,12 @@ export class AppleImportService {
       let holder: string | undefined;
       if (run.owner !== null) {
         const lapsed = (run.expires_at as Date).getTime() < now;
-        const gone = run.host === hostname() && run.pid !== null && !processAlive(run.pid);
+        const gone =
+          run.host === hostname() &&
+          run.pid !== null &&
+          // This very pid, but no instance of this process: a previous process that had the same pid
+          // (PID 1 of a restarted container, typically).
+          (run.pid === process.pid ? !LIVE_OWNERS.has(run.owner) : !processAlive(run.pid));
         if (!lapsed && !gone) continue; // imported right now by a live process
         holder = `process ${run.pid} on ${run.host}`;
       }
@@ -736,6 +742,9 @@ export class AppleImportService {
 /** Unfinished import runs looked at per reaping pass; the rest wait for the next one. */
 const REAP_BATCH = 500;
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/** The lease owners of this process's import services (a test process may have several). */
+const LIVE_OWNERS = new Set<string>();
 
 /** Whether a process of this host is alive (EPERM: it is, someone else's). */
 function processAlive(pid: number): boolean {
