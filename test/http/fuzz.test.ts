@@ -362,7 +362,42 @@ function withRaw(base: Json, path: (string | number)[], rawJson: string): string
   return JSON.stringify(copy).replace(JSON.stringify(marker), rawJson);
 }
 
-function bodyCases(base: Json, contentType: string): Case[] {
+/**
+ * Seeded junk text: C0 controls, noncharacters, a BOM, bidi controls, combining marks, astral characters,
+ * quotes and percent signs (storable, but a test of every layer's escaping and length counting).
+ */
+function junk(pick: () => number): string {
+  const pool = [
+    '\u0001',
+    '\u001f',
+    '\u007f',
+    '\uFFFE',
+    '\uFFFF',
+    '\uFEFF',
+    '\u202E',
+    '\u0301',
+    '\u{1F600}',
+    '\u{10FFFF}',
+    '"',
+    "'",
+    '\\',
+    '%',
+    '%25',
+    '<',
+    '&',
+    '\r\n',
+    'é',
+    'ß',
+    '𝔘',
+    ' ',
+  ];
+  let out = '';
+  const length = 1 + Math.floor(pick() * 40);
+  for (let i = 0; i < length; i++) out += pool[Math.floor(pick() * pool.length)];
+  return out;
+}
+
+function bodyCases(base: Json, contentType: string, pick: () => number): Case[] {
   const cases: Case[] = [];
   const add = (name: string, kind: string, raw: string | Uint8Array, type = contentType) =>
     cases.push({ name, kind, path: '', query: '', body: { raw, contentType: type } });
@@ -370,6 +405,7 @@ function bodyCases(base: Json, contentType: string): Case[] {
     const at = path.join('.') || '(root)';
     if (typeof value === 'string') {
       add(`${at}: NUL`, 'body nul', withRaw(base, path, JSON.stringify(`${value}${NUL}x`)));
+      add(`${at}: junk`, 'body junk', withRaw(base, path, JSON.stringify(junk(pick))));
       add(`${at}: lone surrogate`, 'body surrogate', withRaw(base, path, `"${value}\\ud800"`));
       add(`${at}: huge string`, 'body huge', withRaw(base, path, JSON.stringify('x'.repeat(200_000))));
       add(`${at}: year 0000`, 'body date', withRaw(base, path, '"0000-01-01T00:00:00Z"'));
@@ -608,6 +644,7 @@ describeEachDatabase(
               ['bad percent escape', '%E0%A4%A'],
               ['uppercase', p.name === 'user_id' ? userId.toUpperCase() : FIXED_UUID.toUpperCase()],
               ['number', '1e308'],
+              ['junk', encodeURIComponent(junk(pick))],
             ] as const) {
               all.push({
                 name: `path ${p.name}: ${name}`,
@@ -640,7 +677,11 @@ describeEachDatabase(
             }
           }
           for (const p of queryParams) {
-            const values = p.name === 'cursor' ? [...queryValues, ...tamperedCursors] : queryValues;
+            const values = [
+              ...queryValues,
+              ['junk', encodeURIComponent(junk(pick))] as [string, string],
+              ...(p.name === 'cursor' ? tamperedCursors : []),
+            ];
             for (const [name, value] of values) {
               all.push({
                 name: `query ${p.name}: ${name}`,
@@ -673,7 +714,7 @@ describeEachDatabase(
                 : template.endsWith('/wearmetrics')
                   ? wearmetricsBatch()
                   : exampleOf(doc, content['application/json']?.schema, 'body');
-            all.push(...bodyCases(base, 'application/json'));
+            all.push(...bodyCases(base, 'application/json', pick));
           } else if (content['multipart/form-data'] || content['application/x-www-form-urlencoded']) {
             const schema = resolve(
               doc,
@@ -689,7 +730,7 @@ describeEachDatabase(
           } else if (method !== 'GET' && method !== 'DELETE') {
             // Routes that read a body of their own (e.g. SNS notifications, sent as text/plain).
             all.push(
-              ...bodyCases({ Type: 'Notification', Message: 'x' }, 'text/plain').filter((c) =>
+              ...bodyCases({ Type: 'Notification', Message: 'x' }, 'text/plain', pick).filter((c) =>
                 /malformed|NUL|surrogate|deep/.test(c.name),
               ),
             );
