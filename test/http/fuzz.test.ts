@@ -20,11 +20,11 @@ import { describeEachDatabase, type TestServer, waitForRun } from '../support/ha
 const SEED = Number(process.env.FUZZ_SEED ?? 0x15_0004);
 const SCALE = Number(process.env.FUZZ_SCALE ?? 1);
 /** Cases per operation, drawn by the seed from all its cases (each kind of case at least once). */
-const CASES_PER_OPERATION = 22 * SCALE;
+const CASES_PER_OPERATION = 44 * SCALE;
 /** The two ingest routes: more cases, since each 202 is then checked against what was stored. */
-const CASES_PER_INGEST_OPERATION = 60 * SCALE;
+const CASES_PER_INGEST_OPERATION = 120 * SCALE;
 /** Routes with cursors: more cases, for a real cursor tampered field by field. */
-const CASES_PER_PAGED_OPERATION = 40 * SCALE;
+const CASES_PER_PAGED_OPERATION = 80 * SCALE;
 const REQUEST_TIMEOUT_MS = 10_000;
 
 /**
