@@ -24,11 +24,11 @@ function bar(p: ImportProgress): string {
  */
 export async function importAppleFromCli(platform: Platform, file: string, userId: string): Promise<number> {
   const { db } = platform.deps;
-  const user = await db
-    .selectFrom('users')
-    .select(['id', 'developer_id'])
-    .where('id', '=', userId)
-    .executeTakeFirst();
+  // Not a UUID: no user (PostgreSQL would refuse the comparison itself).
+  const uuid = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(userId);
+  const user = !uuid
+    ? undefined
+    : await db.selectFrom('users').select(['id', 'developer_id']).where('id', '=', userId).executeTakeFirst();
   if (user === undefined) {
     process.stderr.write(`wearlink: no user ${userId}\n`);
     return 1;
@@ -40,7 +40,15 @@ export async function importAppleFromCli(platform: Platform, file: string, userI
     process.stderr.write(`wearlink: run ${runId} was interrupted earlier; marked failed\n`);
   }
   const path = resolve(file);
-  const size = (await stat(path)).size;
+  let size: number;
+  try {
+    size = (await stat(path)).size;
+  } catch (error) {
+    process.stderr.write(
+      `wearlink: cannot read ${path}: ${(error as NodeJS.ErrnoException).code ?? error}\n`,
+    );
+    return 1;
+  }
   const tty = process.stderr.isTTY;
   let last = 0;
   const runId = await platform.deps.appleImports.importLocalFile(
