@@ -1,5 +1,7 @@
 import { randomUUID } from 'node:crypto';
-import { hostname } from 'node:os';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { hostname, tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { expect, it } from 'vitest';
 import { createRun, newRunId, transitionRun } from '../../src/sync/sync-runs.repo.ts';
 import { describeEachDatabase, type TestServer } from '../support/harness.ts';
@@ -115,4 +117,76 @@ describeEachDatabase(
     });
   },
   { worker: false },
+);
+
+/** An export of `records` heart-rate samples, a few batches' worth. */
+function heartRateExport(records: number): string {
+  const lines = ['<?xml version="1.0" encoding="UTF-8"?>', '<HealthData locale="en_US">'];
+  for (let i = 0; i < records; i++) {
+    const at = new Date(Date.UTC(2024, 0, 1) + i * 60_000).toISOString().replace('T', ' ').slice(0, 19);
+    lines.push(
+      ` <Record type="HKQuantityTypeIdentifierHeartRate" sourceName="Watch" unit="count/min" creationDate="${at} +0000" startDate="${at} +0000" endDate="${at} +0000" value="${60 + (i % 50)}"/>`,
+    );
+  }
+  lines.push('</HealthData>', '');
+  return lines.join('\n');
+}
+
+describeEachDatabase(
+  'import lease taken over',
+  (ctx) => {
+    it('an import whose lease another worker took stops without ending the run', async () => {
+      const server = ctx();
+      const db = server.platform.database.db;
+      const dev = await server.api.registerDeveloper();
+      const user = await server.api.createUser(dev.key);
+      const path = join(mkdtempSync(join(tmpdir(), 'wl-lease-')), 'export.xml');
+      writeFileSync(path, heartRateExport(150_000));
+      const runId = newRunId('xml_import', 'apple');
+      await createRun(db, {
+        id: runId,
+        developerId: dev.id,
+        userId: user.id,
+        provider: 'apple',
+        source: 'xml_import',
+      });
+      const running = server.platform.deps.appleImports.runJob(
+        { runId, userId: user.id, path, keepFile: true },
+        { count: 0, limit: 0, jobId: '' },
+      );
+      const deadline = Date.now() + 30_000;
+      for (;;) {
+        const run = await db
+          .selectFrom('sync_runs')
+          .select('stage')
+          .where('id', '=', runId)
+          .executeTakeFirstOrThrow();
+        if (run.stage === 'saving') break;
+        if (Date.now() > deadline) throw new Error(`run still ${run.stage}`);
+        await new Promise((r) => setTimeout(r, 10));
+      }
+      // Another worker takes the run over (as after a reaper judged this one dead).
+      await db
+        .updateTable('import_leases')
+        .set({ owner: 'elsewhere:1:x' })
+        .where('run_id', '=', runId)
+        .execute();
+      await running;
+      const run = await db
+        .selectFrom('sync_runs')
+        .select(['stage', 'ended_at'])
+        .where('id', '=', runId)
+        .executeTakeFirstOrThrow();
+      expect(run.stage).toBe('saving');
+      expect(run.ended_at).toBeNull();
+      // The new holder's lease is left as it is.
+      const lease = await db
+        .selectFrom('import_leases')
+        .select('owner')
+        .where('run_id', '=', runId)
+        .executeTakeFirst();
+      expect(lease?.owner).toBe('elsewhere:1:x');
+    });
+  },
+  { worker: false, env: { IMPORT_LEASE_SECONDS: '1' } },
 );

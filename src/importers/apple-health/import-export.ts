@@ -166,6 +166,7 @@ export async function importAppleExport(options: ImportOptions): Promise<ImportO
     items: number,
     progress: { bytesRead: number; records: number },
   ) => {
+    options.signal?.throwIfAborted();
     if (!options.dryRun) addCounts(written, await writeCanonicalBatch(db, userId, batch), writeRejected);
     itemsWritten += items;
     // Writes finish out of order: progress only ever moves forward.
@@ -197,6 +198,7 @@ export async function importAppleExport(options: ImportOptions): Promise<ImportO
       }
     }
     await Promise.all(inFlight);
+    options.signal?.throwIfAborted();
   } finally {
     // A failed parse must not leave a write running against a run that is being failed.
     await Promise.allSettled(inFlight);

@@ -679,6 +679,8 @@ export class AppleImportService {
         onProgress,
         signal: lease.signal,
       });
+      // A run taken over meanwhile is the new holder's to end.
+      lease.signal.throwIfAborted();
       const { tally } = outcome;
       const records = Object.values(tally.elements).reduce((a, b) => a + b, 0);
       // Elements the mapper refused, and records the database refused at write time (set aside there).
