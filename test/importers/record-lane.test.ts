@@ -140,10 +140,20 @@ describe('record fast lane', () => {
       hr(`startDate="${at(1)}" value="1"`, '<MetadataEntry key="HKTimeZone" value="a<b"/>'),
       hr(`startDate="${at(1)}" value="1"`, '<MetadataEntry key="HKTimeZone" value="x"/></Recorx>'),
       ` <Record type="HKQuantityTypeIdentifierHeartRate" sourceName="&#1;" startDate="${at(1)}" value="1"/>`,
+      // Issue 15 #1: characters XML forbids, in the attributes and children the lane reads itself.
+      ` <Record type="HKQuantityTypeIdentifierHeartRate" sourceName="W\u0000" startDate="${at(1)}" value="1"/>`,
+      hr(`startDate="${at(1)}" value="1"`, '<MetadataEntry key="k\u0000" value="v"/>'),
+      hr(`startDate="${at(1)}" value="1"`, '<MetadataEntry key="k" value="\u0007"/>'),
+      hr(`startDate="${at(1)}" value="1\uffff"`),
     ];
     for (const record of malformed) {
       expect(await mapExport(wrap(record), 64 * 1024, false), record).toHaveProperty('error');
       await expectSame(wrap(record), [1, 5, 64 * 1024]);
+      if (['\u0000', '\u0007', '\uffff'].some((c) => record.includes(c))) {
+        const { error, taken } = await mapExport(wrap(record), 64 * 1024, true);
+        expect(error, record).toMatch(/line \d+, column \d+: forbidden/);
+        expect(taken).toBe(0);
+      }
     }
   });
 
