@@ -71,6 +71,8 @@ const deep = (levels: number): string => `${'{"a":'.repeat(levels)}1${'}'.repeat
 const deepArray = (levels: number): string => `${'['.repeat(levels)}${']'.repeat(levels)}`;
 const b64 = (value: unknown) => Buffer.from(JSON.stringify(value)).toString('base64url');
 const FIXED_UUID = '00000000-0000-4000-8000-000000000000';
+/** Nothing listens there: deliveries fail at once, and nothing leaves the machine. */
+const HOOK_URL = 'http://127.0.0.1:9/hooks';
 
 /** Query values that are wrong in some way for any parameter. */
 const queryValues: [string, string][] = [
@@ -133,9 +135,23 @@ function resolve(doc: Schema, schema: Schema | undefined): Schema {
   return s;
 }
 
+let serial = 0;
+/** Fields whose valid values the schema cannot tell (unique, or checked against a list). */
+const namedExamples: Record<string, () => Json> = {
+  url: () => HOOK_URL,
+  email: () => `fuzz-${++serial}@example.com`,
+  external_id: () => `ext-${++serial}`,
+  timezone: () => 'Europe/Berlin',
+  filter_types: () => ['workout.created'],
+  disabled: () => false,
+  schedule: () => '0 * * * *',
+};
+
 /** A valid-looking value for a schema: the baseline each case then breaks in one place. */
 function exampleOf(doc: Schema, schemaIn: Schema | undefined, name: string, depth = 0): Json {
   const schema = resolve(doc, schemaIn);
+  const named = namedExamples[name];
+  if (named !== undefined) return named();
   if (schema.example !== undefined) return schema.example;
   if (Array.isArray(schema.enum)) return schema.enum[0];
   if (schema.default !== undefined) return schema.default;
@@ -154,9 +170,9 @@ function exampleOf(doc: Schema, schemaIn: Schema | undefined, name: string, dept
         case 'email':
           return 'fuzz@example.com';
         case 'uri':
-          return 'https://example.com/hooks';
+          return HOOK_URL;
         default: {
-          if (/url/i.test(name)) return 'https://example.com/hooks';
+          if (/url/i.test(name)) return HOOK_URL;
           const min = schema.minLength ?? 0;
           return 'fuzz-value-long-enough'.padEnd(min, 'x').slice(0, schema.maxLength ?? 1000);
         }
@@ -171,8 +187,9 @@ function exampleOf(doc: Schema, schemaIn: Schema | undefined, name: string, dept
     case 'object': {
       const out: Record<string, Json> = {};
       if (depth > 4) return out;
+      // Optional properties too: each is one more leaf for the cases to break.
       for (const [key, prop] of Object.entries<Schema>(schema.properties ?? {})) {
-        if ((schema.required ?? []).includes(key)) out[key] = exampleOf(doc, prop, key, depth + 1);
+        out[key] = exampleOf(doc, prop, key, depth + 1);
       }
       return out;
     }
@@ -447,6 +464,7 @@ function multipartCases(fields: Record<string, string>, fileField: string | unde
       .join('') + (fileField ? part(fileField, xml, file) : '');
   const type = `multipart/form-data; boundary=${boundary}`;
   const cases: [string, string | Uint8Array, string][] = [
+    ['valid', `${valid()}--${boundary}--\r\n`, type],
     ['no boundary parameter', valid(), 'multipart/form-data'],
     ['boundary not in body', `${valid()}--${boundary}--\r\n`, 'multipart/form-data; boundary=other'],
     ['no closing boundary', valid(), type],
@@ -545,6 +563,8 @@ describeEachDatabase(
         const accepted: Accepted[] = [];
         let requests = 0;
         const realCursors: string[] = [];
+        /** Operations that answered some case with a 2xx: their baselines reach the handler. */
+        const reached = new Set<string>();
 
         // The user reads are made for: a few items of each kind, so every list has a second page.
         const dataUser = (await api.createUser(dev.key)).id;
@@ -554,6 +574,15 @@ describeEachDatabase(
         });
         expect(seeded.status).toBe(202);
         await waitForRun(api, { key: dev.key }, dataUser, seeded.body.run_id);
+        const seededRun = seeded.body.run_id as string;
+        // A sandbox connection, so the sync routes have one to start, cancel and report on.
+        const connection = await api.request('POST', `/api/v1/users/${dataUser}/connections`, {
+          auth: { key: dev.key },
+          json: { provider: 'sandbox' },
+        });
+        expect(connection.status, connection.text).toBe(201);
+        namedExamples.connection_id = () => connection.body.id;
+        namedExamples.job_id = () => seededRun;
 
         const operations: [string, string, Schema][] = [];
         for (const [template, item] of Object.entries<Schema>(doc.paths)) {
@@ -604,15 +633,41 @@ describeEachDatabase(
           const params: Schema[] = op.parameters ?? [];
           const pathParams = params.filter((p) => p.in === 'path');
           const queryParams = params.filter((p) => p.in === 'query' && p.name !== 'access_token');
+          // Real ids where the route names one, made for this operation (it may delete or rotate it).
+          const ids: Record<string, string> = {
+            user_id: userId,
+            provider: 'sandbox',
+            run_id: seededRun,
+            job_id: seededRun,
+          };
+          if (pathParams.some((p) => p.name === 'provider') && method !== 'GET') {
+            const made = await api.request('POST', `/api/v1/users/${userId}/connections`, {
+              auth: { key: dev.key },
+              json: { provider: 'sandbox' },
+            });
+            expect(made.status, made.text).toBe(201);
+          }
+          if (pathParams.some((p) => p.name === 'id')) {
+            const hook = await api.request('POST', '/api/v1/webhooks/endpoints', {
+              auth: { key: dev.key },
+              json: { url: HOOK_URL },
+            });
+            expect(hook.status, hook.text).toBe(201);
+            ids.id = hook.body.id;
+          }
+          if (pathParams.some((p) => p.name === 'key_id')) {
+            const created = await api.request('POST', '/api/v1/developer/api-keys', {
+              auth: { key: dev.key },
+              json: { name: 'spare' },
+            });
+            expect(created.status, created.text).toBe(201);
+            ids.key_id = created.body.id;
+          }
           const valuesOf = (over: Record<string, string> = {}) => {
             const values: Record<string, string> = {};
             for (const p of pathParams) {
               values[p.name] =
-                p.name === 'user_id'
-                  ? userId
-                  : p.name === 'provider'
-                    ? 'sandbox'
-                    : String(exampleOf(doc, p.schema, p.name));
+                p.name === 'user_id' ? userId : (ids[p.name] ?? String(exampleOf(doc, p.schema, p.name)));
             }
             return { ...values, ...over };
           };
@@ -707,6 +762,7 @@ describeEachDatabase(
             query: [...baseQuery(), 'a%00=1'].join('&'),
           });
           const content = op.requestBody?.content ?? {};
+          let baselineBody: Body | undefined;
           if (content['application/json'] || ingest) {
             const base =
               template.endsWith('/sync') && template.startsWith('/api/v1/sdk')
@@ -714,6 +770,7 @@ describeEachDatabase(
                 : template.endsWith('/wearmetrics')
                   ? wearmetricsBatch()
                   : exampleOf(doc, content['application/json']?.schema, 'body');
+            baselineBody = { raw: JSON.stringify(base), contentType: 'application/json' };
             all.push(...bodyCases(base, 'application/json', pick));
           } else if (content['multipart/form-data'] || content['application/x-www-form-urlencoded']) {
             const schema = resolve(
@@ -724,9 +781,14 @@ describeEachDatabase(
             let fileField: string | undefined;
             for (const [name, prop] of Object.entries<Schema>(schema.properties ?? {})) {
               if (prop.format === 'binary') fileField = name;
-              else fields[name] = String(exampleOf(doc, prop, name));
+              else {
+                const login: Record<string, string> = { username: dev.email, password: dev.password };
+                fields[name] = login[name] ?? String(exampleOf(doc, prop, name));
+              }
             }
-            all.push(...multipartCases(fields, fileField));
+            const [valid, ...broken] = multipartCases(fields, fileField);
+            baselineBody = valid?.body;
+            all.push(...broken);
           } else if (method !== 'GET' && method !== 'DELETE') {
             // Routes that read a body of their own (e.g. SNS notifications, sent as text/plain).
             all.push(
@@ -742,7 +804,16 @@ describeEachDatabase(
             : paged
               ? CASES_PER_PAGED_OPERATION
               : CASES_PER_OPERATION;
-          const chosen: Case[] = [];
+          // The valid request itself first: the cases break it in one place each.
+          const chosen: Case[] = [
+            {
+              name: 'baseline',
+              kind: 'baseline',
+              path: '',
+              query: '',
+              ...(baselineBody ? { body: baselineBody } : {}),
+            },
+          ];
           const rest: Case[] = [];
           const kinds = new Set<string>();
           for (const c of all) {
@@ -791,6 +862,7 @@ describeEachDatabase(
               if (!ok) failures.push(`${label} without {detail}: ${outcome.text.slice(0, 200)}`);
               continue;
             }
+            if (outcome.status < 300) reached.add(operation);
             if (ingest && outcome.status === 202) {
               const body = JSON.parse(outcome.text);
               accepted.push({ operation, case: c.name, userId, runId: body.run_id, accepted: body.accepted });
@@ -835,10 +907,17 @@ describeEachDatabase(
 
         const seconds = Math.round((Date.now() - started) / 1000);
         console.info(
-          `fuzz [${leg}]: ${operations.length} operations, ${requests} requests, ${accepted.length} accepted batches checked, ${seconds} s` +
+          `fuzz [${leg}]: ${operations.length} operations (${reached.size} reached a handler), ${requests} requests, ${accepted.length} accepted batches checked, ${seconds} s` +
+            `\n  never 2xx: ${operations
+              .map(([m, t]) => `${m} ${t}`)
+              .filter((o) => !reached.has(o))
+              .join(', ')}` +
             (skipped.length ? `; known failures skipped:\n  ${skipped.join('\n  ')}` : ''),
         );
         expect(failures).toEqual([]);
+        // The baselines stay valid: most operations answered some case with a 2xx (S3, SNS and upload-URL
+        // routes cannot without an S3 bucket or a grant).
+        expect(reached.size).toBeGreaterThanOrEqual(Math.floor(operations.length * 0.85));
         expect(accepted.length).toBeGreaterThan(10);
         // Users, timeseries, WearMetrics, workouts, sleep: each got a real cursor to tamper with.
         expect(realCursors.length, realCursors.join(', ')).toBeGreaterThanOrEqual(5);
@@ -846,5 +925,6 @@ describeEachDatabase(
       240_000 * SCALE,
     );
   },
-  { env: { RATE_LIMIT_PER_MINUTE: '1000000' } },
+  // Webhook endpoints on a closed local port, so creating them is exercised without leaving the machine.
+  { env: { RATE_LIMIT_PER_MINUTE: '1000000', WEBHOOK_ALLOW_PRIVATE_URLS: 'true' } },
 );
