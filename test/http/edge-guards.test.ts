@@ -75,14 +75,20 @@ describeEachDatabase('edge guards', (ctx) => {
     const { api } = ctx();
     const { key } = await api.registerDeveloper();
     const user = await api.createUser(key);
-    const deep = `${'{"a":'.repeat(5000)}1${'}'.repeat(5000)}`;
+    const deep = (levels: number) => `${'{"a":'.repeat(levels)}1${'}'.repeat(levels)}`;
     const res = await api.request('POST', `/api/v1/users/${user.id}/wearmetrics`, {
       auth: { key },
-      body: `{"device_id":"d","source":"s","samples":[{"timestamp":"2026-04-23T06:30:00Z","metrics":{"hr":60},"meta":${deep}}]}`,
+      body: `{"device_id":"d","source":"s","samples":[{"timestamp":"2026-04-23T06:30:00Z","metrics":{"hr":60},"meta":${deep(5000)}}]}`,
       headers: { 'Content-Type': 'application/json' },
     });
     expect(res.status).toBe(422);
     expect(res.body.detail[0]).toMatchObject({ type: 'too_deep', msg: /deeper than 64/ });
+    // Without a credential a bulk body is not read at all: 401, as on every other route.
+    const anonymous = await api.request('POST', `/api/v1/users/${user.id}/wearmetrics`, {
+      body: deep(5000),
+      headers: { 'Content-Type': 'application/json' },
+    });
+    expect(anonymous.status).toBe(401);
     // Brackets inside strings are not nesting.
     const text = await api.request('PATCH', `/api/v1/users/${user.id}`, {
       auth: { key },
