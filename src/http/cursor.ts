@@ -16,6 +16,8 @@ export const cursorField = {
   int2: () => z.number().int().min(0).max(32_767),
   int4: () => z.number().int().min(-2_147_483_648).max(2_147_483_647),
   count: () => z.number().int().min(0).max(2_147_483_647),
+  /** A bigint identity as JSON carries it exactly. */
+  bigintId: () => z.number().int().min(1).max(Number.MAX_SAFE_INTEGER),
   /** Epoch milliseconds in years 1-9999. */
   epochMs: () => z.number().min(MIN_MS).max(MAX_MS),
   /** Epoch seconds (fractional: microseconds) in years 1-9999. */

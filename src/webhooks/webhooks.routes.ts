@@ -3,7 +3,7 @@ import type { TokenService } from '../auth/tokens.ts';
 import type { WebhookEndpointRow } from '../db/schema.ts';
 import { authenticate } from '../http/auth.ts';
 import type { AppEnv } from '../http/context.ts';
-import { decodeCursor, encodeCursor } from '../http/cursor.ts';
+import { cursorField, decodeCursor, encodeCursor } from '../http/cursor.ts';
 import { pickErrors, security } from '../http/openapi.ts';
 import { NotFoundError, ValidationError } from '../shared/errors.ts';
 import { EVENT_TYPES, eventGroups, isValidFilter, TEST_EVENT_TYPE } from './event-types.ts';
@@ -19,6 +19,9 @@ import {
   rotateSecret,
   updateEndpoint,
 } from './webhooks.repo.ts';
+
+/** Attempts pages: `b` is the last attempt id returned (a bigint identity). */
+const AttemptsCursor = z.object({ b: cursorField.bigintId() });
 
 const Endpoint = z
   .object({
@@ -317,7 +320,7 @@ export function registerWebhookRoutes(app: OpenAPIHono<AppEnv>, tokens: TokenSer
         params: EndpointIdParams,
         query: z.object({
           limit: z.coerce.number().int().min(1).max(200).default(50),
-          cursor: z.string().optional(),
+          cursor: z.string().max(500).optional(),
           message_id: z.string().max(100).optional(),
         }),
       },
@@ -339,10 +342,7 @@ export function registerWebhookRoutes(app: OpenAPIHono<AppEnv>, tokens: TokenSer
     async (c) => {
       const endpoint = await endpointOf(c, c.req.valid('param').id);
       const query = c.req.valid('query');
-      const before =
-        query.cursor === undefined
-          ? undefined
-          : decodeCursor(query.cursor, z.object({ b: z.number().int() })).b;
+      const before = query.cursor === undefined ? undefined : decodeCursor(query.cursor, AttemptsCursor).b;
       const rows = await listAttempts(c.var.deps.db, endpoint.id, {
         limit: query.limit + 1,
         ...(before !== undefined ? { before } : {}),

@@ -108,6 +108,9 @@ const tamperedCursors: [string, string][] = [
   ['source id beyond int4', b64({ t: '2026-01-01T00:00:00Z', s: 2 ** 40, q: '' })],
   ['nul in fingerprint', b64({ t: '2026-01-01T00:00:00Z', i: FIXED_UUID, q: NUL })],
   ['deep', Buffer.from(deep(3000)).toString('base64url')],
+  ['attempt id 1e300', b64({ b: 1e300 })],
+  ['attempt id negative', b64({ b: -1 })],
+  ['attempt id beyond 2^53', b64({ b: 2 ** 60 })],
 ];
 
 const badJsonBodies: [string, string | Uint8Array][] = [
