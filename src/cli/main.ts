@@ -4,7 +4,7 @@ import { type Config, loadConfig } from '../config/load-config.ts';
 import { migrateToLatest } from '../db/database.ts';
 import { type CreateDeveloperOptions, createDeveloperFromCli } from '../developers/cli.ts';
 import { importAppleFromCli } from '../importers/apple-health/cli.ts';
-import { openPlatform, StartupError } from '../platform.ts';
+import { openPlatform, type Platform, StartupError } from '../platform.ts';
 import { startServer, welcomeBanner } from '../server.ts';
 import { createLogger, type Logger } from '../shared/logger.ts';
 import { installProcessSafetyNet, startScheduler, startSyncWorker } from '../sync/workers.ts';
@@ -31,6 +31,23 @@ async function run(action: () => Promise<void>): Promise<void> {
     }
     throw error;
   }
+}
+
+/** A one-shot command on an opened platform: its result is the exit code; the platform is always closed. */
+function runWithPlatform(action: (platform: Platform) => Promise<number>): Promise<void> {
+  return run(async () => {
+    const { config, logger } = boot();
+    const platform = await openPlatform(config, logger, {
+      migrations: config.mode === 'embedded' ? 'migrate' : 'require',
+    });
+    let code = 1;
+    try {
+      code = await action(platform);
+    } finally {
+      await platform.close();
+    }
+    process.exitCode = code;
+  });
 }
 
 const program = new Command()
@@ -127,19 +144,7 @@ program
   .description('Import an Apple Health export (export.zip or export.xml) for a user, with a progress bar')
   .requiredOption('--user <id>', 'the WearLink user id to import into')
   .action((file: string, options: { user: string }) =>
-    run(async () => {
-      const { config, logger } = boot();
-      const platform = await openPlatform(config, logger, {
-        migrations: config.mode === 'embedded' ? 'migrate' : 'require',
-      });
-      let code = 1;
-      try {
-        code = await importAppleFromCli(platform, file, options.user);
-      } finally {
-        await platform.close();
-      }
-      process.exitCode = code;
-    }),
+    runWithPlatform((platform) => importAppleFromCli(platform, file, options.user)),
   );
 
 program
@@ -153,19 +158,7 @@ program
   .requiredOption('--name <name>', "the account's display name")
   .option('--password <password>', 'dashboard password (default: a generated one, printed once)')
   .action((options: CreateDeveloperOptions) =>
-    run(async () => {
-      const { config, logger } = boot();
-      const platform = await openPlatform(config, logger, {
-        migrations: config.mode === 'embedded' ? 'migrate' : 'require',
-      });
-      let code = 1;
-      try {
-        code = await createDeveloperFromCli(platform, options);
-      } finally {
-        await platform.close();
-      }
-      process.exitCode = code;
-    }),
+    runWithPlatform((platform) => createDeveloperFromCli(platform, options)),
   );
 
 await program.parseAsync(process.argv);

@@ -57,6 +57,15 @@ export type LocalUploadClaim =
   | { outcome: 'unknown' };
 
 /** Where an import reads its export from. */
+/** What an upload grant (local URL or S3 presigned PUT) records about the upload it admits. */
+interface UploadGrantInput {
+  developerId: string;
+  userId: string;
+  fileName: string;
+  maxBytes: number;
+  expiresInSeconds: number;
+}
+
 type ImportSource = { path: string } | { s3Key: string; maxBytes: number };
 
 /** What a request to start the import of an S3 upload (a bucket notification, or /complete) came to. */
@@ -174,30 +183,9 @@ export class AppleImportService {
   }
 
   /** Records a local upload URL's grant; its key goes into the signed URL. */
-  async grantLocalUpload(input: {
-    developerId: string;
-    userId: string;
-    fileName: string;
-    maxBytes: number;
-    expiresInSeconds: number;
-  }): Promise<{ key: string; expiresAt: Date }> {
+  async grantLocalUpload(input: UploadGrantInput): Promise<{ key: string; expiresAt: Date }> {
     const key = `${LOCAL_UPLOAD_PREFIX}${randomBytes(16).toString('hex')}`;
-    const expiresAt = new Date(Date.now() + input.expiresInSeconds * 1000);
-    await this.#forgetOldUploads();
-    await this.db
-      .insertInto('pending_uploads')
-      .values({
-        key,
-        developer_id: input.developerId,
-        user_id: input.userId,
-        file_name: input.fileName,
-        max_bytes: input.maxBytes,
-        expires_at: expiresAt,
-        run_id: null,
-      })
-      .execute()
-      .catch(userGone);
-    return { key, expiresAt };
+    return { key, expiresAt: await this.#recordPendingUpload(key, input) };
   }
 
   /**
@@ -235,26 +223,8 @@ export class AppleImportService {
       .execute();
   }
 
-  async #forgetOldUploads(): Promise<void> {
-    await this.db
-      .deleteFrom('pending_uploads')
-      .where('expires_at', '<', new Date(Date.now() - PENDING_UPLOAD_RETENTION_MS))
-      .execute();
-  }
-
-  /**
-   * Hands out a presigned PUT URL for a new key in the bucket and remembers the key as pending: the
-   * notification that later names it is only believed for keys recorded here.
-   */
-  async presignS3Upload(input: {
-    developerId: string;
-    userId: string;
-    fileName: string;
-    maxBytes: number;
-    expiresInSeconds: number;
-  }): Promise<{ url: string; key: string; expiresAt: Date }> {
-    const s3 = this.#requireS3();
-    const key = `apple-imports/${input.developerId}/${input.userId}/${randomBytes(16).toString('hex')}.upload`;
+  /** Records an upload grant under `key` (a user deleted meanwhile is a 404); returns when it expires. */
+  async #recordPendingUpload(key: string, input: UploadGrantInput): Promise<Date> {
     const expiresAt = new Date(Date.now() + input.expiresInSeconds * 1000);
     await this.#forgetOldUploads();
     await this.db
@@ -270,6 +240,24 @@ export class AppleImportService {
       })
       .execute()
       .catch(userGone);
+    return expiresAt;
+  }
+
+  async #forgetOldUploads(): Promise<void> {
+    await this.db
+      .deleteFrom('pending_uploads')
+      .where('expires_at', '<', new Date(Date.now() - PENDING_UPLOAD_RETENTION_MS))
+      .execute();
+  }
+
+  /**
+   * Hands out a presigned PUT URL for a new key in the bucket and remembers the key as pending: the
+   * notification that later names it is only believed for keys recorded here.
+   */
+  async presignS3Upload(input: UploadGrantInput): Promise<{ url: string; key: string; expiresAt: Date }> {
+    const s3 = this.#requireS3();
+    const key = `apple-imports/${input.developerId}/${input.userId}/${randomBytes(16).toString('hex')}.upload`;
+    const expiresAt = await this.#recordPendingUpload(key, input);
     // Signed after the row is committed, so a URL never exists for a key we would not recognise.
     return { url: s3.presignPut(key, input.expiresInSeconds), key, expiresAt };
   }
