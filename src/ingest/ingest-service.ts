@@ -203,10 +203,15 @@ export class IngestService {
     await this.runs.transition(run.id, 'saving', { message: 'Saving' });
     const counts = await writeCanonicalBatch(this.db, run.user_id, mapped.batch);
     const rejected = mapped.rejected.length;
+    // Entries the database still refused (listed in `write_rejected`) make the run partial too.
+    const refused = counts.write_rejected?.count ?? 0;
     await this.runs.finish(run.id, {
       stage: 'completed',
-      status: statusForTerminal('completed', rejected > 0),
-      message: rejected > 0 ? `Completed; ${rejected} entries rejected` : 'Completed',
+      status: statusForTerminal('completed', rejected + refused > 0),
+      message:
+        rejected + refused > 0
+          ? `Completed; ${rejected + refused} entries rejected${refused > 0 ? ` (${refused} by the database)` : ''}`
+          : 'Completed',
       itemsProcessed: total,
       result: {
         received: mapped.received,
