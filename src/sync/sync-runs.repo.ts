@@ -187,14 +187,3 @@ export function findRun(
     .where('id', '=', runId)
     .executeTakeFirst();
 }
-
-/** Runs a crash left unfinished, oldest first, for the given sources. */
-export function findUnfinishedRuns(db: Db, sources: SyncSource[]): Promise<SyncRunRow[]> {
-  return db
-    .selectFrom('sync_runs')
-    .selectAll()
-    .where('ended_at', 'is', null)
-    .where('source', 'in', sources)
-    .orderBy('created_at')
-    .execute();
-}
