@@ -102,8 +102,8 @@ export async function urlRefusal(raw: string, allowPrivate: boolean): Promise<st
     const refusal = addressRefusal(address);
     if (refusal !== undefined) {
       return address === host
-        ? `${host} is a ${refusal}: only public addresses may receive webhooks`
-        : `${host} resolves to ${address}, a ${refusal}: only public addresses may receive webhooks`;
+        ? `${host} is not a public address (${refusal}): only public addresses may receive webhooks`
+        : `${host} resolves to ${address}, not a public address (${refusal}): only public addresses may receive webhooks`;
     }
   }
   return undefined;
