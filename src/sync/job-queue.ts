@@ -49,6 +49,8 @@ export const INGEST_WORKER_CONCURRENCY = 2;
  * job sent by another process starts.
  */
 const POLLING_INTERVAL_SECONDS = { [SYNC_QUEUE]: 0.5, [IMPORT_QUEUE]: 0.5, [INGEST_QUEUE]: 1 } as const;
+/** How often a failed attempt's record is retried while the database is away. */
+const RECORD_FAILURE_RETRY_MS = 1000;
 
 export interface EnqueueOptions {
   /**
@@ -331,6 +333,12 @@ export class JobQueue {
                 ),
               );
             }
+            // Recorded here, not by pg-boss: it records a thrown error once, without awaiting, so
+            // when the database is away (the usual reason an attempt fails) that write is lost and
+            // the job stays `active` with no worker until its expiry, 15 min for a sync (issue 15
+            // #13). Returning after our own record, pg-boss's completion touches only an `active`
+            // job, which this one no longer is (its retry waits at least retryDelay).
+            if (await this.#recordFailure(queue, job.id, job.expireInSeconds, stored)) return;
             throw new JobFailedError(stored);
           } finally {
             slot.busy = false;
@@ -341,6 +349,35 @@ export class JobQueue {
         },
       );
       slots.push(slot);
+    }
+  }
+
+  /**
+   * Fails the job (a retry, or its end when none is left), retrying while the database cannot be
+   * reached: up to the job's expiry, after which pg-boss's maintenance fails it anyway, or until the
+   * queue stops. False when it never got through.
+   */
+  async #recordFailure(
+    queue: QueueName,
+    jobId: string,
+    expireInSeconds: number,
+    stored: StoredError,
+  ): Promise<boolean> {
+    const deadline = Date.now() + expireInSeconds * 1000;
+    for (let attempt = 1; ; attempt++) {
+      try {
+        await this.boss.fail(queue, jobId, { ...stored });
+        if (attempt > 1) this.logger.info({ queue, job_id: jobId, attempt }, 'failed attempt recorded');
+        return true;
+      } catch (error) {
+        if (attempt === 1)
+          this.logger.warn(
+            { queue, job_id: jobId, error: toStoredError(error) },
+            'could not record a failed attempt; retrying until the database answers',
+          );
+        if (this.#stopped || Date.now() + RECORD_FAILURE_RETRY_MS > deadline) return false;
+        await new Promise((r) => setTimeout(r, RECORD_FAILURE_RETRY_MS));
+      }
     }
   }
 

@@ -9,12 +9,21 @@ import { startTcpProxy, type TcpProxy, targetOf } from '../support/tcp-proxy.ts'
 const databaseUrl = process.env.TEST_DATABASE_URL;
 const redisUrl = process.env.TEST_REDIS_URL;
 
-async function until<T>(what: string, probe: () => Promise<T | undefined>, timeoutMs = 30_000): Promise<T> {
+/** Polls `probe` until it gives a value; on timeout the error carries what `explain` says (process output, rows). */
+async function until<T>(
+  what: string,
+  probe: () => Promise<T | undefined>,
+  timeoutMs = 30_000,
+  explain?: () => Promise<string> | string,
+): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const value = await probe().catch(() => undefined);
     if (value !== undefined) return value;
-    if (Date.now() > deadline) throw new Error(`${what}: not reached within ${timeoutMs} ms`);
+    if (Date.now() > deadline) {
+      const context = explain ? await Promise.resolve(explain()).catch((e: unknown) => String(e)) : '';
+      throw new Error(`${what}: not reached within ${timeoutMs} ms${context ? `\n${context}` : ''}`);
+    }
     await new Promise((r) => setTimeout(r, 100));
   }
 }
@@ -131,7 +140,18 @@ describe.skipIf(!databaseUrl)(
           const res = await api.request('GET', `/api/v1/sync/status?job_id=${job.body.job_id}`, { auth });
           return ['completed', 'failed', 'cancelled'].includes(res.body?.status) ? res.body : undefined;
         },
-        60_000,
+        // The job resumes within its first retry delays (2 to 8 s); a job left `active` with no
+        // worker would wait out its 15 min expiry.
+        30_000,
+        async () => {
+          const jobs = await admin.query(
+            `select id, state, retry_count, start_after, started_on, output from ${schema}_pgboss.job where name = 'sync'`,
+          );
+          const runs = await admin.query(
+            `select id, stage, status, attempts, items_processed, items_total, queue_job_id, ended_at from ${schema}.sync_runs`,
+          );
+          return `jobs: ${JSON.stringify(jobs.rows)}\nruns: ${JSON.stringify(runs.rows)}\noutput:\n${proc?.output()}`;
+        },
       );
       expect(finished.status).toBe('completed');
       loading = false;
