@@ -1,12 +1,27 @@
+import { randomUUID } from 'node:crypto';
 import type { Redis } from 'ioredis';
 import { ServiceUnavailableError } from '../shared/errors.ts';
 import type { Logger } from '../shared/logger.ts';
 import { EVENT_RETENTION_MS, type LoggedEvent, type SyncEventBus } from './event-bus.ts';
 import type { SyncEvent } from './sync-event.ts';
 
-/** Appends to the user's stream (trimmed to 24 h) and to the fan-out stream, atomically. */
+/**
+ * Appends to the user's stream (trimmed to 24 h) and to the fan-out stream, atomically. Each entry
+ * carries its publish id (`p`): an append whose answer was lost (the connection dropped after sending
+ * it) is retried with ARGV[6] = '1', and if Redis took it the first time, its entry among the user's
+ * newest is returned instead of appending it twice.
+ */
 const publishScript = `
-local id = redis.call('XADD', KEYS[1], 'MINID', '~', ARGV[1], '*', 'e', ARGV[2])
+if ARGV[6] == '1' then
+  local newest = redis.call('XREVRANGE', KEYS[1], '+', '-', 'COUNT', 50)
+  for _, entry in ipairs(newest) do
+    local f = entry[2]
+    for i = 1, #f, 2 do
+      if f[i] == 'p' and f[i + 1] == ARGV[5] then return entry[1] end
+    end
+  end
+end
+local id = redis.call('XADD', KEYS[1], 'MINID', '~', ARGV[1], '*', 'e', ARGV[2], 'p', ARGV[5])
 redis.call('PEXPIRE', KEYS[1], ARGV[3])
 redis.call('XADD', KEYS[2], 'MAXLEN', '~', 10000, '*', 'u', ARGV[4], 'id', id, 'e', ARGV[2])
 return id
@@ -24,10 +39,19 @@ function field(fields: string[], name: string): string | undefined {
  * few hundred bytes); past it the oldest are dropped first, so a run's final event is the last to go.
  */
 export const MAX_BUFFERED_EVENTS = 10_000;
-/** How often a buffered backlog is retried while Redis stays away. */
+/** How long a buffered backlog waits for Redis to be ready again before its next try. */
 const REPLAY_RETRY_MS = 500;
 /** A publish Redis has not acknowledged within this long is buffered (a stalled connection, not only a closed one). */
 const PUBLISH_TIMEOUT_MS = 3000;
+/** How long one XREAD waits for new entries before it is issued again. */
+const READ_BLOCK_MS = 2000;
+
+/** An event waiting for Redis; `sent` once an append of it may have reached Redis without an answer. */
+interface Pending {
+  event: SyncEvent;
+  publishId: string;
+  sent: boolean;
+}
 
 /**
  * Redis Streams: one stream per user holds the 24 h log (its ids are the SSE positions); one shared
@@ -42,10 +66,11 @@ const PUBLISH_TIMEOUT_MS = 3000;
 export class RedisEventBus implements SyncEventBus {
   readonly #listeners = new Map<string, Set<(logged: LoggedEvent) => void>>();
   readonly #reader: Redis;
+  readonly #writer: Redis;
   readonly #fanOutKey: string;
   #closed = false;
   readonly #loop: Promise<void>;
-  readonly #buffered: SyncEvent[] = [];
+  readonly #buffered: Pending[] = [];
   #dropped = 0;
   #replaying: Promise<void> | undefined;
   #tail: Promise<unknown> = Promise.resolve();
@@ -56,10 +81,40 @@ export class RedisEventBus implements SyncEventBus {
     private readonly logger: Logger,
   ) {
     this.#fanOutKey = `${prefix}sync:all`;
-    // XREAD BLOCK holds its connection: it needs one of its own.
-    this.#reader = redis.duplicate();
-    this.#reader.on('error', (error) => logger.warn({ err: error }, 'redis event reader error'));
+    // The bus has its own connections, on which a command is sent only while connected and never
+    // queued or re-sent by ioredis: its default offline queue and re-send of unanswered commands
+    // after a reconnect would append a timed-out (hence buffered) event a second time, out of order,
+    // and an XREAD cut off mid-wait would stay pending until a reconnect that may never come, so that
+    // close() never ended. The buffer below is the only queue, and it waits for `ready` itself.
+    const own = {
+      lazyConnect: false,
+      enableOfflineQueue: false,
+      autoResendUnfulfilledCommands: false,
+      maxRetriesPerRequest: null,
+      // Back within half a second of Redis (ioredis's default backs off to 2 s between tries).
+      retryStrategy: (times: number) => Math.min(times * 50, 500),
+    };
+    this.#writer = redis.duplicate({ ...own, commandTimeout: PUBLISH_TIMEOUT_MS });
+    this.#writer.on('error', (error) => logger.debug({ err: error }, 'redis event writer error'));
+    // XREAD BLOCK holds its connection: it needs one of its own. blockingTimeout: an XREAD on a
+    // connection that went silent answers "nothing new" after its BLOCK time, as Redis would.
+    this.#reader = redis.duplicate({ ...own, blockingTimeout: READ_BLOCK_MS });
+    this.#reader.on('error', (error) => logger.debug({ err: error }, 'redis event reader error'));
     this.#loop = this.#read();
+  }
+
+  /** Resolves when `connection` is ready, or after `maxMs` (or at once when the bus is closed). */
+  async #ready(connection: Redis, maxMs: number): Promise<void> {
+    if (connection.status === 'ready' || this.#closed) return;
+    await new Promise<void>((resolve) => {
+      const done = () => {
+        clearTimeout(timer);
+        connection.off('ready', done);
+        resolve();
+      };
+      const timer = setTimeout(done, maxMs);
+      connection.on('ready', done);
+    });
   }
 
   #userKey(userId: string): string {
@@ -71,31 +126,28 @@ export class RedisEventBus implements SyncEventBus {
     return this.#buffered.length;
   }
 
-  async #append(event: SyncEvent): Promise<LoggedEvent> {
+  async #append(pending: Pending): Promise<LoggedEvent> {
+    const { event } = pending;
     const json = JSON.stringify(event);
-    let timer: NodeJS.Timeout | undefined;
-    const id = (await Promise.race([
-      this.redis.eval(
-        publishScript,
-        2,
-        this.#userKey(event.user_id),
-        this.#fanOutKey,
-        String(Date.now() - EVENT_RETENTION_MS),
-        json,
-        String(EVENT_RETENTION_MS),
-        event.user_id,
-      ),
-      new Promise((_, reject) => {
-        timer = setTimeout(() => reject(new Error('redis publish timed out')), PUBLISH_TIMEOUT_MS);
-      }),
-    ]).finally(() => clearTimeout(timer))) as string;
+    const id = (await this.#writer.eval(
+      publishScript,
+      2,
+      this.#userKey(event.user_id),
+      this.#fanOutKey,
+      String(Date.now() - EVENT_RETENTION_MS),
+      json,
+      String(EVENT_RETENTION_MS),
+      event.user_id,
+      pending.publishId,
+      pending.sent ? '1' : '0',
+    )) as string;
     return { id, event };
   }
 
-  #buffer(event: SyncEvent, error?: unknown): void {
+  #buffer(pending: Pending, error?: unknown): void {
     if (this.#buffered.length === 0 && error !== undefined)
       this.logger.warn({ err: error }, 'redis unavailable: buffering sync events until it returns');
-    this.#buffered.push(event);
+    this.#buffered.push(pending);
     if (this.#buffered.length > MAX_BUFFERED_EVENTS) {
       this.#buffered.shift();
       this.#dropped += 1;
@@ -109,12 +161,16 @@ export class RedisEventBus implements SyncEventBus {
   async #replay(): Promise<void> {
     let replayed = 0;
     while (this.#buffered.length > 0 && !this.#closed) {
+      const head = this.#buffered[0] as Pending;
       try {
-        await this.#append(this.#buffered[0] as SyncEvent);
+        await this.#ready(this.#writer, REPLAY_RETRY_MS);
+        await this.#append(head);
         this.#buffered.shift();
         replayed += 1;
-      } catch {
-        await new Promise((r) => setTimeout(r, REPLAY_RETRY_MS));
+      } catch (error) {
+        head.sent ||= wasSent(error);
+        await this.#ready(this.#writer, REPLAY_RETRY_MS);
+        if (this.#writer.status !== 'ready') await new Promise((r) => setTimeout(r, 50));
       }
     }
     if (replayed > 0 || this.#dropped > 0) {
@@ -128,15 +184,19 @@ export class RedisEventBus implements SyncEventBus {
    * never fails the caller, and never loses the event while the process lives.
    */
   publish(event: SyncEvent): Promise<LoggedEvent | undefined> {
+    const pending: Pending = { event, publishId: randomUUID(), sent: false };
     const result = this.#tail.then(async () => {
       if (this.#buffered.length > 0) {
-        this.#buffer(event);
+        this.#buffer(pending);
         return undefined;
       }
       try {
-        return await this.#append(event);
+        // Not yet connected (start-up) or reconnecting: a moment's wait rather than the buffer.
+        await this.#ready(this.#writer, PUBLISH_TIMEOUT_MS);
+        return await this.#append(pending);
       } catch (error) {
-        this.#buffer(event, error);
+        pending.sent = wasSent(error);
+        this.#buffer(pending, error);
         return undefined;
       }
     });
@@ -174,13 +234,19 @@ export class RedisEventBus implements SyncEventBus {
     let position: string | undefined;
     while (!this.#closed) {
       try {
+        await this.#ready(this.#reader, REPLAY_RETRY_MS);
+        if (this.#closed) return;
         if (position === undefined) {
           const last = (await this.#reader.xrevrange(this.#fanOutKey, '+', '-', 'COUNT', 1)) as StreamEntry[];
           position = last[0]?.[0] ?? '0-0';
         }
-        const result = (await this.#reader.xread('BLOCK', 2000, 'STREAMS', this.#fanOutKey, position)) as
-          | [string, StreamEntry[]][]
-          | null;
+        const result = (await this.#reader.xread(
+          'BLOCK',
+          READ_BLOCK_MS,
+          'STREAMS',
+          this.#fanOutKey,
+          position,
+        )) as [string, StreamEntry[]][] | null;
         for (const [, entries] of result ?? []) {
           for (const [entryId, fields] of entries) {
             position = entryId;
@@ -196,8 +262,9 @@ export class RedisEventBus implements SyncEventBus {
         }
       } catch (error) {
         if (this.#closed) return;
-        this.logger.warn({ err: error }, 'redis event reader failed; retrying');
-        await new Promise((r) => setTimeout(r, 500));
+        if (this.#reader.status === 'ready')
+          this.logger.warn({ err: error }, 'redis event reader failed; retrying');
+        await new Promise((r) => setTimeout(r, REPLAY_RETRY_MS));
       }
     }
   }
@@ -209,8 +276,17 @@ export class RedisEventBus implements SyncEventBus {
     this.#closed = true;
     this.#listeners.clear();
     this.#reader.disconnect();
+    this.#writer.disconnect();
     await this.#loop;
   }
+}
+
+/**
+ * Whether a failed append may have reached Redis (so that its retry must not append it twice): not
+ * when the connection was not writable, since the bus's connections never queue a command.
+ */
+function wasSent(error: unknown): boolean {
+  return !(error instanceof Error && /enableOfflineQueue|Connection is closed/i.test(error.message));
 }
 
 /** Reading the log while Redis is away is a 503 `{detail}` to the client, not a 500. */

@@ -43,7 +43,12 @@ describe.skipIf(!databaseUrl)(
     let proc: WearlinkProcess | undefined;
     const admin = new pg.Client({ connectionString: databaseUrl });
 
+    // The load loop below: stopped here too, so that a failed assertion does not leave it spinning
+    // against a killed process (which kept the test worker busy forever instead of reporting).
+    let loading = false;
+
     afterAll(async () => {
+      loading = false;
       await proc?.stop('SIGKILL');
       await proxy?.close();
       await admin.query(`drop schema if exists ${schema} cascade`).catch(() => {});
@@ -84,13 +89,16 @@ describe.skipIf(!databaseUrl)(
       expect(connection.status).toBe(201);
 
       // Load: reads in a loop and a sync job running in the process's worker.
-      let loading = true;
+      loading = true;
       const statuses = new Map<number, number>();
       const bodies: unknown[] = [];
       const load = (async () => {
         while (loading) {
           const res = await api.request('GET', `/api/v1/users/${user.id}`, { auth }).catch(() => undefined);
-          if (res === undefined) continue;
+          if (res === undefined) {
+            await new Promise((r) => setTimeout(r, 20));
+            continue;
+          }
           statuses.set(res.status, (statuses.get(res.status) ?? 0) + 1);
           if (res.status >= 500) bodies.push(res.body);
         }
@@ -226,6 +234,11 @@ for (const { leg, skip } of databaseLegs) {
           database: leg,
           env: { REDIS_URL: `redis://127.0.0.1:${proxy.port}`, REDIS_KEY_PREFIX: prefix },
         });
+        let stream: Awaited<ReturnType<typeof openStream>> | undefined;
+        // What a failed wait reports: the events the stream got, and what the bus still holds.
+        const explain = () =>
+          `stream: ${JSON.stringify(stream?.events.map((e) => [e.stage, e.items_processed]))}\n` +
+          `buffered in the bus: ${(server.platform.deps.events as { buffered?: number }).buffered}`;
         try {
           const { api } = server;
           const dev = await api.registerDeveloper();
@@ -236,15 +249,20 @@ for (const { leg, skip } of databaseLegs) {
             json: { provider: 'sandbox', settings: { page_delay_ms: 60 } },
           });
           expect(connection.status).toBe(201);
-          const stream = await openStream(`${api.baseUrl}/api/v1/users/${user.id}/sync/stream`, dev.key);
+          stream = await openStream(`${api.baseUrl}/api/v1/users/${user.id}/sync/stream`, dev.key);
           const job = await api.request('POST', '/api/v1/sync', {
             auth,
             json: { connection_id: connection.body.id, mode: 'historical' },
           });
           expect(job.status).toBe(202);
           const runId: string = job.body.job_id;
-          await until('first progress on the stream', async () =>
-            stream.events.some((e) => e.run_id === runId && (e.items_processed ?? 0) >= 1) ? true : undefined,
+          const events = stream.events;
+          await until(
+            'first progress on the stream',
+            async () =>
+              events.some((e) => e.run_id === runId && (e.items_processed ?? 0) >= 1) ? true : undefined,
+            20_000,
+            explain,
           );
 
           // Redis away while the run makes progress and ends.
@@ -255,11 +273,12 @@ for (const { leg, skip } of databaseLegs) {
               const res = await api.request('GET', `/api/v1/sync/status?job_id=${runId}`, { auth });
               return res.body?.status === 'completed' ? res.body : undefined;
             },
-            60_000,
+            40_000,
+            explain,
           );
           expect(ended.status).toBe('completed');
-          const seenDuringOutage = stream.events.filter((e) => e.run_id === runId).length;
-          expect(stream.events.some((e) => e.run_id === runId && e.stage === 'completed')).toBe(false);
+          const seenDuringOutage = events.filter((e) => e.run_id === runId).length;
+          expect(events.some((e) => e.run_id === runId && e.stage === 'completed')).toBe(false);
           // Reading the log meanwhile is a 503 with a detail, not a 500.
           const away = await api.request('GET', `/api/v1/users/${user.id}/sync/recent`, { auth });
           expect(away.status).toBe(503);
@@ -267,11 +286,15 @@ for (const { leg, skip } of databaseLegs) {
 
           proxy.restore();
           // The live stream gets the rest, the final event included, without a gap or a repeat.
-          await until('the final event on the live stream', async () =>
-            stream.events.some((e) => e.run_id === runId && e.stage === 'completed') ? true : undefined,
+          await until(
+            'the final event on the live stream',
+            async () =>
+              events.some((e) => e.run_id === runId && e.stage === 'completed') ? true : undefined,
+            15_000,
+            explain,
           );
-          stream.close();
-          const live = stream.events.filter((e) => e.run_id === runId);
+          stream?.close();
+          const live = events.filter((e) => e.run_id === runId);
           expect(live.length).toBeGreaterThan(seenDuringOutage);
           // The log holds every event in publish order: progress never goes back, `completed` is last.
           const recent = await api.request('GET', `/api/v1/users/${user.id}/sync/recent?limit=200`, { auth });
@@ -281,7 +304,12 @@ for (const { leg, skip } of databaseLegs) {
           const processed = logged.map((e) => e.items_processed ?? 0);
           expect(processed).toEqual([...processed].sort((a, b) => a - b));
           expect(logged.filter((e) => e.stage === 'completed')).toHaveLength(1);
+          // No event appended twice (a publish whose answer was lost, retried from the buffer).
+          expect(new Set(logged.map((e) => JSON.stringify(e))).size).toBe(logged.length);
         } finally {
+          // Redis back and the stream closed before shutting down, whatever failed above.
+          proxy.restore();
+          stream?.close();
           const keys = await server.platform.redis?.keys(`${prefix}*`).catch(() => []);
           if (keys?.length) await server.platform.redis?.del(...keys);
           await server.close();
