@@ -12,6 +12,11 @@ export interface TcpProxy {
   connections(): number;
   cut(): void;
   stall(): void;
+  /**
+   * Forwarded connections keep carrying requests to the server, whose answers are dropped: what a
+   * client sees when the link dies after its command reached the server (follow with cut()).
+   */
+  mute(): void;
   restore(): void;
   close(): Promise<void>;
 }
@@ -19,6 +24,7 @@ export interface TcpProxy {
 export async function startTcpProxy(target: { host: string; port: number }): Promise<TcpProxy> {
   let mode: 'forward' | 'cut' | 'stall' = 'forward';
   const live = new Set<net.Socket>();
+  const upstreams = new Map<net.Socket, net.Socket>();
   const server = net.createServer((client) => {
     live.add(client);
     client.on('close', () => live.delete(client));
@@ -38,6 +44,8 @@ export async function startTcpProxy(target: { host: string; port: number }): Pro
     client.on('close', () => upstream.destroy());
     client.pipe(upstream);
     upstream.pipe(client);
+    upstreams.set(upstream, client);
+    upstream.on('close', () => upstreams.delete(upstream));
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const dropAll = () => {
@@ -54,6 +62,12 @@ export async function startTcpProxy(target: { host: string; port: number }): Pro
     stall() {
       mode = 'stall';
       dropAll();
+    },
+    mute() {
+      for (const [upstream, client] of upstreams) {
+        upstream.unpipe(client);
+        upstream.on('data', () => {}); // read and dropped
+      }
     },
     restore() {
       mode = 'forward';

@@ -1,7 +1,11 @@
 import { randomBytes } from 'node:crypto';
+import { Redis } from 'ioredis';
 import pg from 'pg';
 import { afterAll, describe, expect, it } from 'vitest';
 import { SHUTDOWN_EXIT_GRACE_MS } from '../../src/cli/shutdown.ts';
+import { createLogger } from '../../src/shared/logger.ts';
+import { RedisEventBus } from '../../src/sync/redis-event-bus.ts';
+import type { SyncEvent } from '../../src/sync/sync-event.ts';
 import { ApiClient, databaseLegs, startTestServer, uniqueSuffix } from '../support/harness.ts';
 import { type WearlinkProcess, wearlink, wearlinkSync } from '../support/processes.ts';
 import { startTcpProxy, type TcpProxy, targetOf } from '../support/tcp-proxy.ts';
@@ -319,3 +323,63 @@ for (const { leg, skip } of databaseLegs) {
     },
   );
 }
+
+/**
+ * A publish that reached Redis but whose answer was lost (the link died right after) is buffered and
+ * replayed: the replay must not append it a second time, and ioredis must not re-send it on its own.
+ */
+describe.skipIf(!redisUrl)(
+  `a publish whose answer was lost is logged once${redisUrl ? '' : ' (skipped)'}`,
+  () => {
+    it('replays it idempotently', async () => {
+      const proxy = await startTcpProxy(targetOf(redisUrl as string, 6379));
+      const prefix = `wloutage:${uniqueSuffix()}:`;
+      const redis = new Redis(`redis://127.0.0.1:${proxy.port}`, { maxRetriesPerRequest: 2 });
+      redis.on('error', () => {});
+      const bus = new RedisEventBus(redis, prefix, createLogger('silent'));
+      const direct = new Redis(redisUrl as string);
+      const event = (n: number): SyncEvent => ({
+        event_id: `e${n}`,
+        run_id: 'run',
+        user_id: 'u1',
+        provider: 'sandbox',
+        source: 'pull',
+        stage: 'saving',
+        status: 'in_progress',
+        message: `event ${n}`,
+        progress: null,
+        items_processed: n,
+        items_total: 3,
+        error: null,
+        metadata: {},
+        started_at: null,
+        ended_at: null,
+        timestamp: new Date().toISOString(),
+      });
+      try {
+        expect(await bus.publish(event(1))).toBeDefined();
+        proxy.mute();
+        // Redis takes it; its answer never comes: buffered after the publish timeout.
+        expect(await bus.publish(event(2))).toBeUndefined();
+        expect(bus.buffered).toBe(1);
+        proxy.cut();
+        await new Promise((r) => setTimeout(r, 300));
+        proxy.restore();
+        await bus.publish(event(3));
+        await until('the buffer replayed', async () => (bus.buffered === 0 ? true : undefined), 10_000);
+        await new Promise((r) => setTimeout(r, 500)); // any late re-send would land by now
+        const entries = (await direct.xrange(`${prefix}sync:user:u1`, '-', '+')) as [string, string[]][];
+        const messages = entries.map(([, fields]) => JSON.parse(fields[1] as string).message);
+        expect(messages).toEqual(['event 1', 'event 2', 'event 3']);
+      } finally {
+        proxy.restore();
+        await bus.close();
+        redis.disconnect();
+        const keys = await direct.keys(`${prefix}*`);
+        if (keys.length) await direct.del(...keys);
+        direct.disconnect();
+        await proxy.close();
+      }
+    }, 30_000);
+  },
+);
