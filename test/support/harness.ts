@@ -93,18 +93,33 @@ export async function startTestServer(
         const keys = await platform.redis.keys(`${env.REDIS_KEY_PREFIX}*`);
         if (keys.length) await platform.redis.del(...keys);
       }
-      if (options.database === 'postgres') {
-        await platform.database.db.schema.dropSchema(schema).ifExists().cascade().execute();
-      }
       await platform.close();
-      if (options.database === 'postgres') {
-        // The job queue's own schema goes too, once pg-boss has let go of it.
-        const admin = new pg.Client({ connectionString: env.DATABASE_URL });
-        await admin.connect();
-        await admin.query(`drop schema if exists "${schema}_pgboss" cascade`).finally(() => admin.end());
-      }
+      // Dropped once the platform has stopped: a worker or reaper still querying the schema could
+      // deadlock with the DROP (seen under CI load).
+      if (options.database === 'postgres') await dropTestSchemas(env.DATABASE_URL as string, schema);
     },
   };
+}
+
+/** Drops a test server's schema and its job queue's, retrying a deadlock with another file's teardown. */
+async function dropTestSchemas(url: string, schema: string): Promise<void> {
+  const admin = new pg.Client({ connectionString: url });
+  await admin.connect();
+  try {
+    for (let attempt = 1; ; attempt++) {
+      try {
+        await admin.query(
+          `drop schema if exists "${schema}" cascade; drop schema if exists "${schema}_pgboss" cascade`,
+        );
+        return;
+      } catch (error) {
+        if ((error as { code?: string }).code !== '40P01' || attempt >= 5) throw error;
+        await new Promise((r) => setTimeout(r, 100 * attempt));
+      }
+    }
+  } finally {
+    await admin.end();
+  }
 }
 
 /**
