@@ -273,7 +273,9 @@ describeEachDatabase('Apple Health XML import', (ctx) => {
         .selectFrom('samples')
         .select(['series_type', 'start_time', 'duration_ms', 'value', 'utc_offset_min'])
         .where('user_id', '=', userId)
-        .orderBy(['series_type', 'start_time', 'duration_ms'])
+        .orderBy('series_type')
+        .orderBy('start_time')
+        .orderBy('duration_ms')
         .execute(),
     });
     const [a, b] = [await rows(broken), await rows(clean)];

@@ -121,7 +121,8 @@ for (const { leg, skip } of databaseLegs) {
               .selectFrom('samples')
               .select(['series_type', 'start_time', 'duration_ms', 'value'])
               .where('user_id', '=', userId)
-              .orderBy(['series_type', 'start_time'])
+              .orderBy('series_type')
+              .orderBy('start_time')
               .execute();
             const runs = await db
               .selectFrom('sync_runs')
