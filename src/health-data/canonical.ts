@@ -184,7 +184,8 @@ export class SampleColumnsBuilder {
   }
 }
 
-function allocateColumns(capacity: number, length: number): SampleColumns {
+/** Empty sample columns with room for `capacity` rows, of which the first `length` count. */
+export function allocateColumns(capacity: number, length: number): SampleColumns {
   return {
     length,
     source: new Int32Array(capacity),

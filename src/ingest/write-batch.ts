@@ -7,7 +7,7 @@ import type {
   SampleColumns,
   StorableBatch,
 } from '../health-data/canonical.ts';
-import { NO_OFFSET, toSampleColumns } from '../health-data/canonical.ts';
+import { allocateColumns, NO_OFFSET, toSampleColumns } from '../health-data/canonical.ts';
 import { upsertDataSources } from '../health-data/data-sources.repo.ts';
 import { upsertHealthScores } from '../health-data/health-scores.repo.ts';
 import { insertSamples } from '../health-data/samples.repo.ts';
@@ -349,15 +349,7 @@ function keepScore(s: CanonicalHealthScore, rejects: Rejects): boolean {
 function pickColumns(c: SampleColumns, indices: readonly number[]): SampleColumns {
   if (indices.length === c.length && indices.every((v, i) => v === i)) return c;
   const n = indices.length;
-  const out: SampleColumns = {
-    length: n,
-    source: new Int32Array(n),
-    seriesTypeId: new Int16Array(n),
-    startMs: new Float64Array(n),
-    durationMs: new Int32Array(n),
-    value: new Float64Array(n),
-    utcOffsetMin: new Int16Array(n),
-  };
+  const out = allocateColumns(n, n);
   for (let j = 0; j < n; j++) {
     const i = indices[j] as number;
     out.source[j] = c.source[i] as number;

@@ -1,7 +1,7 @@
 import { connect } from 'node:net';
-import { SignJWT } from 'jose';
 import { describe, expect, it } from 'vitest';
 import { jsonDepthExceeds } from '../../src/http/input-guard.ts';
+import { forgeJwt } from '../support/forged-jwt.ts';
 import { describeEachDatabase, waitForRun } from '../support/harness.ts';
 
 /**
@@ -153,16 +153,8 @@ describeEachDatabase('edge guards', (ctx) => {
 
   it('refuses a correctly signed JWT whose subject is not a UUID with 401', async () => {
     const { api, platform } = ctx();
-    const secret = new TextEncoder().encode(platform.deps.config.jwtSecret);
     const forge = (sub: string, audience: string, extra: Record<string, unknown> = {}) =>
-      new SignJWT(extra)
-        .setProtectedHeader({ alg: 'HS256', typ: 'JWT' })
-        .setIssuer('wearlink')
-        .setAudience(audience)
-        .setSubject(sub)
-        .setIssuedAt()
-        .setExpirationTime('5m')
-        .sign(secret);
+      forgeJwt(platform.deps.config.jwtSecret, sub, audience, extra);
     const dev = await api.registerDeveloper();
     for (const token of [
       await forge('not-a-uuid', 'wearlink:dashboard'),

@@ -1,6 +1,6 @@
-import { SignJWT } from 'jose';
 import { sql } from 'kysely';
 import { expect, it } from 'vitest';
+import { forgeJwt } from '../support/forged-jwt.ts';
 import { describeEachDatabase, type TestServer, waitForRun } from '../support/harness.ts';
 
 /**
@@ -600,16 +600,8 @@ describeEachDatabase(
           { parameters: [{ in: 'path', name: 'token', required: true, schema: { type: 'string' } }] },
         ]);
         // Credentials a forger would try, correctly signed ones with a subject that is not an id included.
-        const secret = new TextEncoder().encode(server.platform.deps.config.jwtSecret);
         const forged = (sub: string, audience: string, claims: Record<string, unknown> = {}) =>
-          new SignJWT(claims)
-            .setProtectedHeader({ alg: 'HS256', typ: 'JWT' })
-            .setIssuer('wearlink')
-            .setAudience(audience)
-            .setSubject(sub)
-            .setIssuedAt()
-            .setExpirationTime('5m')
-            .sign(secret);
+          forgeJwt(server.platform.deps.config.jwtSecret, sub, audience, claims);
         const credentials: [string, Record<string, string>][] = [
           [
             'JWT subject not a UUID',
