@@ -509,6 +509,13 @@ export class AppleImportService {
    */
   async reapInterruptedImports(): Promise<{ retried: string[]; failed: string[] }> {
     const now = Date.now();
+    // A holder killed after ending its run but before dropping its lease leaves the lease behind.
+    await this.db
+      .deleteFrom('import_leases')
+      .where('run_id', 'in', (eb) =>
+        eb.selectFrom('sync_runs').select('sync_runs.id').where('sync_runs.ended_at', 'is not', null),
+      )
+      .execute();
     const open = await this.db
       .selectFrom('sync_runs')
       .leftJoin('import_leases', 'import_leases.run_id', 'sync_runs.id')
