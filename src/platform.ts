@@ -1,5 +1,6 @@
 import { Redis } from 'ioredis';
 import type { Config } from './config/load-config.ts';
+import { SecretBox } from './crypto/secret-box.ts';
 import { type DatabaseHandle, migrateToLatest, openDatabase, pendingMigrations } from './db/database.ts';
 import type { AppDeps } from './http/context.ts';
 import { MemoryRateLimiter, type RateLimiter, RedisRateLimiter } from './http/rate-limit.ts';
@@ -120,6 +121,13 @@ export async function openPlatform(
   const ingest = new IngestService(database.db, queue, runs, logger);
   const sync = new SyncEngine(database.db, runs, queue, logger, (config.SYNC_JOB_EXPIRE_SECONDS * 1000) / 3);
   const appleImports = new AppleImportService(database.db, runs, queue, config, logger);
+  const secrets = new SecretBox(
+    config.encryptionKey,
+    (config.ENCRYPTION_KEY_PREVIOUS ?? '')
+      .split(',')
+      .map((k) => k.trim())
+      .filter(Boolean),
+  );
 
   return {
     config,
@@ -137,6 +145,7 @@ export async function openPlatform(
       runs,
       sync,
       appleImports,
+      secrets,
     },
     queue,
     async close() {

@@ -14,6 +14,33 @@ const secret = (name: string) =>
     message: `${name} must be at least 32 characters (generate one with: openssl rand -base64 48)`,
   });
 
+/** OAuth vendors whose app can be configured instance-wide from the environment. */
+export const ENV_CONFIGURABLE_PROVIDERS = [
+  'oura',
+  'whoop',
+  'polar',
+  'strava',
+  'withings',
+  'garmin',
+  'fitbit',
+] as const;
+
+/**
+ * `<VENDOR>_CLIENT_ID`, `<VENDOR>_CLIENT_SECRET`, `<VENDOR>_WEBHOOK_SECRET` and `<VENDOR>_SCOPES`: the
+ * instance-wide app of a vendor, used by every developer who has not registered an app of their own.
+ */
+function providerAppDefaults() {
+  const out: Record<string, typeof optionalString> = {};
+  for (const slug of ENV_CONFIGURABLE_PROVIDERS) {
+    for (const suffix of ['CLIENT_ID', 'CLIENT_SECRET', 'WEBHOOK_SECRET', 'SCOPES'])
+      out[`${slug.toUpperCase()}_${suffix}`] = optionalString;
+  }
+  return out as Record<
+    `${Uppercase<(typeof ENV_CONFIGURABLE_PROVIDERS)[number]>}_${'CLIENT_ID' | 'CLIENT_SECRET' | 'WEBHOOK_SECRET' | 'SCOPES'}`,
+    typeof optionalString
+  >;
+}
+
 /**
  * Every environment variable WearLink reads, with its default. This is the only place that touches
  * `process.env`; the README's configuration table mirrors it.
@@ -144,6 +171,56 @@ const envVariables = z.object({
   S3_SECRET_ACCESS_KEY: optionalString,
   /** `<endpoint>/<bucket>/<key>` instead of `<bucket>.<endpoint host>/<key>`; unset: on when S3_ENDPOINT is set. */
   S3_FORCE_PATH_STYLE: booleanFromEnv.optional(),
+  /**
+   * Earlier values of ENCRYPTION_KEY, comma-separated: data sealed with them stays readable (and is
+   * re-sealed with the current key) while the key is rotated.
+   */
+  ENCRYPTION_KEY_PREVIOUS: optionalString,
+  /**
+   * Vendor URL overrides (regional endpoints, a local mock): `oura=http://127.0.0.1:9001` replaces every
+   * host of a vendor, `oura.auth=https://…` one named host of its manifest. Comma-separated.
+   */
+  PROVIDER_URLS: z
+    .string()
+    .default('')
+    .transform((v, ctx) => {
+      const out: Record<string, string> = {};
+      for (const part of v
+        .split(',')
+        .map((p) => p.trim())
+        .filter(Boolean)) {
+        const match = /^([a-z][a-z0-9_]*(?:\.[a-z][a-z0-9_]*)?)=(https?:\/\/[^\s?#]+)$/.exec(part);
+        if (match === null) {
+          ctx.addIssue({
+            code: 'custom',
+            message: `"${part}" is not vendor=url or vendor.host=url (e.g. oura=http://127.0.0.1:9001)`,
+          });
+          return z.NEVER;
+        }
+        out[match[1] as string] = (match[2] as string).replace(/\/+$/, '');
+      }
+      return out;
+    }),
+  /** How long an OAuth authorize link (its `state`) stays usable. */
+  OAUTH_STATE_TTL_SECONDS: z.coerce.number().int().min(30).max(86_400).default(600),
+  /** How long a hosted connect page link (`POST /users/{id}/connect-link`) stays usable. */
+  CONNECT_LINK_TTL_SECONDS: z.coerce
+    .number()
+    .int()
+    .min(60)
+    .max(7 * 86_400)
+    .default(3600),
+  /** A vendor API call that has not answered within this long is a network error (retried). */
+  PROVIDER_HTTP_TIMEOUT_MS: z.coerce.number().int().min(100).max(300_000).default(30_000),
+  /** Attempts of one vendor call on network errors and 5xx, with jittered back-off between them. */
+  PROVIDER_HTTP_ATTEMPTS: z.coerce.number().int().min(1).max(10).default(3),
+  /** The largest vendor webhook body stored (Garmin's review asks for 10 MB). */
+  PROVIDER_WEBHOOK_MAX_BYTES: z.coerce
+    .number()
+    .int()
+    .min(1024)
+    .default(10 * 1024 * 1024),
+  ...providerAppDefaults(),
 });
 
 const S3_REQUIRED = ['S3_BUCKET', 'S3_ACCESS_KEY_ID', 'S3_SECRET_ACCESS_KEY'] as const;

@@ -83,7 +83,13 @@ export async function revokeConnection(db: Db, id: string): Promise<void> {
   await db.transaction().execute(async (trx) => {
     const row = await trx
       .updateTable('connections')
-      .set({ status: 'revoked', tokens_encrypted: null, next_sync_at: null, updated_at: new Date() })
+      .set({
+        status: 'revoked',
+        tokens_sealed: null,
+        token_expires_at: null,
+        next_sync_at: null,
+        updated_at: new Date(),
+      })
       .where('id', '=', id)
       .returningAll()
       .executeTakeFirst();

@@ -185,6 +185,8 @@ export interface SyncRunsTable {
   window_from: NullableTimestamp;
   window_to: NullableTimestamp;
   queue_job_id: string | null;
+  /** A webhook run's pull targets (see src/providers/types.ts PullTarget). */
+  targets: ColumnType<unknown, string | null | undefined, string | null>;
   started_at: NullableTimestamp;
   ended_at: NullableTimestamp;
   created_at: CreatedAt;
@@ -211,8 +213,12 @@ export interface ConnectionsTable {
   status: string;
   provider_user_id: string | null;
   scopes: Generated<string[]>;
-  tokens_encrypted: Uint8Array | null;
+  /** The OAuth tokens, sealed with ENCRYPTION_KEY (src/crypto); null for providers without OAuth. */
+  tokens_sealed: string | null;
+  token_expires_at: NullableTimestamp;
   settings: ColumnType<unknown, string | undefined, string>;
+  /** resource -> epoch ms up to which that resource has been pulled. */
+  sync_cursors: ColumnType<Record<string, number>, string | undefined, string>;
   schedule_cron: string | null;
   schedule_enabled: Generated<boolean>;
   last_synced_at: NullableTimestamp;
@@ -301,6 +307,69 @@ export interface ImportLeasesTable {
   expires_at: Timestamp;
 }
 
+export interface EncryptionCanaryTable {
+  id: number;
+  key_id: string;
+  sealed: string;
+  updated_at: Timestamp;
+}
+
+export interface ProviderAppsTable {
+  developer_id: string;
+  provider: string;
+  client_id: string;
+  client_secret_sealed: string | null;
+  webhook_secret_sealed: string | null;
+  scopes: string[] | null;
+  created_at: CreatedAt;
+  updated_at: Timestamp;
+}
+export type ProviderAppRow = Selectable<ProviderAppsTable>;
+
+export interface OAuthStatesTable {
+  state_hash: string;
+  developer_id: string;
+  user_id: string;
+  provider: string;
+  redirect_uri: string;
+  code_verifier_sealed: string | null;
+  created_at: CreatedAt;
+  expires_at: Timestamp;
+  used_at: NullableTimestamp;
+}
+export type OAuthStateRow = Selectable<OAuthStatesTable>;
+
+export interface InboundWebhooksTable {
+  id: string;
+  provider: string;
+  dedupe_key: string;
+  received_at: CreatedAt;
+  headers: ColumnType<Record<string, string>, string, string>;
+  query: ColumnType<Record<string, string>, string, string>;
+  body: Uint8Array;
+  developer_id: string | null;
+  /** received → processed | ignored | failed */
+  status: Generated<string>;
+  detail: string | null;
+  processed_at: NullableTimestamp;
+}
+export type InboundWebhookRow = Selectable<InboundWebhooksTable>;
+
+export interface ProviderSubscriptionsTable {
+  id: string;
+  provider: string;
+  developer_id: string | null;
+  connection_id: string | null;
+  kind: string;
+  vendor_subscription_id: string | null;
+  callback_url: string;
+  details: ColumnType<Record<string, unknown>, string | undefined, string>;
+  expires_at: NullableTimestamp;
+  created_at: CreatedAt;
+  updated_at: Timestamp;
+}
+export type ProviderSubscriptionRow = Selectable<ProviderSubscriptionsTable>;
+
 export interface Database {
   developers: DevelopersTable;
   api_keys: ApiKeysTable;
@@ -322,6 +391,11 @@ export interface Database {
   webhook_attempts: WebhookAttemptsTable;
   pending_uploads: PendingUploadsTable;
   import_leases: ImportLeasesTable;
+  encryption_canary: EncryptionCanaryTable;
+  provider_apps: ProviderAppsTable;
+  oauth_states: OAuthStatesTable;
+  inbound_webhooks: InboundWebhooksTable;
+  provider_subscriptions: ProviderSubscriptionsTable;
 }
 
 export type DeveloperRow = Selectable<DevelopersTable>;

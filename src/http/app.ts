@@ -28,6 +28,7 @@ import {
   ingestBodyLimitPattern,
   registerIngestRoutes,
 } from '../ingest/ingest.routes.ts';
+import { registerProviderRoutes } from '../providers/routes.ts';
 import { PayloadTooLargeError } from '../shared/errors.ts';
 import { registerSyncJobRoutes } from '../sync/sync-jobs.routes.ts';
 import { registerSyncRunRoutes } from '../sync/sync-runs.routes.ts';
@@ -123,6 +124,7 @@ export function createApp(
   registerAppleImportRoutes(app, tokens);
   registerSnsNotificationRoutes(app);
   registerWebhookRoutes(app, tokens);
+  registerProviderRoutes(app, tokens);
 
   app.openAPIRegistry.registerComponent('securitySchemes', 'ApiKey', {
     type: 'apiKey',

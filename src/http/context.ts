@@ -1,4 +1,5 @@
 import type { Config } from '../config/load-config.ts';
+import type { SecretBox } from '../crypto/secret-box.ts';
 import type { Db } from '../db/database.ts';
 import type { AppleImportService } from '../importers/apple-health/import-service.ts';
 import type { IngestService } from '../ingest/ingest-service.ts';
@@ -24,6 +25,8 @@ export interface AppDeps {
   runs: SyncRunRecorder;
   sync: SyncEngine;
   appleImports: AppleImportService;
+  /** Seals and opens secrets at rest (OAuth tokens, client and webhook secrets). */
+  secrets: SecretBox;
   /** Readiness checks beyond the database (e.g. Redis). */
   readinessChecks: Record<string, () => Promise<void>>;
 }

@@ -1,3 +1,5 @@
+export { ProviderAuthError, ProviderRateLimitError } from './errors.ts';
+
 import type { CanonicalBatch } from '../health-data/canonical.ts';
 
 /** A slice of a pull: one page of vendor data. */
@@ -14,19 +16,6 @@ export interface PullContext {
   /** 0-based index of the window within the run, and how many times this run's job has started. */
   windowIndex: number;
   attempt: number;
-}
-
-/** The vendor answered 429: the job is rescheduled after `retryAfterSeconds`, never slept through. */
-export class ProviderRateLimitError extends Error {
-  override name = 'ProviderRateLimitError';
-  constructor(readonly retryAfterSeconds: number) {
-    super(`Provider rate limit; retry after ${retryAfterSeconds} s`);
-  }
-}
-
-/** The vendor refused our credentials: no retry, the connection needs re-authorisation. */
-export class ProviderAuthError extends Error {
-  override name = 'ProviderAuthError';
 }
 
 /**

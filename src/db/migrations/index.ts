@@ -8,6 +8,7 @@ import * as pendingUploads from './0006_pending_uploads.ts';
 import * as sampleOffsetDays from './0007_sample_offset_days.ts';
 import * as offsetDaysInInsert from './0008_offset_days_in_insert.ts';
 import * as importLeases from './0009_import_leases.ts';
+import * as providerPlatform from './0010_provider_platform.ts';
 
 /** Every migration, in order. One set for PostgreSQL and PGlite alike; names are never renamed. */
 export const migrations: Record<string, Migration> = {
@@ -20,4 +21,5 @@ export const migrations: Record<string, Migration> = {
   '0007_sample_offset_days': sampleOffsetDays,
   '0008_offset_days_in_insert': offsetDaysInInsert,
   '0009_import_leases': importLeases,
+  '0010_provider_platform': providerPlatform,
 };
