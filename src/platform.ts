@@ -146,6 +146,7 @@ export async function openPlatform(
       sync,
       appleImports,
       secrets,
+      queue,
     },
     queue,
     async close() {

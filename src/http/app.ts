@@ -29,6 +29,7 @@ import {
   registerIngestRoutes,
 } from '../ingest/ingest.routes.ts';
 import { registerProviderRoutes } from '../providers/routes.ts';
+import { providerWebhookPattern } from '../providers/webhooks/paths.ts';
 import { PayloadTooLargeError } from '../shared/errors.ts';
 import { registerSyncJobRoutes } from '../sync/sync-jobs.routes.ts';
 import { registerSyncRunRoutes } from '../sync/sync-runs.routes.ts';
@@ -74,6 +75,7 @@ export function createApp(
     { pattern: ingestBodyLimitPattern, bytes: INGEST_BODY_LIMIT_BYTES },
     { pattern: directUploadPattern, bytes: DIRECT_UPLOAD_BODY_LIMIT_BYTES },
     { pattern: largeUploadPattern, bytes: LARGE_UPLOAD_MAX_BYTES },
+    { pattern: providerWebhookPattern, bytes: deps.config.PROVIDER_WEBHOOK_MAX_BYTES },
   ];
   const limiters = new Map<number, ReturnType<typeof bodyLimit>>();
   app.use('*', (c, next) => {
@@ -99,7 +101,11 @@ export function createApp(
   // index and the rest of the batch stored, not the whole batch refused.
   app.use(
     '*',
-    inputGuard({ skipBody: [directUploadPattern, largeUploadPattern], depthOnly: [ingestBodyLimitPattern] }),
+    // Vendor webhooks are signed as raw bytes and only parsed once verified (src/providers/webhooks).
+    inputGuard({
+      skipBody: [directUploadPattern, largeUploadPattern, providerWebhookPattern],
+      depthOnly: [ingestBodyLimitPattern],
+    }),
   );
   app.onError(errorResponse);
   app.notFound((c) => c.json({ detail: 'Not found' }, 404));

@@ -5,6 +5,7 @@ import type { AppleImportService } from '../importers/apple-health/import-servic
 import type { IngestService } from '../ingest/ingest-service.ts';
 import type { Logger } from '../shared/logger.ts';
 import type { SyncEventBus } from '../sync/event-bus.ts';
+import type { JobQueue } from '../sync/job-queue.ts';
 import type { SyncRunRecorder } from '../sync/run-recorder.ts';
 import type { SyncEngine } from '../sync/sync-engine.ts';
 import type { RateLimiter } from './rate-limit.ts';
@@ -25,6 +26,8 @@ export interface AppDeps {
   runs: SyncRunRecorder;
   sync: SyncEngine;
   appleImports: AppleImportService;
+  /** The durable job queue (vendor webhooks are stored and queued in one transaction before their 2xx). */
+  queue: JobQueue;
   /** Seals and opens secrets at rest (OAuth tokens, client and webhook secrets). */
   secrets: SecretBox;
   /** Readiness checks beyond the database (e.g. Redis). */

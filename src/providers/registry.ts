@@ -6,11 +6,29 @@ import type { ProviderModule } from './types.ts';
  */
 const modules: ProviderModule[] = [];
 
-export const providerModules: ReadonlyMap<string, ProviderModule> = new Map(
-  modules.map((m) => [m.manifest.slug, m]),
-);
+const registry = new Map<string, ProviderModule>(modules.map((m) => [m.manifest.slug, m]));
+export const providerModules: ReadonlyMap<string, ProviderModule> = registry;
 
 /** The module of a slug, or undefined for SDK providers and unknown slugs. */
 export function findProviderModule(slug: string): ProviderModule | undefined {
   return providerModules.get(slug);
+}
+
+/**
+ * Tests only: registers modules (a test vendor pointing at a local mock) for the rest of this process,
+ * replacing any of the same slug; the returned function puts the registry back. Production code never
+ * calls it: the registry is the `modules` list above.
+ *
+ * @example
+ * const restore = withProviderModules([testVendor]);
+ * afterAll(restore);
+ */
+export function withProviderModules(extra: readonly ProviderModule[]): () => void {
+  const previous = extra.map((m) => [m.manifest.slug, registry.get(m.manifest.slug)] as const);
+  for (const m of extra) registry.set(m.manifest.slug, m);
+  return () => {
+    for (const [slug, module] of previous.reverse())
+      if (module === undefined) registry.delete(slug);
+      else registry.set(slug, module);
+  };
 }
