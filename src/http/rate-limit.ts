@@ -10,6 +10,8 @@ export interface RateLimitHit {
 /** Fixed-window counters. One window per key; a key names a bucket and a caller (e.g. `login:1.2.3.4`). */
 export interface RateLimiter {
   hit(key: string, windowMs: number): Promise<RateLimitHit>;
+  /** The current window of a key without counting a hit (undefined: no live window). */
+  peek(key: string): Promise<RateLimitHit | undefined>;
   close(): Promise<void>;
 }
 
@@ -52,6 +54,11 @@ export class MemoryRateLimiter implements RateLimiter {
     }
     current.count += 1;
     return { ...current };
+  }
+
+  async peek(key: string): Promise<RateLimitHit | undefined> {
+    const current = this.#windows.get(key);
+    return current === undefined || current.resetAt <= Date.now() ? undefined : { ...current };
   }
 
   /**
@@ -103,6 +110,15 @@ export class RedisRateLimiter implements RateLimiter {
       windowMs,
     )) as [number, number];
     return { count, resetAt: Date.now() + ttl };
+  }
+
+  async peek(key: string): Promise<RateLimitHit | undefined> {
+    const full = `${this.prefix}ratelimit:${key}`;
+    const [[, count], [, ttl]] = (await this.redis.multi().get(full).pttl(full).exec()) as [
+      [unknown, string | null],
+      [unknown, number],
+    ];
+    return count === null || ttl < 0 ? undefined : { count: Number(count), resetAt: Date.now() + ttl };
   }
 
   async close(): Promise<void> {

@@ -37,6 +37,8 @@ export interface VendorRequest {
   auth?: 'user' | 'client_basic' | 'client_headers' | 'none';
   /** Status codes the caller handles itself instead of the client raising (e.g. Polar's 409 on registration). */
   accept?: number[];
+  /** `text`: the body as a string (Strava ids above 2^53 must not pass through JSON numbers). Default `json`. */
+  responseType?: 'json' | 'text';
 }
 
 export interface VendorResponse<T = unknown> {
@@ -200,4 +202,14 @@ export interface ProviderModule {
   pull: PullAdapter;
   webhook?: WebhookAdapter;
   subscriptions?: SubscriptionAdapter;
+}
+
+/**
+ * Where the vendor client gets a connection's tokens (src/providers/oauth/token-store.ts): `current`
+ * refreshes first when the access token is about to expire; `refresh(stale)` after a 401 refreshes
+ * unless another worker already replaced `stale` (one vendor refresh per connection at a time).
+ */
+export interface TokenSource {
+  current(): Promise<TokenSet>;
+  refresh(staleAccessToken: string): Promise<TokenSet>;
 }
