@@ -38,8 +38,33 @@ export interface IngestJobData {
   runId: string;
 }
 
-export type QueueName = typeof SYNC_QUEUE | typeof IMPORT_QUEUE | typeof INGEST_QUEUE;
-const QUEUES: readonly QueueName[] = [SYNC_QUEUE, IMPORT_QUEUE, INGEST_QUEUE];
+/**
+ * Vendor webhooks (src/providers/webhooks): a stored inbound request turned into pulls and revocations,
+ * and the periodic check of the vendor subscriptions WearLink keeps alive. Short jobs on their own queue,
+ * so a delivery is handled within seconds even while long syncs fill the sync queue.
+ */
+export const PROVIDER_WEBHOOK_QUEUE = 'provider-webhook';
+
+export type ProviderWebhookJobData =
+  /** Process the stored `inbound_webhooks` row. */
+  | { inboundId: string }
+  /** Create or renew the per-app subscriptions of every configured vendor app (one per time slot). */
+  | { task: 'app-subscriptions' };
+
+/**
+ * How long a provider-webhook job may run before the queue hands it to another worker: processing a
+ * delivery only reads rows and queues runs. The subscription check calls vendors, so it is sent with
+ * its own, longer expiry (PROVIDER_SUBSCRIPTIONS_JOB_EXPIRE_SECONDS).
+ */
+const PROVIDER_WEBHOOK_JOB_EXPIRE_SECONDS = 120;
+export const PROVIDER_SUBSCRIPTIONS_JOB_EXPIRE_SECONDS = 1800;
+
+export type QueueName =
+  | typeof SYNC_QUEUE
+  | typeof IMPORT_QUEUE
+  | typeof INGEST_QUEUE
+  | typeof PROVIDER_WEBHOOK_QUEUE;
+const QUEUES: readonly QueueName[] = [SYNC_QUEUE, IMPORT_QUEUE, INGEST_QUEUE, PROVIDER_WEBHOOK_QUEUE];
 
 /** Ingest jobs one process runs at once: each holds a mapped batch (up to 32 MiB of JSON) in memory. */
 export const INGEST_WORKER_CONCURRENCY = 2;
@@ -48,7 +73,12 @@ export const INGEST_WORKER_CONCURRENCY = 2;
  * (`wake`), and a worker that just finished a job asks again at once, so this only bounds how late a
  * job sent by another process starts.
  */
-const POLLING_INTERVAL_SECONDS = { [SYNC_QUEUE]: 0.5, [IMPORT_QUEUE]: 0.5, [INGEST_QUEUE]: 1 } as const;
+const POLLING_INTERVAL_SECONDS = {
+  [SYNC_QUEUE]: 0.5,
+  [IMPORT_QUEUE]: 0.5,
+  [INGEST_QUEUE]: 1,
+  [PROVIDER_WEBHOOK_QUEUE]: 1,
+} as const;
 /** How often a failed attempt's record is retried while the database is away. */
 const RECORD_FAILURE_RETRY_MS = 1000;
 
@@ -61,6 +91,15 @@ export interface EnqueueOptions {
   /** The job's id (a UUID), so the caller can store it on its run in the same transaction. */
   id?: string;
   startAfterSeconds?: number;
+}
+
+export interface ProviderWebhookEnqueueOptions extends EnqueueOptions {
+  /**
+   * At most one job per `singletonKey` per slot of this many seconds, across every process: a send
+   * into a slot that already has its job enqueues nothing (returns undefined).
+   */
+  singleton?: { key: string; seconds: number };
+  expireInSeconds?: number;
 }
 
 export interface JobAttempt {
@@ -170,7 +209,16 @@ export class JobQueue {
       retryDelay: 1,
       expireInSeconds: config.INGEST_JOB_EXPIRE_SECONDS,
     };
-    for (const queue of [syncOptions, importOptions, ingestOptions]) {
+    const providerWebhookOptions = {
+      ...syncOptions,
+      name: PROVIDER_WEBHOOK_QUEUE,
+      // Processing a delivery is idempotent (its row's status says what is done); retries cover a
+      // database or worker that went away. The last failure marks the row failed.
+      retryLimit: 5,
+      retryDelay: 2,
+      expireInSeconds: PROVIDER_WEBHOOK_JOB_EXPIRE_SECONDS,
+    };
+    for (const queue of [syncOptions, importOptions, ingestOptions, providerWebhookOptions]) {
       try {
         if ((await boss.getQueue(queue.name)) === null) await boss.createQueue(queue.name, queue);
         else await boss.updateQueue(queue.name, queue);
@@ -211,13 +259,26 @@ export class JobQueue {
   }
 
   async #send(queue: QueueName, data: object, options: EnqueueOptions): Promise<string> {
+    const id = await this.#sendMaybe(queue, data, options);
+    if (id === undefined) throw new Error(`${queue} job not enqueued`);
+    return id;
+  }
+
+  async #sendMaybe(
+    queue: QueueName,
+    data: object,
+    options: ProviderWebhookEnqueueOptions,
+  ): Promise<string | undefined> {
     const id = await this.boss.send(queue, data, {
       ...(options.startAfterSeconds ? { startAfter: options.startAfterSeconds } : {}),
       ...(options.id === undefined ? {} : { id: options.id }),
       ...(options.db === undefined ? {} : { db: transactionExecutor(options.db) }),
+      ...(options.singleton === undefined
+        ? {}
+        : { singletonKey: options.singleton.key, singletonSeconds: options.singleton.seconds }),
+      ...(options.expireInSeconds === undefined ? {} : { expireInSeconds: options.expireInSeconds }),
     });
-    if (id === null) throw new Error(`${queue} job not enqueued`);
-    return id;
+    return id ?? undefined;
   }
 
   /** Enqueues a job for a run on the given queue (the reaper's generic path). */
@@ -240,6 +301,20 @@ export class JobQueue {
 
   enqueueIngest(data: IngestJobData, options: EnqueueOptions = {}): Promise<string> {
     return this.#send(INGEST_QUEUE, data, options);
+  }
+
+  /**
+   * Queues a provider-webhook job. Returns its id, or undefined when `singleton` found its slot taken.
+   *
+   * @example
+   * await queue.enqueueProviderWebhook({ inboundId }, { db: trx }); // with the stored row
+   * await queue.enqueueProviderWebhook({ task: 'app-subscriptions' }, { singleton: { key: 'app-subscriptions', seconds: 3600 } });
+   */
+  enqueueProviderWebhook(
+    data: ProviderWebhookJobData,
+    options: ProviderWebhookEnqueueOptions = {},
+  ): Promise<string | undefined> {
+    return this.#sendMaybe(PROVIDER_WEBHOOK_QUEUE, data, options);
   }
 
   /**
@@ -295,12 +370,20 @@ export class JobQueue {
     return this.#work(INGEST_QUEUE, concurrency, handler);
   }
 
+  /** Provider-webhook jobs: no run of their own (a failed delivery is marked on its inbound row). */
+  workProviderWebhooks(
+    concurrency: number,
+    handler: (data: ProviderWebhookJobData, attempt: JobAttempt) => Promise<void>,
+  ): Promise<void> {
+    return this.#work(PROVIDER_WEBHOOK_QUEUE, concurrency, handler);
+  }
+
   /**
    * The one place job failures are handled: whatever a handler throws is reduced to a storable
    * `{code, message}` for pg-boss, and on the job's last attempt its run is ended with it (`giveUp`).
    * Nothing a handler throws reaches pg-boss raw, and nothing here throws anything else.
    */
-  async #work<T extends { runId: string }>(
+  async #work<T extends object>(
     queue: QueueName,
     concurrency: number,
     handler: (data: T, attempt: JobAttempt) => Promise<void>,
@@ -316,19 +399,20 @@ export class JobQueue {
           if (!job) return;
           slot.busy = true;
           const attempt = { count: job.retryCount, limit: job.retryLimit, jobId: job.id };
+          const runId = (job.data as { runId?: unknown } | undefined)?.runId;
           try {
             await handler(job.data, attempt);
           } catch (error) {
             const stored = toStoredError(error);
             const last = attempt.count >= attempt.limit;
             this.logger.warn(
-              { queue, job_id: job.id, run_id: job.data?.runId, retry: attempt.count, error: stored },
+              { queue, job_id: job.id, run_id: runId, retry: attempt.count, error: stored },
               last ? 'job failed for good' : 'job failed; the queue retries it',
             );
-            if (last && this.giveUp && typeof job.data?.runId === 'string') {
-              await this.giveUp(queue, job.data.runId, stored).catch((giveUpError: unknown) =>
+            if (last && this.giveUp && typeof runId === 'string') {
+              await this.giveUp(queue, runId, stored).catch((giveUpError: unknown) =>
                 this.logger.error(
-                  { queue, run_id: job.data.runId, error: toStoredError(giveUpError) },
+                  { queue, run_id: runId, error: toStoredError(giveUpError) },
                   'could not end the run of a failed job',
                 ),
               );
