@@ -44,6 +44,82 @@ export async function createConnection(
   }
 }
 
+/**
+ * Stores the outcome of an OAuth consent: a new connection, or the user's existing one for this provider
+ * (revoked, `reauth_required`, or active with a stale grant) taken over with the new grant and
+ * reactivated. `sealTokens` gets the row's id (tokens are sealed bound to their row). A new or
+ * reactivated connection emits `connection.created` in the same transaction; a re-consent of an active
+ * one only replaces its tokens.
+ *
+ * @example
+ * const { row } = await upsertOAuthConnection(db, { developerId, userId, provider: 'oura',
+ *   providerUserId: 'abc', scopes: ['daily'], tokenExpiresAt: null }, (id) => seal(tokens, id));
+ */
+export async function upsertOAuthConnection(
+  db: Db,
+  input: {
+    developerId: string;
+    userId: string;
+    provider: string;
+    providerUserId: string | null;
+    scopes: string[];
+    tokenExpiresAt: Date | null;
+  },
+  sealTokens: (connectionId: string) => string,
+): Promise<{ row: ConnectionRow; created: boolean; reactivated: boolean }> {
+  return db.transaction().execute(async (trx) => {
+    const existing = await trx
+      .selectFrom('connections')
+      .selectAll()
+      .where('user_id', '=', input.userId)
+      .where('provider', '=', input.provider)
+      .forUpdate()
+      .executeTakeFirst();
+    const fields = {
+      status: 'active',
+      provider_user_id: input.providerUserId,
+      scopes: input.scopes,
+      token_expires_at: input.tokenExpiresAt,
+      updated_at: new Date(),
+    };
+    let row: ConnectionRow;
+    if (existing === undefined) {
+      const id = randomUUID();
+      row = await trx
+        .insertInto('connections')
+        .values({
+          id,
+          developer_id: input.developerId,
+          user_id: input.userId,
+          ...fields,
+          provider: input.provider,
+          tokens_sealed: sealTokens(id),
+          settings: JSON.stringify({}),
+          next_sync_at: new Date(),
+        })
+        .returningAll()
+        .executeTakeFirstOrThrow();
+    } else {
+      row = await trx
+        .updateTable('connections')
+        .set({
+          ...fields,
+          tokens_sealed: sealTokens(existing.id),
+          ...(existing.status === 'active' ? {} : { next_sync_at: new Date() }),
+        })
+        .where('id', '=', existing.id)
+        .returningAll()
+        .executeTakeFirstOrThrow();
+    }
+    const announce = existing === undefined || existing.status !== 'active';
+    if (announce)
+      await enqueueWebhookEvents(trx, [
+        { type: 'connection.created', userId: row.user_id, data: connectionEventData(row) },
+      ]);
+    return { row, created: existing === undefined, reactivated: existing !== undefined && announce };
+  });
+}
+
 export function listConnections(db: Db, developerId: string, userId: string): Promise<ConnectionRow[]> {
   return db
     .selectFrom('connections')
@@ -101,7 +177,7 @@ export async function revokeConnection(db: Db, id: string): Promise<void> {
   });
 }
 
-function connectionEventData(row: ConnectionRow): Record<string, unknown> {
+export function connectionEventData(row: ConnectionRow): Record<string, unknown> {
   return {
     connection_id: row.id,
     user_id: row.user_id,
