@@ -1,10 +1,11 @@
+import { stravaProvider } from './strava/index.ts';
 import type { ProviderModule } from './types.ts';
 
 /**
  * Every provider WearLink can pull from, by slug. A vendor joins by adding its folder's module here;
  * nothing generic imports a vendor folder (or the sandbox) directly.
  */
-const modules: ProviderModule[] = [];
+const modules: ProviderModule[] = [stravaProvider];
 
 const registry = new Map<string, ProviderModule>(modules.map((m) => [m.manifest.slug, m]));
 export const providerModules: ReadonlyMap<string, ProviderModule> = registry;
