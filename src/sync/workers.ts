@@ -2,6 +2,7 @@ import parser from 'cron-parser';
 import { sql } from 'kysely';
 import type { ConnectionRow, SyncRunRow } from '../db/schema.ts';
 import type { Platform } from '../platform.ts';
+import { startProviderWebhookWorker } from '../providers/webhooks/worker.ts';
 import type { Logger } from '../shared/logger.ts';
 import { INGEST_QUEUE, INGEST_WORKER_CONCURRENCY, SYNC_QUEUE } from './job-queue.ts';
 import { toStoredError } from './stored-error.ts';
@@ -20,6 +21,8 @@ export async function startSyncWorker(platform: Platform): Promise<void> {
   // Apple Health XML imports: one at a time per worker process (each keeps a core busy).
   // (The import service also reaps imports whose process died: it knows their leases.)
   await deps.appleImports.startWorker();
+  // Vendor webhooks: stored deliveries turned into pulls, and the vendor subscriptions kept alive.
+  await startProviderWebhookWorker(platform);
   const reap = () =>
     reapOrphanedRuns(platform).catch((error: unknown) =>
       logger.error({ error: toStoredError(error) }, 'reaping orphaned runs failed'),

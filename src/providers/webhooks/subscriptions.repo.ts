@@ -49,10 +49,23 @@ export function findUserSubscription(
     .executeTakeFirst();
 }
 
-/** A row's details as a vendor adapter sees them: without the sealed secret. */
-export function publicDetails(row: ProviderSubscriptionRow): Record<string, unknown> {
+/**
+ * A row's details as its vendor adapter sees them: a secret sealed in the row comes back opened as
+ * `webhook_secret` (as the adapter once returned it), or is left out when it will not open (the adapter
+ * then knows it has none and can make the vendor issue a new one).
+ */
+export function adapterDetails(
+  runtime: Pick<ProviderRuntime, 'secrets'>,
+  row: ProviderSubscriptionRow,
+): Record<string, unknown> {
   const { [SEALED_SECRET]: sealed, ...rest } = row.details;
-  return sealed === undefined ? rest : { ...rest, has_webhook_secret: true };
+  if (typeof sealed !== 'string') return rest;
+  try {
+    return { ...rest, webhook_secret: runtime.secrets.open(sealed, subscriptionSecretContext(row.id)) };
+  } catch (error) {
+    if (!(error instanceof SecretOpenError)) throw error;
+    return rest;
+  }
 }
 
 /**
@@ -74,7 +87,7 @@ export async function saveSubscription(
   },
 ): Promise<ProviderSubscriptionRow> {
   const id = existing?.id ?? randomUUID();
-  const { webhook_secret: secret, has_webhook_secret: _flag, ...details } = input.details;
+  const { webhook_secret: secret, ...details } = input.details;
   if (typeof secret === 'string' && secret !== '')
     details[SEALED_SECRET] = runtime.secrets.seal(secret, subscriptionSecretContext(id));
   else if (existing?.details[SEALED_SECRET] !== undefined)

@@ -1,0 +1,121 @@
+import { revokeConnection } from '../../connections/connections.repo.ts';
+import type { ConnectionRow } from '../../db/schema.ts';
+import type { AppDeps } from '../../http/context.ts';
+import type { JobAttempt } from '../../sync/job-queue.ts';
+import { toStoredError } from '../../sync/stored-error.ts';
+import { findProviderModule } from '../registry.ts';
+import type { PullTarget } from '../types.ts';
+import {
+  type ConnectionScope,
+  findConnectionsOfProviderUser,
+  findInbound,
+  inboundRequestOf,
+  settleInbound,
+} from './inbound.repo.ts';
+
+export type ProcessDeps = Pick<AppDeps, 'db' | 'logger' | 'sync'>;
+
+/**
+ * The job of one stored vendor delivery (queued with it, before its 2xx): parse it with the vendor's
+ * module, then for each notification find the vendor user's connections (within the developer whose
+ * app verified the delivery) and ask the sync engine to pull exactly what it names, or revoke them on a
+ * deauthorization. Outcomes are written on the row: `processed`, `ignored` (nobody to act for, with why)
+ * or `failed` (malformed, with why). Nothing here throws for a vendor's bad input; what throws (the
+ * database went away) is retried by the queue, and the last attempt marks the row failed.
+ *
+ * Idempotent under retries: a row already settled is left alone, a revocation only touches connections
+ * not yet revoked, and pulls are idempotent writes (a crash between queuing a pull and settling the row
+ * queues it again, nothing worse).
+ *
+ * @example
+ * await processInboundWebhook(platform.deps, row.id, { count: 0, limit: 5, jobId });
+ * // inbound_webhooks.status: 'processed', detail: '1 pull requested (connection 5c1…)'
+ */
+export async function processInboundWebhook(
+  deps: ProcessDeps,
+  inboundId: string,
+  attempt: JobAttempt,
+): Promise<void> {
+  try {
+    await processOnce(deps, inboundId);
+  } catch (error) {
+    if (attempt.count >= attempt.limit) {
+      const stored = toStoredError(error);
+      await settleInbound(
+        deps.db,
+        inboundId,
+        'failed',
+        `Processing failed after every retry: ${stored.message}`,
+      );
+    }
+    throw error;
+  }
+}
+
+async function processOnce(deps: ProcessDeps, inboundId: string): Promise<void> {
+  const row = await findInbound(deps.db, inboundId);
+  if (row === undefined || row.status !== 'received') return; // settled by an earlier attempt
+  const log = deps.logger.child({ inbound_webhook_id: row.id, provider: row.provider });
+  const module = findProviderModule(row.provider);
+  if (module?.webhook === undefined) {
+    await settleInbound(deps.db, row.id, 'failed', `No provider "${row.provider}" takes webhooks any more`);
+    return;
+  }
+  const parsed = module.webhook.parse(inboundRequestOf(row));
+  if (!parsed.ok) {
+    await settleInbound(deps.db, row.id, 'failed', `Malformed notification: ${parsed.error}`);
+    return;
+  }
+
+  const scope: ConnectionScope =
+    row.developer_id !== null
+      ? { kind: 'developer', developerId: row.developer_id }
+      : module.manifest.webhook?.verification.scheme === 'hmac_sha256'
+        ? { kind: 'instance_app' }
+        : { kind: 'any' };
+  const notes: string[] = [];
+  // One run per connection per delivery, however many objects it names.
+  const pulls = new Map<string, { connection: ConnectionRow; targets: PullTarget[] }>();
+  let acted = 0;
+  for (const notification of parsed.notifications) {
+    if (notification.kind === 'ignore') {
+      notes.push(`ignored: ${notification.reason}`);
+      continue;
+    }
+    const which = notification.kind === 'pull' ? 'active' : 'not_revoked';
+    const connections = await findConnectionsOfProviderUser(
+      deps.db,
+      row.provider,
+      notification.providerUserId,
+      scope,
+      which,
+    );
+    if (connections.length === 0) {
+      notes.push(
+        `no ${which === 'active' ? 'active' : 'current'} connection for ${module.manifest.name} user ${notification.providerUserId}`,
+      );
+      continue;
+    }
+    for (const connection of connections) {
+      if (notification.kind === 'deauthorize') {
+        await revokeConnection(deps.db, connection.id);
+        log.info({ connection_id: connection.id }, 'connection revoked by the vendor (deauthorization)');
+        notes.push(`connection ${connection.id} revoked (deauthorized at ${module.manifest.name})`);
+        pulls.delete(connection.id); // nothing more to pull for it
+        acted += 1;
+      } else {
+        const entry = pulls.get(connection.id) ?? { connection, targets: [] };
+        entry.targets.push(notification.target);
+        pulls.set(connection.id, entry);
+      }
+    }
+  }
+  for (const { connection, targets } of pulls.values()) {
+    await deps.sync.requestTargets(connection, targets);
+    notes.push(`pull of ${targets.length} target(s) requested for connection ${connection.id}`);
+    acted += 1;
+  }
+  const detail = notes.join('; ') || 'nothing to do';
+  const settled = await settleInbound(deps.db, row.id, acted > 0 ? 'processed' : 'ignored', detail);
+  if (settled) log.info({ status: acted > 0 ? 'processed' : 'ignored', detail }, 'vendor webhook processed');
+}
