@@ -1,5 +1,6 @@
 import { Redis } from 'ioredis';
 import type { Config } from './config/load-config.ts';
+import { checkEncryptionKey } from './crypto/key-check.ts';
 import { SecretBox } from './crypto/secret-box.ts';
 import { type DatabaseHandle, migrateToLatest, openDatabase, pendingMigrations } from './db/database.ts';
 import type { AppDeps } from './http/context.ts';
@@ -85,6 +86,16 @@ export async function openPlatform(
       );
     }
   }
+  const secrets = SecretBox.fromConfig(config);
+  // Only once the schema is there (`migrate` itself skips it): a wrong ENCRYPTION_KEY stops the start.
+  if (options.migrations !== 'skip') {
+    try {
+      await checkEncryptionKey(database.db, secrets);
+    } catch (error) {
+      await database.close();
+      throw error;
+    }
+  }
 
   let redis: Redis | undefined;
   try {
@@ -121,13 +132,6 @@ export async function openPlatform(
   const ingest = new IngestService(database.db, queue, runs, logger);
   const sync = new SyncEngine(database.db, runs, queue, logger, (config.SYNC_JOB_EXPIRE_SECONDS * 1000) / 3);
   const appleImports = new AppleImportService(database.db, runs, queue, config, logger);
-  const secrets = new SecretBox(
-    config.encryptionKey,
-    (config.ENCRYPTION_KEY_PREVIOUS ?? '')
-      .split(',')
-      .map((k) => k.trim())
-      .filter(Boolean),
-  );
 
   return {
     config,

@@ -1,6 +1,7 @@
 import { Command } from 'commander';
 import { ConfigError } from '../config/config.ts';
 import { type Config, loadConfig } from '../config/load-config.ts';
+import { rotateSecretsFromCli } from '../crypto/cli.ts';
 import { migrateToLatest } from '../db/database.ts';
 import { type CreateDeveloperOptions, createDeveloperFromCli } from '../developers/cli.ts';
 import { importAppleFromCli } from '../importers/apple-health/cli.ts';
@@ -160,5 +161,14 @@ program
   .action((options: CreateDeveloperOptions) =>
     runWithPlatform((platform) => createDeveloperFromCli(platform, options)),
   );
+
+program
+  .command('secrets')
+  .description('Manage the secrets WearLink stores encrypted with ENCRYPTION_KEY')
+  .command('rotate')
+  .description(
+    'Re-seal every stored secret under the current ENCRYPTION_KEY (the old key in ENCRYPTION_KEY_PREVIOUS), so the old key can be dropped',
+  )
+  .action(() => runWithPlatform((platform) => rotateSecretsFromCli(platform)));
 
 await program.parseAsync(process.argv);

@@ -17,21 +17,37 @@ function keyFrom(secret: string): Key {
   return { id, bytes };
 }
 
+/** `wl1.<key id>.<data>` split into its parts, or undefined when the text is not a sealed value. */
+function parse(sealed: string): { keyId: string; data: string } | undefined {
+  const parts = sealed.split('.');
+  if (parts.length !== 3 || parts[0] !== PREFIX || !parts[1] || !parts[2]) return undefined;
+  return { keyId: parts[1], data: parts[2] };
+}
+
 /** A sealed value could not be opened: written with a key WearLink was not given, or tampered with. */
 export class SecretOpenError extends Error {
   override name = 'SecretOpenError';
+}
+
+/** ENCRYPTION_KEY_PREVIOUS as a list: comma-separated, blanks ignored. */
+export function previousKeys(value: string | undefined): string[] {
+  return (value ?? '')
+    .split(',')
+    .map((k) => k.trim())
+    .filter(Boolean);
 }
 
 /**
  * Secrets at rest (OAuth tokens, client secrets, PKCE verifiers, webhook signing secrets): AES-256-GCM
  * under a key derived from ENCRYPTION_KEY, sealed as text `wl1.<key id>.<base64url(iv | ciphertext | tag)>`.
  * The key id lets ENCRYPTION_KEY be rotated: values sealed with a key listed in ENCRYPTION_KEY_PREVIOUS
- * still open, and `needsReseal` tells which ones to write again under the current key.
+ * still open, and `needsReseal` tells which ones to write again under the current key
+ * (`wearlink secrets rotate` does it for every sealed column). Context strings come from `./contexts.ts`.
  *
  * @example
- * const box = new SecretBox(config.encryptionKey);
- * const sealed = box.seal('refresh-token', 'connection:1f0c…'); // the context binds it to its row
- * box.open(sealed, 'connection:1f0c…'); // 'refresh-token'
+ * const box = SecretBox.fromConfig(config); // ENCRYPTION_KEY + ENCRYPTION_KEY_PREVIOUS
+ * const sealed = box.seal('refresh-token', connectionTokensContext(id)); // the context binds it to its row
+ * box.open(sealed, connectionTokensContext(id)); // 'refresh-token'
  */
 export class SecretBox {
   readonly #current: Key;
@@ -39,12 +55,26 @@ export class SecretBox {
 
   constructor(current: string, previous: readonly string[] = []) {
     this.#current = keyFrom(current);
-    this.#byId = new Map([this.#current, ...previous.map(keyFrom)].map((k) => [k.id, k]));
+    // The current key last, so it wins should a previous key be listed twice or equal it.
+    this.#byId = new Map([...previous.map(keyFrom), this.#current].map((k) => [k.id, k]));
+  }
+
+  /** The box of a process: ENCRYPTION_KEY, and ENCRYPTION_KEY_PREVIOUS (comma-separated) still readable. */
+  static fromConfig(config: {
+    encryptionKey: string;
+    ENCRYPTION_KEY_PREVIOUS?: string | undefined;
+  }): SecretBox {
+    return new SecretBox(config.encryptionKey, previousKeys(config.ENCRYPTION_KEY_PREVIOUS));
   }
 
   /** The id of the key new values are sealed with. */
   get keyId(): string {
     return this.#current.id;
+  }
+
+  /** Ids of every key this box can open with, the current one included. */
+  get readableKeyIds(): string[] {
+    return [...this.#byId.keys()];
   }
 
   /** `context` (a row's identity) is authenticated, not stored: a value copied to another row will not open. */
@@ -56,16 +86,16 @@ export class SecretBox {
     return `${PREFIX}.${this.#current.id}.${body.toString('base64url')}`;
   }
 
+  /** The plaintext; throws `SecretOpenError` (saying why) when it cannot be opened with this context. */
   open(sealed: string, context = ''): string {
-    const [prefix, keyId, data] = sealed.split('.');
-    if (prefix !== PREFIX || keyId === undefined || data === undefined)
-      throw new SecretOpenError('not a sealed value');
-    const key = this.#byId.get(keyId);
+    const parsed = parse(sealed);
+    if (parsed === undefined) throw new SecretOpenError('not a sealed value');
+    const key = this.#byId.get(parsed.keyId);
     if (key === undefined)
       throw new SecretOpenError(
-        `sealed with key ${keyId}, which is neither ENCRYPTION_KEY nor one of ENCRYPTION_KEY_PREVIOUS`,
+        `sealed with key ${parsed.keyId}, which is neither ENCRYPTION_KEY (key ${this.#current.id}) nor one of ENCRYPTION_KEY_PREVIOUS`,
       );
-    const body = Buffer.from(data, 'base64url');
+    const body = Buffer.from(parsed.data, 'base64url');
     if (body.length < IV_BYTES + TAG_BYTES) throw new SecretOpenError('sealed value is truncated');
     try {
       const decipher = createDecipheriv('aes-256-gcm', key.bytes, body.subarray(0, IV_BYTES));
@@ -82,11 +112,16 @@ export class SecretBox {
 
   /** Whether a value is sealed at all (plaintext legacy rows are not). */
   static isSealed(value: string): boolean {
-    return value.startsWith(`${PREFIX}.`);
+    return parse(value) !== undefined;
   }
 
-  /** Sealed, but with a previous key: write it again with `seal`. */
+  /** The id of the key a value was sealed with, or undefined when it is not a sealed value. */
+  static keyIdOf(sealed: string): string | undefined {
+    return parse(sealed)?.keyId;
+  }
+
+  /** Sealed, but not with the current key: write it again with `seal` (`wearlink secrets rotate`). */
   needsReseal(sealed: string): boolean {
-    return sealed.split('.')[1] !== this.#current.id;
+    return SecretBox.keyIdOf(sealed) !== this.#current.id;
   }
 }

@@ -3,6 +3,7 @@ import https from 'node:https';
 import { isIP } from 'node:net';
 import { sql } from 'kysely';
 import type { Config } from '../config/load-config.ts';
+import type { SecretBox } from '../crypto/secret-box.ts';
 import type { Db } from '../db/database.ts';
 import { isForeignKeyViolation } from '../db/errors.ts';
 import type { Platform } from '../platform.ts';
@@ -10,6 +11,7 @@ import type { Logger } from '../shared/logger.ts';
 import { enqueueWebhookEvents } from './outbox.ts';
 import { signatureHeader } from './signing.ts';
 import { addressRefusal, guardedLookup } from './ssrf.ts';
+import { openEndpointSecrets } from './webhooks.repo.ts';
 
 /** While requests are in flight, outcomes are recorded and new work claimed this often. */
 const BATCH_TICK_MS = 10;
@@ -35,6 +37,7 @@ interface Claimed {
   payload: string;
   endpoint_id: string;
   url: string;
+  /** Sealed (see openEndpointSecrets), as the row holds them. */
   secret: string;
   previous_secret: string | null;
   previous_secret_expires_at: Date | null;
@@ -137,6 +140,28 @@ export function signingSecrets(endpoint: {
   return secrets;
 }
 
+/**
+ * The plaintext secrets an endpoint's deliveries are signed with: the current one, and the previous one
+ * while its overlap lasts (an expired one is not even opened). Throws `SecretOpenError`.
+ */
+export function openSigningSecrets(
+  secrets: SecretBox,
+  endpoint: {
+    id: string;
+    secret: string;
+    previous_secret: string | null;
+    previous_secret_expires_at: Date | null;
+  },
+): string[] {
+  const live = (endpoint.previous_secret_expires_at?.getTime() ?? 0) > Date.now();
+  const opened = openEndpointSecrets(secrets, {
+    id: endpoint.id,
+    secret: endpoint.secret,
+    previous_secret: live ? endpoint.previous_secret : null,
+  });
+  return signingSecrets({ ...endpoint, ...opened });
+}
+
 export function webhookHeaders(
   secrets: readonly string[],
   messageId: string,
@@ -165,9 +190,9 @@ export interface WebhookDelivery {
  * No transaction is open while a request is in flight.
  */
 export function startWebhookDelivery(
-  platform: Pick<Platform, 'config' | 'logger'> & { deps: { db: Db } },
+  platform: Pick<Platform, 'config' | 'logger'> & { deps: { db: Db; secrets: SecretBox } },
 ): WebhookDelivery {
-  const loop = new DeliveryLoop(platform.deps.db, platform.config, platform.logger);
+  const loop = new DeliveryLoop(platform.deps.db, platform.deps.secrets, platform.config, platform.logger);
   const running = loop.run();
   return {
     async stop() {
@@ -191,6 +216,7 @@ class DeliveryLoop {
 
   constructor(
     private readonly db: Db,
+    private readonly secrets: SecretBox,
     private readonly config: Config,
     private readonly logger: Logger,
   ) {
@@ -281,14 +307,35 @@ class DeliveryLoop {
       where d.id = due.id and m.id = d.message_id and e.id = d.endpoint_id
       returning d.id, d.attempts, d.lease_id, d.message_id, m.payload, e.id as endpoint_id, e.url, e.secret,
                 e.previous_secret, e.previous_secret_expires_at`.execute(this.db);
-    for (const delivery of rows) this.#send(delivery);
+    // Each endpoint's secrets are opened once per batch, however many of its deliveries it holds.
+    const signing = new Map<string, string[] | Error>();
+    for (const delivery of rows) {
+      let keys = signing.get(delivery.endpoint_id);
+      if (keys === undefined) {
+        try {
+          keys = openSigningSecrets(this.secrets, { ...delivery, id: delivery.endpoint_id });
+        } catch (error) {
+          keys = error as Error;
+          this.logger.error(
+            { err: error, endpoint_id: delivery.endpoint_id },
+            'webhook endpoint signing secret cannot be opened',
+          );
+        }
+        signing.set(delivery.endpoint_id, keys);
+      }
+      if (keys instanceof Error) {
+        // Never sent unsigned: recorded as a failed attempt, retried (and the endpoint disabled) as any failure.
+        const error = `signing secret cannot be opened: ${keys.message}`;
+        this.#outcomes.push({ statusCode: null, excerpt: null, error, durationMs: 0, delivery });
+      } else this.#send(delivery, keys);
+    }
     return rows.length;
   }
 
-  #send(delivery: Claimed): void {
+  #send(delivery: Claimed, secrets: string[]): void {
     this.#inFlight += 1;
     this.#perEndpoint.set(delivery.endpoint_id, (this.#perEndpoint.get(delivery.endpoint_id) ?? 0) + 1);
-    const headers = webhookHeaders(signingSecrets(delivery), delivery.message_id, delivery.payload);
+    const headers = webhookHeaders(secrets, delivery.message_id, delivery.payload);
     postWebhook(delivery.url, delivery.payload, headers, {
       timeoutMs: this.config.WEBHOOK_TIMEOUT_MS,
       allowPrivate: this.config.WEBHOOK_ALLOW_PRIVATE_URLS,

@@ -1,5 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { sql } from 'kysely';
+import { webhookEndpointContext } from '../crypto/contexts.ts';
+import { SecretBox } from '../crypto/secret-box.ts';
 import type { Db } from '../db/database.ts';
 import type { WebhookEndpointRow } from '../db/schema.ts';
 import { newMessageId } from './outbox.ts';
@@ -9,8 +11,30 @@ export function newEndpointId(): string {
   return `ep_${randomBytes(12).toString('base64url')}`;
 }
 
+/**
+ * An endpoint's signing secrets in plaintext (`whsec_…`). They are sealed at rest; a row still in
+ * plaintext (written before secrets were sealed, by a node not yet upgraded) is read as it is, and
+ * sealed by the next start (`sealLegacyWebhookSecrets`). Throws `SecretOpenError` when a value cannot
+ * be opened.
+ *
+ * @example
+ * const { secret } = openEndpointSecrets(deps.secrets, row); // 'whsec_…'
+ */
+export function openEndpointSecrets(
+  secrets: SecretBox,
+  row: { id: string; secret: string; previous_secret: string | null },
+): { secret: string; previous_secret: string | null } {
+  const open = (value: string, column: 'secret' | 'previous_secret') =>
+    SecretBox.isSealed(value) ? secrets.open(value, webhookEndpointContext(row.id, column)) : value;
+  return {
+    secret: open(row.secret, 'secret'),
+    previous_secret: row.previous_secret === null ? null : open(row.previous_secret, 'previous_secret'),
+  };
+}
+
 export function createEndpoint(
   db: Db,
+  secrets: SecretBox,
   input: {
     developerId: string;
     url: string;
@@ -19,16 +43,17 @@ export function createEndpoint(
     enabled: boolean;
   },
 ): Promise<WebhookEndpointRow> {
+  const id = newEndpointId();
   return db
     .insertInto('webhook_endpoints')
     .values({
-      id: newEndpointId(),
+      id,
       developer_id: input.developerId,
       url: input.url,
       description: input.description,
       filter_types: input.filterTypes,
       enabled: input.enabled,
-      secret: generateSecret(),
+      secret: secrets.seal(generateSecret(), webhookEndpointContext(id, 'secret')),
     })
     .returningAll()
     .executeTakeFirstOrThrow();
@@ -92,25 +117,40 @@ export async function deleteEndpoint(db: Db, developerId: string, id: string): P
   return result.numDeletedRows > 0n;
 }
 
-/** The old secret keeps signing (next to the new one) for `overlapSeconds`, so receivers can switch over. */
+/**
+ * The old secret keeps signing (next to the new one) for `overlapSeconds`, so receivers can switch over.
+ * Both are sealed, each with its own column's context, so the old one is opened and sealed again under
+ * the row lock (two rotations at once each move the secret the other left).
+ */
 export function rotateSecret(
   db: Db,
+  secrets: SecretBox,
   developerId: string,
   id: string,
   overlapSeconds: number,
 ): Promise<WebhookEndpointRow | undefined> {
-  return db
-    .updateTable('webhook_endpoints')
-    .set((eb) => ({
-      previous_secret: eb.ref('secret'),
-      previous_secret_expires_at: new Date(Date.now() + overlapSeconds * 1000),
-      secret: generateSecret(),
-      updated_at: new Date(),
-    }))
-    .where('developer_id', '=', developerId)
-    .where('id', '=', id)
-    .returningAll()
-    .executeTakeFirst();
+  return db.transaction().execute(async (trx) => {
+    const current = await trx
+      .selectFrom('webhook_endpoints')
+      .select(['id', 'secret', 'previous_secret'])
+      .where('developer_id', '=', developerId)
+      .where('id', '=', id)
+      .forUpdate()
+      .executeTakeFirst();
+    if (current === undefined) return undefined;
+    const old = openEndpointSecrets(secrets, current).secret;
+    return trx
+      .updateTable('webhook_endpoints')
+      .set({
+        previous_secret: secrets.seal(old, webhookEndpointContext(id, 'previous_secret')),
+        previous_secret_expires_at: new Date(Date.now() + overlapSeconds * 1000),
+        secret: secrets.seal(generateSecret(), webhookEndpointContext(id, 'secret')),
+        updated_at: new Date(),
+      })
+      .where('id', '=', id)
+      .returningAll()
+      .executeTakeFirstOrThrow();
+  });
 }
 
 /** A test message to one endpoint, whatever its filters (a disabled endpoint gets it once re-enabled). */

@@ -1,5 +1,6 @@
 import { createRoute, type OpenAPIHono, z } from '@hono/zod-openapi';
 import type { TokenService } from '../auth/tokens.ts';
+import type { SecretBox } from '../crypto/secret-box.ts';
 import type { WebhookEndpointRow } from '../db/schema.ts';
 import { authenticate } from '../http/auth.ts';
 import type { AppEnv } from '../http/context.ts';
@@ -16,6 +17,7 @@ import {
   findEndpoint,
   listAttempts,
   listEndpoints,
+  openEndpointSecrets,
   rotateSecret,
   updateEndpoint,
 } from './webhooks.repo.ts';
@@ -176,7 +178,7 @@ export function registerWebhookRoutes(app: OpenAPIHono<AppEnv>, tokens: TokenSer
     async (c) => {
       const body = c.req.valid('json');
       await checkInput(body.url, body.filter_types, c.var.deps.config.WEBHOOK_ALLOW_PRIVATE_URLS);
-      const row = await createEndpoint(c.var.deps.db, {
+      const row = await createEndpoint(c.var.deps.db, c.var.deps.secrets, {
         developerId: c.var.principal.developerId,
         url: body.url,
         description: body.description ?? null,
@@ -243,12 +245,17 @@ export function registerWebhookRoutes(app: OpenAPIHono<AppEnv>, tokens: TokenSer
     },
   );
 
-  const secretOf = (row: WebhookEndpointRow): z.infer<typeof Secret> => {
+  // Sealed at rest; shown to their owner in plaintext, as receivers need them to verify.
+  const secretOf = (secrets: SecretBox, row: WebhookEndpointRow): z.infer<typeof Secret> => {
     const live =
       row.previous_secret !== null && (row.previous_secret_expires_at?.getTime() ?? 0) > Date.now();
+    const opened = openEndpointSecrets(secrets, {
+      ...row,
+      previous_secret: live ? row.previous_secret : null,
+    });
     return {
-      key: row.secret,
-      previous_key: live ? row.previous_secret : null,
+      key: opened.secret,
+      previous_key: opened.previous_secret,
       previous_key_expires_at: live ? (row.previous_secret_expires_at?.toISOString() ?? null) : null,
     };
   };
@@ -262,7 +269,7 @@ export function registerWebhookRoutes(app: OpenAPIHono<AppEnv>, tokens: TokenSer
       request: { params: EndpointIdParams },
       responses: { 200: json(Secret, 'Secret'), ...pickErrors(401, 403, 404) },
     }),
-    async (c) => c.json(secretOf(await endpointOf(c, c.req.valid('param').id)), 200),
+    async (c) => c.json(secretOf(c.var.deps.secrets, await endpointOf(c, c.req.valid('param').id)), 200),
   );
 
   app.openapi(
@@ -279,12 +286,13 @@ export function registerWebhookRoutes(app: OpenAPIHono<AppEnv>, tokens: TokenSer
     async (c) => {
       const row = await rotateSecret(
         c.var.deps.db,
+        c.var.deps.secrets,
         c.var.principal.developerId,
         c.req.valid('param').id,
         c.var.deps.config.WEBHOOK_SECRET_OVERLAP_SECONDS,
       );
       if (row === undefined) throw new NotFoundError('Webhook endpoint not found');
-      return c.json(secretOf(row), 200);
+      return c.json(secretOf(c.var.deps.secrets, row), 200);
     },
   );
 

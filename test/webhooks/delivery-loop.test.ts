@@ -29,7 +29,7 @@ describeEachDatabase(
       const delivery = startWebhookDelivery({
         config: platform.config,
         logger: platform.logger,
-        deps: { db: platform.deps.db.withPlugin(statements) },
+        deps: { db: platform.deps.db.withPlugin(statements), secrets: platform.deps.secrets },
       });
       const receiver = await startReceiver(() => 'hang');
       try {
