@@ -5,22 +5,23 @@ import type { ConnectionRow } from '../db/schema.ts';
 import { authenticate } from '../http/auth.ts';
 import type { AppEnv } from '../http/context.ts';
 import { pickErrors, security } from '../http/openapi.ts';
+import { OAuthFlowError } from '../providers/oauth/errors.ts';
+import { findProviderModule } from '../providers/registry.ts';
 import { SandboxSettings } from '../providers/sandbox/sandbox-provider.ts';
 import { NotFoundError, NotImplementedError } from '../shared/errors.ts';
 import { UserIdParams } from '../users/schemas.ts';
-import {
-  createConnection,
-  findConnectionByProvider,
-  listConnections,
-  revokeConnection,
-} from './connections.repo.ts';
+import { createConnection, findConnectionByProvider, listConnections } from './connections.repo.ts';
+import { disconnectConnection } from './disconnect.ts';
 
 export const Connection = z
   .object({
     id: z.uuid(),
     user_id: z.uuid(),
     provider: z.string(),
-    status: z.enum(['active', 'revoked', 'error']),
+    status: z.enum(['active', 'revoked', 'error', 'reauth_required']).openapi({
+      description:
+        '`reauth_required`: the vendor refused the stored credentials; connect again through the authorize flow',
+    }),
     connected_at: z.string(),
     last_synced_at: z.string().nullable(),
     next_sync_at: z.string().nullable(),
@@ -89,16 +90,20 @@ export function registerConnectionRoutes(app: OpenAPIHono<AppEnv>, tokens: Token
       },
       responses: {
         201: { description: 'Connected', content: { 'application/json': { schema: Connection } } },
-        ...pickErrors(401, 403, 404, 409, 415, 422),
-        501: { description: 'OAuth providers connect through their authorize flow, not built yet' },
+        ...pickErrors(400, 401, 403, 404, 409, 415, 422),
+        501: { description: 'A provider WearLink cannot connect yet' },
       },
     }),
     async (c) => {
       const body = c.req.valid('json');
       if (body.provider !== 'sandbox') {
-        throw new NotImplementedError(
-          `${body.provider} connects through OAuth (GET /api/v1/providers/${body.provider}/authorize), which is not built yet`,
-        );
+        if (findProviderModule(body.provider)?.manifest.oauth !== undefined)
+          throw new OAuthFlowError(
+            'bad_request',
+            'oauth_required',
+            `${body.provider} connects through OAuth: GET /api/v1/providers/${body.provider}/authorize, or a hosted connect link (POST /api/v1/users/{user_id}/connect-link)`,
+          );
+        throw new NotImplementedError(`Connecting ${body.provider} is not available yet`);
       }
       const row = await createConnection(c.var.deps.db, {
         developerId: c.var.principal.developerId,
@@ -116,7 +121,8 @@ export function registerConnectionRoutes(app: OpenAPIHono<AppEnv>, tokens: Token
       ...base,
       method: 'delete',
       path: '/api/v1/users/{user_id}/connections/{provider}',
-      summary: 'Disconnect a provider: credentials dropped, syncs stopped, ingested data kept',
+      summary:
+        'Disconnect a provider: revoked at the vendor, credentials dropped, syncs and webhooks stopped, ingested data kept',
       request: {
         params: UserIdParams.extend({
           provider: z
@@ -138,7 +144,7 @@ export function registerConnectionRoutes(app: OpenAPIHono<AppEnv>, tokens: Token
       );
       if (connection === undefined || connection.status === 'revoked')
         throw new NotFoundError('Connection not found');
-      await revokeConnection(c.var.deps.db, connection.id);
+      await disconnectConnection(c.var.deps, connection);
       return c.body(null, 204);
     },
   );
