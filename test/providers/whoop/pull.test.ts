@@ -44,8 +44,8 @@ async function tokenCall(form: Record<string, string>): Promise<TokenSet> {
   if (!res.ok) throw new Error(`token call failed: ${JSON.stringify(body)}`);
   return {
     access_token: body.access_token,
-    refresh_token: body.refresh_token,
     expires_at: Date.now() + body.expires_in * 1000,
+    ...(body.refresh_token === undefined ? {} : { refresh_token: body.refresh_token }),
   };
 }
 
