@@ -1,3 +1,4 @@
+import { ouraProvider } from './oura/index.ts';
 import { stravaProvider } from './strava/index.ts';
 import type { ProviderModule } from './types.ts';
 
@@ -5,7 +6,7 @@ import type { ProviderModule } from './types.ts';
  * Every provider WearLink can pull from, by slug. A vendor joins by adding its folder's module here;
  * nothing generic imports a vendor folder (or the sandbox) directly.
  */
-const modules: ProviderModule[] = [stravaProvider];
+const modules: ProviderModule[] = [stravaProvider, ouraProvider];
 
 const registry = new Map<string, ProviderModule>(modules.map((m) => [m.manifest.slug, m]));
 export const providerModules: ReadonlyMap<string, ProviderModule> = registry;
