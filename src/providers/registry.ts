@@ -1,4 +1,5 @@
 import { ouraProvider } from './oura/index.ts';
+import { polarProvider } from './polar/index.ts';
 import { stravaProvider } from './strava/index.ts';
 import type { ProviderModule } from './types.ts';
 import { whoopProvider } from './whoop/index.ts';
@@ -7,7 +8,7 @@ import { whoopProvider } from './whoop/index.ts';
  * Every provider WearLink can pull from, by slug. A vendor joins by adding its folder's module here;
  * nothing generic imports a vendor folder (or the sandbox) directly.
  */
-const modules: ProviderModule[] = [stravaProvider, ouraProvider, whoopProvider];
+const modules: ProviderModule[] = [stravaProvider, ouraProvider, whoopProvider, polarProvider];
 
 const registry = new Map<string, ProviderModule>(modules.map((m) => [m.manifest.slug, m]));
 export const providerModules: ReadonlyMap<string, ProviderModule> = registry;
