@@ -232,3 +232,39 @@ export const unsignedVendor: ProviderModule = {
     },
   },
 };
+
+/** What the `handingOut` adapter was shown on its calls (the keeper passes a stored secret back opened). */
+export const handingOutSeen: { existingDetails: Record<string, unknown> | undefined }[] = [];
+
+/**
+ * Polar's style (slug `polar`): the vendor hands out the signing secret when the per-app webhook is
+ * created (hex HMAC of the body); WearLink must keep it (sealed) and verify with it.
+ */
+export const handingOutVendor: ProviderModule = {
+  manifest: parseManifest(
+    base('polar', 'Polar (test)', {
+      verification: {
+        scheme: 'hmac_sha256',
+        encoding: 'hex',
+        signature_header: 'Polar-Webhook-Signature',
+        signed: 'body',
+        key: 'webhook_secret',
+      },
+      handshake: 'none',
+      subscription: 'per_app_api',
+    }),
+  ),
+  pull,
+  webhook: { parse: signedVendor.webhook?.parse as NonNullable<ProviderModule['webhook']>['parse'] },
+  subscriptions: {
+    async ensure({ existing }) {
+      handingOutSeen.push({ existingDetails: existing?.details });
+      if (typeof existing?.details.webhook_secret === 'string') return undefined;
+      return {
+        vendorSubscriptionId: 'wh-1',
+        expiresAt: null,
+        details: { events: ['SLEEP'], webhook_secret: 'handed-out-secret' },
+      };
+    },
+  },
+};
