@@ -23,8 +23,7 @@ export const isIdKey = (key: string | undefined): boolean =>
 
 /** Nesting beyond this is refused instead of overflowing the stack (Strava nests a few levels). */
 const MAX_DEPTH = 256;
-const NUMBER = /-?(?:0|[1-9]\d*)(?:\.\d+)?(?:[eE][+-]?\d+)?/y;
-const INTEGER = /^-?(?:0|[1-9]\d*)$/;
+const isDigit = (c: number) => c >= 48 && c <= 57;
 /** A string's run of plain characters (no quote, backslash or control character). */
 // biome-ignore lint/suspicious/noControlCharactersInRegex: control characters are exactly what it excludes.
 const PLAIN_STRING = /[^"\\\u0000-\u001f]*/y;
@@ -154,13 +153,33 @@ class Parser {
     return value;
   }
 
+  /** A number per JSON's grammar, scanned by hand (a regex per number was 3× slower on long streams). */
   number(key: string | undefined): number | string {
-    NUMBER.lastIndex = this.pos;
-    const match = NUMBER.exec(this.text);
-    if (match === null) this.fail(this.pos >= this.text.length ? 'unexpected end' : 'unexpected token');
-    const literal = match[0];
-    this.pos += literal.length;
-    if (isIdKey(key) && INTEGER.test(literal)) return literal;
-    return Number(literal);
+    const t = this.text;
+    const start = this.pos;
+    let i = start;
+    if (t.charCodeAt(i) === 45) i++; // -
+    const first = t.charCodeAt(i);
+    if (first === 48)
+      i++; // a leading 0 stands alone
+    else if (first >= 49 && first <= 57) while (isDigit(t.charCodeAt(i))) i++;
+    else this.fail(i >= t.length ? 'unexpected end' : 'unexpected token');
+    let integer = true;
+    if (t.charCodeAt(i) === 46) {
+      integer = false;
+      if (!isDigit(t.charCodeAt(++i))) this.fail('a digit must follow "."');
+      while (isDigit(t.charCodeAt(i))) i++;
+    }
+    const e = t.charCodeAt(i);
+    if (e === 101 || e === 69) {
+      integer = false;
+      const sign = t.charCodeAt(++i);
+      if (sign === 43 || sign === 45) i++;
+      if (!isDigit(t.charCodeAt(i))) this.fail('a digit must follow the exponent');
+      while (isDigit(t.charCodeAt(i))) i++;
+    }
+    this.pos = i;
+    const literal = t.slice(start, i);
+    return integer && isIdKey(key) ? literal : Number(literal);
   }
 }

@@ -11,14 +11,18 @@ const INTEGER_TEXT = /^-?\d+$/;
  * An int64 id as its exact decimal string. A JSON number is accepted only while it is a safe integer:
  * above 2^53 it was already rounded by `JSON.parse`, and mapping it would silently merge activities.
  */
-export const StravaId = z.union([
-  z.string().regex(INTEGER_TEXT, 'an integer id'),
-  z
-    .number()
-    .int()
-    .refine(Number.isSafeInteger, 'an id beyond 2^53 that JSON.parse rounded (parse with parseStravaJson)')
-    .transform(String),
-]);
+export const StravaId = z.unknown().transform((value, ctx): string => {
+  if (typeof value === 'string' && INTEGER_TEXT.test(value)) return value;
+  if (typeof value === 'number' && Number.isSafeInteger(value)) return String(value);
+  ctx.addIssue({
+    code: 'custom',
+    message:
+      typeof value === 'number' && Number.isInteger(value)
+        ? `id ${value} is beyond 2^53 and was rounded by JSON.parse (parse with parseStravaJson)`
+        : `expected an integer id, got ${JSON.stringify(value) ?? String(value)}`,
+  });
+  return z.NEVER;
+});
 
 const IsoInstant = z.string().refine((s) => !Number.isNaN(Date.parse(s)), 'an ISO-8601 date-time');
 const Metres = z.number().finite().min(0);
