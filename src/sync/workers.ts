@@ -39,6 +39,8 @@ export async function startSyncWorker(platform: Platform): Promise<void> {
 const queueOfSource: Partial<Record<SyncRunRow['source'], typeof SYNC_QUEUE | typeof INGEST_QUEUE>> = {
   pull: SYNC_QUEUE,
   backfill: SYNC_QUEUE,
+  // Targeted pulls a vendor webhook asked for (SyncEngine.requestTargets): sync jobs too.
+  webhook: SYNC_QUEUE,
   sdk: INGEST_QUEUE,
 };
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;

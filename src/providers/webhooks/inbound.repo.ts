@@ -1,3 +1,4 @@
+import { sql } from 'kysely';
 import type { Db } from '../../db/database.ts';
 import type { ConnectionRow, InboundWebhookRow } from '../../db/schema.ts';
 import type { InboundRequest } from '../types.ts';
@@ -127,4 +128,25 @@ export function findConnectionsOfProviderUser(
       ),
     );
   return query.orderBy('c.created_at').execute();
+}
+
+/**
+ * Whether a webhook run of this connection pulling exactly `targets` was created at or after `since`
+ * (a delivery's receipt): a retried delivery job then has nothing left to queue for it.
+ */
+export async function hasWebhookRunSince(
+  db: Db,
+  connectionId: string,
+  targets: readonly unknown[],
+  since: Date,
+): Promise<boolean> {
+  const row = await db
+    .selectFrom('sync_runs')
+    .select('id')
+    .where('connection_id', '=', connectionId)
+    .where('source', '=', 'webhook')
+    .where('created_at', '>=', since)
+    .where(sql<boolean>`targets = cast(${JSON.stringify(targets)} as jsonb)`)
+    .executeTakeFirst();
+  return row !== undefined;
 }

@@ -9,6 +9,7 @@ import {
   type ConnectionScope,
   findConnectionsOfProviderUser,
   findInbound,
+  hasWebhookRunSince,
   inboundRequestOf,
   settleInbound,
 } from './inbound.repo.ts';
@@ -24,8 +25,8 @@ export type ProcessDeps = Pick<AppDeps, 'db' | 'logger' | 'sync'>;
  * database went away) is retried by the queue, and the last attempt marks the row failed.
  *
  * Idempotent under retries: a row already settled is left alone, a revocation only touches connections
- * not yet revoked, and pulls are idempotent writes (a crash between queuing a pull and settling the row
- * queues it again, nothing worse).
+ * not yet revoked, and a retried attempt does not queue again a pull an earlier attempt queued (a
+ * webhook run of that connection with the same targets created since the delivery arrived).
  *
  * @example
  * await processInboundWebhook(platform.deps, row.id, { count: 0, limit: 5, jobId });
@@ -37,7 +38,7 @@ export async function processInboundWebhook(
   attempt: JobAttempt,
 ): Promise<void> {
   try {
-    await processOnce(deps, inboundId);
+    await processOnce(deps, inboundId, attempt.count > 0);
   } catch (error) {
     if (attempt.count >= attempt.limit) {
       const stored = toStoredError(error);
@@ -52,7 +53,7 @@ export async function processInboundWebhook(
   }
 }
 
-async function processOnce(deps: ProcessDeps, inboundId: string): Promise<void> {
+async function processOnce(deps: ProcessDeps, inboundId: string, retried: boolean): Promise<void> {
   const row = await findInbound(deps.db, inboundId);
   if (row === undefined || row.status !== 'received') return; // settled by an earlier attempt
   const log = deps.logger.child({ inbound_webhook_id: row.id, provider: row.provider });
@@ -111,6 +112,12 @@ async function processOnce(deps: ProcessDeps, inboundId: string): Promise<void> 
     }
   }
   for (const { connection, targets } of pulls.values()) {
+    // A retry after a failure part-way: the pulls an earlier attempt queued are not queued again.
+    if (retried && (await hasWebhookRunSince(deps.db, connection.id, targets, row.received_at))) {
+      notes.push(`pull of ${targets.length} target(s) already requested for connection ${connection.id}`);
+      acted += 1;
+      continue;
+    }
     await deps.sync.requestTargets(connection, targets);
     notes.push(`pull of ${targets.length} target(s) requested for connection ${connection.id}`);
     acted += 1;

@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { processInboundWebhook } from '../../../src/providers/webhooks/process.ts';
 import { databaseLegs, uniqueSuffix, waitForRun } from '../../support/harness.ts';
 import { connectUser, eventually, startWebhookWorld, type WebhookWorld, whoopHeaders } from './setup.ts';
 
@@ -135,6 +136,34 @@ for (const { leg, skip } of databaseLegs) {
         await settled(first.body.id);
         expect(await runsOf(ca.connection.id)).toHaveLength(1);
         expect((await inboundRows()).filter((r) => Buffer.from(r.body).toString() === body)).toHaveLength(1);
+      });
+
+      it('a job retried after it queued the pull (crash before settling the row) does not queue it again', async () => {
+        const userId = `u${uniqueSuffix()}`;
+        const { ca, secretA } = await twoDevelopers(userId);
+        const body = JSON.stringify({
+          user_id: userId,
+          id: 'sleep-3',
+          type: 'sleep.updated',
+          trace_id: uniqueSuffix(),
+        });
+        const res = await post(body, whoopHeaders(secretA, body));
+        await settled(res.body.id);
+        // As if the first attempt died between requestTargets and settling the row.
+        await db()
+          .updateTable('inbound_webhooks')
+          .set({ status: 'received', detail: null })
+          .where('id', '=', res.body.id)
+          .execute();
+        await processInboundWebhook(world.server.platform.deps, res.body.id, {
+          count: 1,
+          limit: 5,
+          jobId: 'retry',
+        });
+        const row = await settled(res.body.id);
+        expect(row.status).toBe('processed');
+        expect(row.detail).toMatch(/already requested/);
+        expect(await runsOf(ca.connection.id)).toHaveLength(1);
       });
 
       it('answers 200 for an unknown vendor user and records it as ignored', async () => {
