@@ -59,7 +59,7 @@ export async function fetchPolar(
       return out;
     }
     case 'physical_info':
-      return (await http.request({ path: '/v3/users/physical-info', accept: [404] })).body ?? {};
+      return (await optionalBody(http, '/v3/users/physical-info')) ?? {};
     default:
       throw new ProviderResponseError(`Polar has no resource "${resource}"`);
   }
@@ -91,9 +91,8 @@ async function fetchSleep(http: VendorHttp, window: PullWindow, now: number): Pr
     const date = (x as Json).date;
     return typeof date === 'string' && date >= from && date <= to;
   };
-  const nights = (await http.request<Json>({ path: '/v3/users/sleep', accept: [404] })).body?.nights;
-  const recharges = (await http.request<Json>({ path: '/v3/users/nightly-recharge', accept: [404] })).body
-    ?.recharges;
+  const nights = (await optionalBody<Json>(http, '/v3/users/sleep'))?.nights;
+  const recharges = (await optionalBody<Json>(http, '/v3/users/nightly-recharge'))?.recharges;
   return { nights: asArray(nights).filter(inWindow), recharges: asArray(recharges).filter(inWindow) };
 }
 
@@ -110,9 +109,7 @@ export async function fetchPolarTarget(
     return date;
   };
   // Deliberately not `target.url`: the user's token goes only to the configured API host.
-  const optional = async (path: string, query?: Json) =>
-    (await http.request({ path, ...(query === undefined ? {} : { query: query as never }), accept: [404] }))
-      .body;
+  const optional = (path: string, query?: Json) => optionalBody(http, path, query);
   switch (target.resource) {
     case 'exercises': {
       const id = target.objectId ?? target.url?.split('/').pop();
@@ -149,7 +146,7 @@ export async function fetchPolarTarget(
  * the offset of the latest night's start (`/v3/users/sleep/available`), or null when there is none.
  */
 async function offsetHint(http: VendorHttp): Promise<number | null> {
-  const body = (await http.request<Json>({ path: '/v3/users/sleep/available', accept: [404] })).body;
+  const body = await optionalBody<Json>(http, '/v3/users/sleep/available');
   const nights = asArray(body?.available) as Json[];
   const latest = nights
     .filter((n) => typeof n.start_time === 'string' && typeof n.date === 'string')
@@ -179,6 +176,20 @@ function heartRateDays(body: unknown): unknown[] {
   if (body !== null && typeof body === 'object' && !Array.isArray(body) && 'heart_rates' in body)
     return asArray((body as Json).heart_rates);
   return asArray(body);
+}
+
+/** A GET whose 404 ("no data found for date") or 204 (no content) means nothing: undefined then. */
+async function optionalBody<T = unknown>(
+  http: VendorHttp,
+  path: string,
+  query?: Json,
+): Promise<T | undefined> {
+  const response = await http.request<T>({
+    path,
+    ...(query === undefined ? {} : { query: query as Record<string, string | boolean> }),
+    accept: [404],
+  });
+  return response.status === 200 ? response.body : undefined;
 }
 
 function asArray(v: unknown): unknown[] {
