@@ -642,6 +642,15 @@ describeEachDatabase(
             });
             expect(made.status, made.text).toBe(201);
           }
+          // Provider apps exist for OAuth vendors only (the sandbox has none): a real one, with an app to read or delete.
+          if (template.startsWith('/api/v1/developer/providers/')) {
+            ids.provider = 'oura';
+            const app = await api.request('PUT', '/api/v1/developer/providers/oura', {
+              auth: { key: dev.key },
+              json: { client_id: 'fuzz-client', client_secret: 'fuzz-secret' },
+            });
+            expect(app.status, app.text).toBeLessThan(300);
+          }
           if (pathParams.some((p) => p.name === 'id')) {
             const hook = await api.request('POST', '/api/v1/webhooks/endpoints', {
               auth: { key: dev.key },
