@@ -7,6 +7,7 @@ import type { AppDeps } from './http/context.ts';
 import { MemoryRateLimiter, type RateLimiter, RedisRateLimiter } from './http/rate-limit.ts';
 import { AppleImportService } from './importers/apple-health/import-service.ts';
 import { IngestService } from './ingest/ingest-service.ts';
+import { connectionHttp } from './providers/connection-http.ts';
 import type { Logger } from './shared/logger.ts';
 import { MemoryEventBus, type SyncEventBus } from './sync/event-bus.ts';
 import { JobQueue } from './sync/job-queue.ts';
@@ -130,7 +131,15 @@ export async function openPlatform(
     },
   });
   const ingest = new IngestService(database.db, queue, runs, logger);
-  const sync = new SyncEngine(database.db, runs, queue, logger, (config.SYNC_JOB_EXPIRE_SECONDS * 1000) / 3);
+  const providerRuntime = { db: database.db, config, logger, rateLimiter, secrets };
+  const sync = new SyncEngine(
+    database.db,
+    runs,
+    queue,
+    logger,
+    (config.SYNC_JOB_EXPIRE_SECONDS * 1000) / 3,
+    (module, connection) => connectionHttp(providerRuntime, module, connection),
+  );
   const appleImports = new AppleImportService(database.db, runs, queue, config, logger);
 
   return {

@@ -1,5 +1,6 @@
 import { ouraProvider } from './oura/index.ts';
 import { polarProvider } from './polar/index.ts';
+import { sandboxProvider } from './sandbox/sandbox-provider.ts';
 import { stravaProvider } from './strava/index.ts';
 import type { ProviderModule } from './types.ts';
 import { whoopProvider } from './whoop/index.ts';
@@ -8,7 +9,13 @@ import { whoopProvider } from './whoop/index.ts';
  * Every provider WearLink can pull from, by slug. A vendor joins by adding its folder's module here;
  * nothing generic imports a vendor folder (or the sandbox) directly.
  */
-const modules: ProviderModule[] = [stravaProvider, ouraProvider, whoopProvider, polarProvider];
+const modules: ProviderModule[] = [
+  sandboxProvider,
+  stravaProvider,
+  ouraProvider,
+  whoopProvider,
+  polarProvider,
+];
 
 const registry = new Map<string, ProviderModule>(modules.map((m) => [m.manifest.slug, m]));
 export const providerModules: ReadonlyMap<string, ProviderModule> = registry;

@@ -5,14 +5,18 @@ import { isUniqueViolation } from '../db/errors.ts';
 import type { ConnectionRow, SyncRunRow } from '../db/schema.ts';
 import { archiveRawPayload } from '../health-data/raw-payloads.repo.ts';
 import { writeCanonicalBatch } from '../ingest/write-batch.ts';
-import { ProviderAuthError, ProviderRateLimitError, type PullProvider } from '../providers/pull-provider.ts';
-import { pullProviders } from '../providers/sandbox/sandbox-provider.ts';
+import { ProviderAuthError, ProviderRateLimitError, ProviderResponseError } from '../providers/errors.ts';
+import { findProviderModule } from '../providers/registry.ts';
+import type { ProviderModule, PullContext, PullTarget, PullWindow, VendorHttp } from '../providers/types.ts';
 import type { Logger } from '../shared/logger.ts';
 import { type JobQueue, SYNC_QUEUE } from './job-queue.ts';
 import type { SyncRunRecorder } from './run-recorder.ts';
 import { createRun, newRunId } from './sync-runs.repo.ts';
 
 export type SyncMode = 'incremental' | 'historical';
+
+/** How the engine gets an authenticated vendor client for a connection (its app and its tokens). */
+export type ConnectionHttp = (module: ProviderModule, connection: ConnectionRow) => Promise<VendorHttp>;
 
 /** How far back an incremental pull reaches for a connection that has never synced. */
 const FIRST_INCREMENTAL_DAYS = 2;
@@ -31,8 +35,48 @@ export interface SyncError {
   details?: { retry_after?: number };
 }
 
+type WorkItem =
+  | { kind: 'window'; window: PullWindow; label: string }
+  | { kind: 'target'; target: PullTarget; label: string };
+
+/**
+ * A client made on its first call, once: the sandbox never calls out, and a vendor's app and tokens are
+ * resolved once per job.
+ */
+function lazyHttp(make: () => Promise<VendorHttp>): VendorHttp {
+  let pending: Promise<VendorHttp> | undefined;
+  const client = () => {
+    pending ??= make();
+    return pending;
+  };
+  return {
+    request: async (r) => (await client()).request(r),
+    json: async (r) => (await client()).json(r),
+  };
+}
+
 export class UnknownProviderError extends Error {
   override name = 'UnknownProviderError';
+}
+
+/**
+ * A pull cut into windows of the manifest's size, aligned to UTC days so re-runs fetch the same slices;
+ * the last one ends at `toMs`.
+ */
+export function pullWindows(fromMs: number, toMs: number, windowDays: number): PullWindow[] {
+  const out: PullWindow[] = [];
+  const step = windowDays * DAY;
+  const day = (ms: number) => new Date(ms).toISOString().slice(0, 10);
+  for (let start = Math.floor(fromMs / DAY) * DAY; start < toMs; start += step) {
+    const end = Math.min(start + step, toMs);
+    const last = day(Math.max(start, end - 1));
+    out.push({
+      fromMs: start,
+      toMs: end,
+      label: day(start) === last ? day(start) : `${day(start)}..${last}`,
+    });
+  }
+  return out;
 }
 
 /**
@@ -52,13 +96,27 @@ export class SyncEngine {
      * expiry (which is what turns a dead worker's job into a retry).
      */
     private readonly jobBudgetMs: number,
-    private readonly providers: Record<string, PullProvider> = pullProviders,
+    private readonly httpFor: ConnectionHttp,
+    private readonly modules: (slug: string) => ProviderModule | undefined = findProviderModule,
   ) {}
 
-  providerFor(slug: string): PullProvider {
-    const provider = this.providers[slug];
-    if (provider === undefined) throw new UnknownProviderError(`No pull provider "${slug}"`);
-    return provider;
+  providerFor(slug: string): ProviderModule {
+    const module = this.modules(slug);
+    if (module === undefined || !module.manifest.capabilities.pull)
+      throw new UnknownProviderError(`No pull provider "${slug}"`);
+    return module;
+  }
+
+  /**
+   * Where an incremental pull starts: the oldest resource cursor (or, before any, the connection's last
+   * sync or two days back), less the vendor's lookback, since vendors revise recent days.
+   */
+  #incrementalFrom(module: ProviderModule, connection: ConnectionRow, now: number): number {
+    const { sync } = module.manifest;
+    const cursors = (connection.sync_cursors ?? {}) as Record<string, number>;
+    const fallback = connection.last_synced_at?.getTime() ?? now - FIRST_INCREMENTAL_DAYS * DAY;
+    const oldest = Math.min(...sync.resources.map((r) => cursors[r.name] ?? fallback));
+    return Math.max(oldest - sync.lookback_hours * 3_600_000, now - sync.historical_days * DAY);
   }
 
   async requestSync(
@@ -68,35 +126,22 @@ export class SyncEngine {
   ): Promise<{ run: SyncRunRow; created: boolean }> {
     const existing = await this.#activeRun(connection.id, mode);
     if (existing) return { run: existing, created: false };
-    const provider = this.providerFor(connection.provider);
+    const { manifest } = this.providerFor(connection.provider);
     const now = Date.now();
     const full = mode === 'historical' || force;
     const fromMs = full
-      ? now - provider.historicalDays * DAY
-      : (connection.last_synced_at?.getTime() ?? now - FIRST_INCREMENTAL_DAYS * DAY);
-    const windows = provider.windows(fromMs, now);
-    const runId = newRunId(mode === 'historical' ? 'backfill' : 'pull', connection.provider);
-    const jobId = randomUUID();
+      ? now - manifest.sync.historical_days * DAY
+      : this.#incrementalFrom(this.providerFor(connection.provider), connection, now);
+    const windows = pullWindows(fromMs, now, manifest.sync.window_days);
+    const source = mode === 'historical' ? 'backfill' : 'pull';
     let run: SyncRunRow;
     try {
-      // The run and its job commit together: a crash can leave neither or both, never a queued run
-      // that no job will ever pick up (which would hold the connection's one active slot for good).
-      run = await this.db.transaction().execute(async (trx) => {
-        const created = await createRun(trx, {
-          id: runId,
-          queueJobId: jobId,
-          developerId: connection.developer_id,
-          userId: connection.user_id,
-          provider: connection.provider,
-          source: mode === 'historical' ? 'backfill' : 'pull',
-          itemsTotal: windows.length,
-          connectionId: connection.id,
-          mode,
-          windowFromMs: fromMs,
-          windowToMs: now,
-        });
-        await this.queue.enqueue({ runId }, { db: trx, id: jobId });
-        return created;
+      run = await this.#createQueuedRun(connection, {
+        source,
+        mode,
+        itemsTotal: windows.length,
+        windowFromMs: fromMs,
+        windowToMs: now,
       });
     } catch (error) {
       // A concurrent request won the race for this connection and mode.
@@ -104,9 +149,58 @@ export class SyncEngine {
       if (winner) return { run: winner, created: false };
       throw error;
     }
+    return { run, created: true };
+  }
+
+  /**
+   * A webhook's run: pulls exactly the objects or windows the vendor's notification named. Several may
+   * be in flight for one connection (one-at-a-time holds for pulls and backfills only).
+   *
+   * @example await deps.sync.requestTargets(connection, [{ resource: 'sleep', objectId: 'a1b2' }]);
+   */
+  async requestTargets(connection: ConnectionRow, targets: PullTarget[]): Promise<SyncRunRow> {
+    this.providerFor(connection.provider);
+    return this.#createQueuedRun(connection, {
+      source: 'webhook',
+      mode: 'webhook',
+      itemsTotal: targets.length,
+      targets,
+    });
+  }
+
+  /**
+   * The run and its job commit together: a crash can leave neither or both, never a queued run that no
+   * job will ever pick up (which would hold the connection's one active slot for good).
+   */
+  async #createQueuedRun(
+    connection: ConnectionRow,
+    input: {
+      source: 'pull' | 'backfill' | 'webhook';
+      mode: SyncMode | 'webhook';
+      itemsTotal: number;
+      windowFromMs?: number;
+      windowToMs?: number;
+      targets?: PullTarget[];
+    },
+  ): Promise<SyncRunRow> {
+    const runId = newRunId(input.source, connection.provider);
+    const jobId = randomUUID();
+    const run = await this.db.transaction().execute(async (trx) => {
+      const created = await createRun(trx, {
+        id: runId,
+        queueJobId: jobId,
+        developerId: connection.developer_id,
+        userId: connection.user_id,
+        provider: connection.provider,
+        connectionId: connection.id,
+        ...input,
+      });
+      await this.queue.enqueue({ runId }, { db: trx, id: jobId });
+      return created;
+    });
     await this.runs.announce(run);
     this.queue.wake(SYNC_QUEUE);
-    return { run, created: true };
+    return run;
   }
 
   /**
@@ -178,10 +272,13 @@ export class SyncEngine {
           .where('id', '=', run.connection_id)
           .executeTakeFirst()
       : undefined;
-    if (connection === undefined || connection.status === 'revoked') {
+    if (connection === undefined || connection.status !== 'active') {
       await this.#fail(run, {
         code: 'CONNECTION_NOT_FOUND',
-        message: 'The connection was removed or revoked',
+        message:
+          connection === undefined
+            ? 'The connection was removed'
+            : `The connection is ${connection.status}; reconnect it first`,
       });
       return;
     }
@@ -201,11 +298,13 @@ export class SyncEngine {
         return;
       }
       if (error instanceof ProviderAuthError) {
-        await updateConnection(this.db, connection.id, { status: 'error' });
-        await this.#fail(run, {
-          code: 'AUTH_ERROR',
-          message: `${run.provider} refused the credentials: ${error.message}`,
-        });
+        // The token store has already marked a refused refresh `reauth_required` (with its event).
+        await this.#fail(run, { code: 'AUTH_ERROR', message: error.message });
+        return;
+      }
+      if (error instanceof ProviderResponseError) {
+        // Malformed JSON, an unexpected 4xx: retrying the same call cannot help.
+        await this.#fail(run, { code: 'PLATFORM_ERROR', message: error.message });
         return;
       }
       const message = error instanceof Error ? error.message : String(error);
@@ -221,22 +320,27 @@ export class SyncEngine {
     }
   }
 
+  /**
+   * The run's work items: the windows of a pull (each fetching every resource the window reaches), or
+   * the targets a webhook named. Resumes after the last item saved.
+   */
   async #pull(run: SyncRunRow, connection: ConnectionRow): Promise<void> {
-    const provider = this.providerFor(connection.provider);
-    const windows = provider.windows(run.window_from?.getTime() ?? 0, run.window_to?.getTime() ?? Date.now());
+    const module = this.providerFor(connection.provider);
+    const items = this.#items(run, module);
     let current = run;
     if (current.stage === 'queued')
       current = await this.runs.transition(run.id, 'started', { message: 'Started' });
-    // Resume after the last window that was saved.
     const done = current.items_processed ?? 0;
     const startedAt = Date.now();
+    const http = lazyHttp(() => this.httpFor(module, connection));
+    const cursors = (connection.sync_cursors ?? {}) as Record<string, number>;
     let samples = 0;
-    for (let index = done; index < windows.length; index++) {
+    for (let index = done; index < items.length; index++) {
       if (index > done && Date.now() - startedAt > this.jobBudgetMs) {
         await this.#handOver(run.id);
         return;
       }
-      const window = windows[index] as (typeof windows)[number];
+      const item = items[index] as (typeof items)[number];
       const check = await this.db
         .selectFrom('sync_runs')
         .select(['cancel_requested_at', 'ended_at'])
@@ -247,49 +351,126 @@ export class SyncEngine {
         await this.runs.finish(run.id, {
           stage: 'cancelled',
           status: 'cancelled',
-          message: `Cancelled after ${index} of ${windows.length} windows; data saved so far is kept`,
+          message: `Cancelled after ${index} of ${items.length} items; data saved so far is kept`,
           itemsProcessed: index,
         });
         return;
       }
-      const context = {
+      const context = (resource: string): PullContext => ({
         userId: run.user_id,
+        providerUserId: connection.provider_user_id,
         settings: (connection.settings ?? {}) as Record<string, unknown>,
         windowIndex: index,
         attempt: run.attempts,
-      };
-      await this.runs.transition(run.id, 'fetching', { message: `Fetching ${window.label}` });
-      const payload = await provider.fetch(context, window);
-      await this.runs.transition(run.id, 'processing', { message: `Normalising ${window.label}` });
-      const batch = provider.map(payload, context);
-      await archiveRawPayload(this.db, {
-        userId: run.user_id,
-        provider: run.provider,
-        kind: `pull:${run.provider}`,
-        contentType: 'application/json',
-        body: JSON.stringify(payload),
+        cursorMs: cursors[resource],
+        http,
       });
-      await this.runs.transition(run.id, 'saving', { message: `Saving ${window.label}` });
-      const counts = await writeCanonicalBatch(this.db, run.user_id, batch);
-      samples += counts.samples.inserted;
+      await this.runs.transition(run.id, 'fetching', { message: `Fetching ${item.label}` });
+      const payloads = await this.#fetchItem(module, item, context);
+      await this.runs.transition(run.id, 'processing', { message: `Normalising ${item.label}` });
+      const batches = payloads.map(({ resource, payload }) => ({
+        resource,
+        payload,
+        batch: module.pull.map(resource, payload, {
+          userId: run.user_id,
+          providerUserId: connection.provider_user_id,
+        }),
+      }));
+      await this.runs.transition(run.id, 'saving', { message: `Saving ${item.label}` });
+      let inserted = 0;
+      let workouts = 0;
+      for (const { resource, payload, batch } of batches) {
+        await archiveRawPayload(this.db, {
+          userId: run.user_id,
+          provider: run.provider,
+          kind: `pull:${run.provider}:${resource}`,
+          contentType: 'application/json',
+          body: JSON.stringify(payload),
+        });
+        const counts = await writeCanonicalBatch(this.db, run.user_id, batch);
+        inserted += counts.samples.inserted;
+        workouts += counts.workouts.inserted + counts.workouts.updated;
+      }
+      samples += inserted;
       await this.runs.transition(
         run.id,
         'saving',
-        {
-          message: `Saved ${window.label}`,
-          itemsProcessed: index + 1,
-        },
-        { window: window.label, samples_inserted: counts.samples.inserted, workouts: counts.workouts },
+        { message: `Saved ${item.label}`, itemsProcessed: index + 1 },
+        { window: item.label, samples_inserted: inserted, workouts },
       );
     }
     await this.runs.finish(run.id, {
       stage: 'completed',
       status: 'success',
-      message: `Synced ${windows.length} windows`,
-      itemsProcessed: windows.length,
-      result: { windows: windows.length, samples_inserted_this_attempt: samples },
+      message: `Synced ${items.length} ${run.mode === 'webhook' ? 'targets' : 'windows'}`,
+      itemsProcessed: items.length,
+      result: { items: items.length, samples_inserted_this_attempt: samples },
     });
-    await updateConnection(this.db, connection.id, { last_synced_at: run.window_to });
+    if (run.mode !== 'webhook') await this.#advanceCursors(module, connection.id, run);
+  }
+
+  #items(run: SyncRunRow, module: ProviderModule): WorkItem[] {
+    if (run.mode === 'webhook')
+      return ((run.targets ?? []) as PullTarget[]).map((target) => ({
+        kind: 'target',
+        target,
+        label: `${target.resource} ${target.objectId ?? target.url ?? ''}`.trim(),
+      }));
+    return pullWindows(
+      run.window_from?.getTime() ?? 0,
+      run.window_to?.getTime() ?? Date.now(),
+      module.manifest.sync.window_days,
+    ).map((window) => ({ kind: 'window', window, label: window.label }));
+  }
+
+  /** Every resource a window reaches (some are shallower than the vendor), or what a target names. */
+  async #fetchItem(
+    module: ProviderModule,
+    item: WorkItem,
+    context: (resource: string) => PullContext,
+  ): Promise<{ resource: string; payload: unknown }[]> {
+    if (item.kind === 'target') {
+      const { target } = item;
+      if (module.pull.fetchTarget !== undefined)
+        return module.pull.fetchTarget(context(target.resource), target);
+      if (target.fromMs === undefined || target.toMs === undefined)
+        throw new ProviderResponseError(`${module.manifest.name} cannot pull a single ${target.resource}`);
+      const window = { fromMs: target.fromMs, toMs: target.toMs, label: target.resource };
+      return [
+        {
+          resource: target.resource,
+          payload: await module.pull.fetch(context(target.resource), target.resource, window),
+        },
+      ];
+    }
+    const out: { resource: string; payload: unknown }[] = [];
+    for (const resource of module.manifest.sync.resources) {
+      const depth = resource.historical_days ?? module.manifest.sync.historical_days;
+      if (item.window.toMs <= Date.now() - depth * DAY) continue;
+      out.push({
+        resource: resource.name,
+        payload: await module.pull.fetch(context(resource.name), resource.name, item.window),
+      });
+    }
+    return out;
+  }
+
+  /** After a completed pull every resource has been fetched up to the run's end. */
+  async #advanceCursors(module: ProviderModule, connectionId: string, run: SyncRunRow): Promise<void> {
+    const to = run.window_to?.getTime() ?? Date.now();
+    const connection = await this.db
+      .selectFrom('connections')
+      .select('sync_cursors')
+      .where('id', '=', connectionId)
+      .executeTakeFirst();
+    const cursors = { ...((connection?.sync_cursors ?? {}) as Record<string, number>) };
+    for (const resource of module.manifest.sync.resources)
+      cursors[resource.name] = Math.max(cursors[resource.name] ?? 0, to);
+    await this.db
+      .updateTable('connections')
+      .set({ sync_cursors: JSON.stringify(cursors), last_synced_at: run.window_to, updated_at: new Date() })
+      .where('id', '=', connectionId)
+      .execute();
   }
 
   async #fail(run: SyncRunRow, error: SyncError): Promise<void> {

@@ -37,6 +37,8 @@ export async function createRun(
     mode?: string;
     windowFromMs?: number;
     windowToMs?: number;
+    /** A webhook run's pull targets. */
+    targets?: unknown;
   },
 ): Promise<SyncRunRow> {
   return db
@@ -58,6 +60,7 @@ export async function createRun(
       mode: run.mode ?? null,
       window_from: run.windowFromMs === undefined ? null : new Date(run.windowFromMs),
       window_to: run.windowToMs === undefined ? null : new Date(run.windowToMs),
+      targets: run.targets === undefined ? null : JSON.stringify(run.targets),
     })
     .returningAll()
     .executeTakeFirstOrThrow();

@@ -2,8 +2,8 @@ import { randomBytes, randomUUID } from 'node:crypto';
 import { sql } from 'kysely';
 import pg from 'pg';
 import { afterAll, describe, expect, it } from 'vitest';
-import type { PullProvider } from '../../src/providers/pull-provider.ts';
 import { sandboxProvider } from '../../src/providers/sandbox/sandbox-provider.ts';
+import type { ProviderModule } from '../../src/providers/types.ts';
 import { SYNC_QUEUE } from '../../src/sync/job-queue.ts';
 import { SyncEngine } from '../../src/sync/sync-engine.ts';
 import { createRun, finishRun, newRunId } from '../../src/sync/sync-runs.repo.ts';
@@ -104,17 +104,26 @@ describeEachDatabase('crash windows of runs and jobs', (ctx) => {
     process.on('unhandledRejection', onUnhandled);
     // A provider whose first attempt fails inside the database driver with a NUL in its parameters
     // (the path of issue 15 #1: the error, params and all, used to go to pg-boss as it was).
-    const failingOnce: PullProvider = {
+    const failingOnce: ProviderModule = {
       ...sandboxProvider,
-      async fetch(context, window) {
-        if (context.attempt === 1) await sql`select ${'Watch\u0000'}::text as name`.execute(db);
-        return sandboxProvider.fetch(context, window);
+      pull: {
+        ...sandboxProvider.pull,
+        async fetch(context, resource, window) {
+          if (context.attempt === 1) await sql`select ${'Watch\u0000'}::text as name`.execute(db);
+          return sandboxProvider.pull.fetch(context, resource, window);
+        },
       },
     };
     const real = platform.deps.sync;
-    platform.deps.sync = new SyncEngine(db, platform.deps.runs, platform.queue, platform.logger, 60_000, {
-      sandbox: failingOnce,
-    });
+    platform.deps.sync = new SyncEngine(
+      db,
+      platform.deps.runs,
+      platform.queue,
+      platform.logger,
+      60_000,
+      () => Promise.reject(new Error('the sandbox makes no vendor calls')),
+      (slug) => (slug === 'sandbox' ? failingOnce : undefined),
+    );
     try {
       const started = await server.api.request('POST', '/api/v1/sync', {
         auth,

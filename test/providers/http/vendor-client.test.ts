@@ -2,7 +2,7 @@ import { createServer, type IncomingMessage, type ServerResponse } from 'node:ht
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '../../../src/config/load-config.ts';
-import { MemoryRateLimiter } from '../../../src/http/rate-limit.ts';
+import { MemoryRateLimiter, type RateLimiter } from '../../../src/http/rate-limit.ts';
 import {
   ProviderAuthError,
   ProviderRateLimitError,
@@ -51,7 +51,7 @@ const manifest = (budgets = [{ limit: 1000, window_seconds: 60 }]) =>
     capabilities: { pull: true, webhook_ping: false, webhook_push: false },
   });
 
-function runtime(limiter = new MemoryRateLimiter()): ProviderRuntime {
+function runtime(limiter: RateLimiter = new MemoryRateLimiter()): ProviderRuntime {
   const config = loadConfig({
     WEARLINK_DATA_DIR: 'memory://',
     PROVIDER_URLS: `acme=${origin}`,
