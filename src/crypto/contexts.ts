@@ -27,6 +27,14 @@ export function oauthStateContext(stateHash: string): string {
   return `oauth_state:${stateHash}`;
 }
 
+/**
+ * `provider_subscriptions.details.webhook_secret_sealed`: a signing secret a vendor issued for one of
+ * WearLink's subscriptions (Polar's `signature_secret_key`).
+ */
+export function providerSubscriptionContext(subscriptionId: string): string {
+  return `provider_subscription:${subscriptionId}:webhook_secret`;
+}
+
 /** `webhook_endpoints.secret` / `previous_secret`: an outgoing endpoint's `whsec_…` signing secrets. */
 export function webhookEndpointContext(endpointId: string, column: 'secret' | 'previous_secret'): string {
   return `webhook_endpoint:${endpointId}:${column}`;

@@ -1,7 +1,14 @@
 import { sql } from 'kysely';
 import type { Db } from '../db/database.ts';
+import { CANARY_CONTEXT } from './contexts.ts';
 import { checkEncryptionKey } from './key-check.ts';
-import { type ColumnResult, resealColumn, SEALED_COLUMNS } from './sealed-columns.ts';
+import {
+  type ColumnResult,
+  resealColumn,
+  SEALED_COLUMNS,
+  type SealedColumn,
+  sealedColumnName,
+} from './sealed-columns.ts';
 import type { SecretBox } from './secret-box.ts';
 
 /**
@@ -41,15 +48,21 @@ export async function rotateSecrets(db: Db, secrets: SecretBox): Promise<ColumnR
  * `wearlink secrets rotate` prints afterwards, and what tests check.
  */
 export async function sealedKeyIds(db: Db): Promise<Record<string, Record<string, number>>> {
-  const columns = [{ table: 'encryption_canary', column: 'sealed' }, ...SEALED_COLUMNS];
+  const columns: SealedColumn[] = [
+    { table: 'encryption_canary', column: 'sealed', keys: ['id'], context: () => CANARY_CONTEXT },
+    ...SEALED_COLUMNS,
+  ];
   const out: Record<string, Record<string, number>> = {};
-  for (const { table, column } of columns) {
-    const value = sql.ref(column);
+  for (const column of columns) {
+    const value =
+      column.jsonField === undefined
+        ? sql.ref(column.column)
+        : sql`(${sql.ref(column.column)} ->> ${sql.lit(column.jsonField)})`;
     const { rows } = await sql<{ key_id: string; n: number }>`
       select case when ${value} like 'wl1.%' then split_part(${value}, '.', 2) else 'plaintext' end as key_id,
              count(*)::int as n
-      from ${sql.table(table)} where ${value} is not null group by 1 order by 1`.execute(db);
-    out[`${table}.${column}`] = Object.fromEntries(rows.map((r) => [r.key_id, r.n]));
+      from ${sql.table(column.table)} where ${value} is not null group by 1 order by 1`.execute(db);
+    out[sealedColumnName(column)] = Object.fromEntries(rows.map((r) => [r.key_id, r.n]));
   }
   return out;
 }

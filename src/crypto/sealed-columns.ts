@@ -4,6 +4,7 @@ import {
   connectionTokensContext,
   oauthStateContext,
   providerAppContext,
+  providerSubscriptionContext,
   webhookEndpointContext,
 } from './contexts.ts';
 import { SecretBox } from './secret-box.ts';
@@ -12,6 +13,8 @@ import { SecretBox } from './secret-box.ts';
 export interface SealedColumn {
   table: string;
   column: string;
+  /** The value is this text field of the (jsonb) column, not the column itself. */
+  jsonField?: string;
   /** The primary key: rows are named and visited (in order) by it. */
   keys: readonly string[];
   context(row: Record<string, string>): string;
@@ -59,7 +62,32 @@ export const SEALED_COLUMNS: readonly SealedColumn[] = [
     keys: ['state_hash'],
     context: (r) => oauthStateContext(String(r.state_hash)),
   },
+  {
+    table: 'provider_subscriptions',
+    column: 'details',
+    jsonField: 'webhook_secret_sealed',
+    keys: ['id'],
+    context: (r) => providerSubscriptionContext(String(r.id)),
+  },
 ];
+
+/** `table.column` or `table.column.field`. */
+export function sealedColumnName(column: SealedColumn): string {
+  return [column.table, column.column, column.jsonField].filter(Boolean).join('.');
+}
+
+/** The SQL of a sealed column's value, and of setting it. */
+function valueSql(column: SealedColumn) {
+  const ref = sql.ref(column.column);
+  if (column.jsonField === undefined)
+    return { value: ref, assign: (sealed: string) => sql`${ref} = ${sealed}` };
+  const field = column.jsonField;
+  return {
+    value: sql`(${ref} ->> ${sql.lit(field)})`,
+    assign: (sealed: string) =>
+      sql`${ref} = jsonb_set(${ref}, ${sql.lit(`{${field}}`)}, to_jsonb(${sealed}::text))`,
+  };
+}
 
 export interface ColumnResult {
   /** `table.column` */
@@ -90,14 +118,14 @@ export async function resealColumn(
   which: 'stale' | 'plaintext',
 ): Promise<ColumnResult> {
   const result: ColumnResult = {
-    name: `${column.table}.${column.column}`,
+    name: sealedColumnName(column),
     resealed: 0,
     sealed: 0,
     current: 0,
     failed: [],
   };
   const table = sql.table(column.table);
-  const value = sql.ref(column.column);
+  const { value, assign } = valueSql(column);
   const keyList = sql.join(column.keys.map((k) => sql.ref(k)));
   const stale =
     which === 'stale' ? sql`${value} not like ${`wl1.${secrets.keyId}.%`}` : sql`${value} not like 'wl1.%'`;
@@ -132,7 +160,7 @@ export async function resealColumn(
         sql` and `,
       );
       const updated = await sql`
-        update ${table} set ${value} = ${secrets.seal(plaintext, context)}
+        update ${table} set ${assign(secrets.seal(plaintext, context))}
         where ${match} and ${value} = ${old}`.execute(db);
       // Zero rows: rewritten meanwhile (under the current key, by whoever wrote it); nothing to do.
       if ((updated.numAffectedRows ?? 0n) > 0n) {
