@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { SecretOpenError } from '../../crypto/secret-box.ts';
 import type { Db } from '../../db/database.ts';
-import type { ProviderSubscriptionRow } from '../../db/schema.ts';
+import type { ConnectionRow, ProviderSubscriptionRow } from '../../db/schema.ts';
 import type { ProviderRuntime } from '../runtime.ts';
 
 /**
@@ -165,4 +165,30 @@ export async function subscriptionWebhookSecrets(
     }
   }
   return out;
+}
+
+/** Active connections of a per-user vendor with no subscription row, oldest first. */
+export function connectionsWithoutSubscription(
+  db: Db,
+  provider: string,
+  limit: number,
+): Promise<ConnectionRow[]> {
+  return db
+    .selectFrom('connections as c')
+    .selectAll('c')
+    .where('c.provider', '=', provider)
+    .where('c.status', '=', 'active')
+    .where(({ not, exists, selectFrom }) =>
+      not(
+        exists(
+          selectFrom('provider_subscriptions as s')
+            .select('s.id')
+            .whereRef('s.connection_id', '=', 'c.id')
+            .where('s.kind', '=', 'user'),
+        ),
+      ),
+    )
+    .orderBy('c.created_at')
+    .limit(limit)
+    .execute();
 }

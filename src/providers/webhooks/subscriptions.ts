@@ -1,28 +1,28 @@
-import type { ConnectionRow, ProviderSubscriptionRow } from '../../db/schema.ts';
+import type { ProviderSubscriptionRow } from '../../db/schema.ts';
 import type { JobQueue } from '../../sync/job-queue.ts';
 import { PROVIDER_SUBSCRIPTIONS_JOB_EXPIRE_SECONDS } from '../../sync/job-queue.ts';
 import { toStoredError } from '../../sync/stored-error.ts';
 import { candidateApps } from '../apps/provider-apps.repo.ts';
-import { createVendorHttp } from '../http/vendor-client.ts';
-import { connectionTokenSource } from '../oauth/token-store.ts';
 import { providerModules } from '../registry.ts';
 import type { ProviderRuntime } from '../runtime.ts';
-import type { ProviderAppCredentials, ProviderModule } from '../types.ts';
-import {
-  adapterDetails,
-  deleteSubscription,
-  findAppSubscription,
-  findUserSubscription,
-  saveSubscription,
-  touchSubscription,
-} from './subscriptions.repo.ts';
+import type { ProviderAppCredentials } from '../types.ts';
+import { ensureSubscription, webhookCallbackUrl } from './subscription-core.ts';
+import { findAppSubscription } from './subscriptions.repo.ts';
+
+export { webhookCallbackUrl } from './subscription-core.ts';
+export {
+  ensureMissingUserSubscriptions,
+  ensureUserSubscription,
+  removeUserSubscription,
+} from './user-subscriptions.ts';
 
 /**
  * Vendor subscriptions WearLink creates and keeps alive, so vendors keep sending webhooks:
  * - per app (`webhook.subscription: per_app_api`: Oura, Strava, Polar): one for every configured app,
  *   each developer's and the instance default, checked by a periodic job (`scheduleAppSubscriptions`);
  * - per user (`per_user_api`: Withings): made when a connection is created, dropped when it is
- *   disconnected, by the OAuth flow.
+ *   disconnected, by the OAuth flow (user-subscriptions.ts); one that failed at connect is retried by
+ *   the same periodic job.
  * Vendor-specific calls are the module's `subscriptions` adapter; this file decides when to call it and
  * records the outcome in `provider_subscriptions`. A signing secret the vendor hands out on creation
  * (Polar) comes back as `details.webhook_secret` and is stored sealed; inbound deliveries are then
@@ -34,11 +34,6 @@ export const APP_SUBSCRIPTIONS_INTERVAL_SECONDS = 3600;
 /** A subscription without expiry is still re-checked with its vendor this often (it may have been deactivated). */
 const RECHECK_AFTER_MS = 24 * 3_600_000;
 const DAY_MS = 86_400_000;
-
-/** The callback URL vendors are given: `${PUBLIC_URL}/api/v1/webhooks/<slug>`. */
-export function webhookCallbackUrl(runtime: Pick<ProviderRuntime, 'config'>, slug: string): string {
-  return `${runtime.config.publicUrl.replace(/\/+$/, '')}/api/v1/webhooks/${slug}`;
-}
 
 export interface AppSubscriptionsReport {
   checked: number;
@@ -94,7 +89,7 @@ export async function ensureAppSubscriptions(
       if (!due(existing, callbackUrl, webhook.renew_before_days, nowMs)) continue;
       report.checked += 1;
       try {
-        const changed = await ensureOne(runtime, module, app, callbackUrl, existing, {
+        const changed = await ensureSubscription(runtime, module, app, callbackUrl, existing, {
           developerId: app.developerId,
           connectionId: null,
           kind: 'app',
@@ -115,135 +110,6 @@ export async function ensureAppSubscriptions(
     }
   }
   return report;
-}
-
-/** Calls the adapter and records its answer; true when it created or renewed something. */
-async function ensureOne(
-  runtime: ProviderRuntime,
-  module: ProviderModule,
-  app: ProviderAppCredentials,
-  callbackUrl: string,
-  existing: ProviderSubscriptionRow | undefined,
-  owner: { developerId: string | null; connectionId: string | null; kind: 'app' | 'user' },
-  tokens?: Parameters<typeof createVendorHttp>[1]['tokens'],
-): Promise<boolean> {
-  const adapter = module.subscriptions as NonNullable<ProviderModule['subscriptions']>;
-  const http = createVendorHttp(runtime, { module, app, ...(tokens === undefined ? {} : { tokens }) });
-  const result = await adapter.ensure({
-    http,
-    app,
-    callbackUrl,
-    existing:
-      existing === undefined
-        ? undefined
-        : {
-            vendorSubscriptionId: existing.vendor_subscription_id,
-            expiresAt: existing.expires_at,
-            details: adapterDetails(runtime, existing),
-          },
-  });
-  if (result === undefined) {
-    if (existing !== undefined) await touchSubscription(runtime.db, existing.id);
-    return false;
-  }
-  await saveSubscription(runtime, existing, {
-    provider: module.manifest.slug,
-    ...owner,
-    vendorSubscriptionId: result.vendorSubscriptionId,
-    callbackUrl,
-    expiresAt: result.expiresAt,
-    details: result.details ?? {},
-  });
-  runtime.logger.info(
-    {
-      provider: module.manifest.slug,
-      developer_id: owner.developerId,
-      connection_id: owner.connectionId,
-      vendor_subscription_id: result.vendorSubscriptionId,
-      expires_at: result.expiresAt,
-    },
-    existing === undefined ? 'vendor subscription created' : 'vendor subscription renewed',
-  );
-  return true;
-}
-
-/**
- * Per-user vendors (Withings): subscribes a new connection's user, with the user's token. Called by
- * the OAuth callback after the connection is stored. Does nothing for other vendors. A vendor failure
- * is logged and returns false: the connection still works by pulls, and the next connect retries.
- *
- * @example
- * await ensureUserSubscription(runtime, withingsProvider, app, connection); // true: subscribed
- */
-export async function ensureUserSubscription(
-  runtime: ProviderRuntime,
-  module: ProviderModule,
-  app: ProviderAppCredentials,
-  connection: ConnectionRow,
-): Promise<boolean> {
-  if (module.manifest.webhook?.subscription !== 'per_user_api' || module.subscriptions === undefined)
-    return false;
-  const slug = module.manifest.slug;
-  try {
-    const existing = await findUserSubscription(runtime.db, slug, connection.id);
-    await ensureOne(
-      runtime,
-      module,
-      app,
-      webhookCallbackUrl(runtime, slug),
-      existing,
-      { developerId: connection.developer_id, connectionId: connection.id, kind: 'user' },
-      connectionTokenSource(runtime, module, app, connection.id),
-    );
-    return true;
-  } catch (error) {
-    runtime.logger.warn(
-      { provider: slug, connection_id: connection.id, error: toStoredError(error) },
-      'user subscription not created; the connection syncs by pulls only',
-    );
-    return false;
-  }
-}
-
-/**
- * Per-user vendors: drops a connection's subscription at the vendor (call while its tokens are still
- * stored, before they are dropped) and its row. A vendor failure is logged and the row removed anyway:
- * the connection is going, and deliveries for it are answered and ignored.
- *
- * @example
- * await removeUserSubscription(runtime, withingsProvider, app, connection);
- */
-export async function removeUserSubscription(
-  runtime: ProviderRuntime,
-  module: ProviderModule,
-  app: ProviderAppCredentials,
-  connection: ConnectionRow,
-): Promise<void> {
-  if (module.manifest.webhook?.subscription !== 'per_user_api') return;
-  const slug = module.manifest.slug;
-  const existing = await findUserSubscription(runtime.db, slug, connection.id);
-  if (existing === undefined) return;
-  if (module.subscriptions?.remove !== undefined) {
-    try {
-      const http = createVendorHttp(runtime, {
-        module,
-        app,
-        tokens: connectionTokenSource(runtime, module, app, connection.id),
-      });
-      await module.subscriptions.remove({
-        http,
-        app,
-        callbackUrl: existing.callback_url,
-        vendorSubscriptionId: existing.vendor_subscription_id,
-      });
-    } catch (error) {
-      runtime.logger.warn(
-        { provider: slug, connection_id: connection.id, error: toStoredError(error) },
-        'user subscription not removed at the vendor',
-      );
-    }
-  }
-  await deleteSubscription(runtime.db, existing.id);
 }
 
 /**

@@ -4,6 +4,7 @@ import { processInboundWebhook } from './process.ts';
 import {
   APP_SUBSCRIPTIONS_INTERVAL_SECONDS,
   ensureAppSubscriptions,
+  ensureMissingUserSubscriptions,
   scheduleAppSubscriptions,
 } from './subscriptions.ts';
 
@@ -27,6 +28,8 @@ export async function startProviderWebhookWorker(platform: Platform): Promise<vo
     }
     const report = await ensureAppSubscriptions(deps);
     if (report.checked > 0) logger.info({ ...report }, 'vendor app subscriptions checked');
+    const users = await ensureMissingUserSubscriptions(deps);
+    if (users > 0) logger.info({ subscribed: users }, 'missing user subscriptions created');
   });
   const schedule = () =>
     scheduleAppSubscriptions(queue).catch((error: unknown) =>

@@ -6,12 +6,19 @@ import type { AddressInfo } from 'node:net';
  * A local vendor for the webhook tests: Oura's subscription admin API (app credentials in
  * `x-client-id`/`x-client-secret`; creation first runs the GET challenge against the callback and fails
  * unless it is echoed; subscriptions expire and are renewed by id) and one data route the targeted pulls
- * fetch (`/objects/{resource}/{id}`, bearer token required). Counts every call; `failNext` makes the
- * next subscription calls answer 500.
+ * fetch (`/objects/{resource}/{id}`, bearer token required), and Withings' per-user `/notify`. Counts
+ * every call; `failNext` makes the next subscription calls fail (500, or Withings' in-body status).
  */
 export interface MockVendor {
   url: string;
-  calls: { create: number; renew: number; objects: string[]; challengeAnswers: unknown[] };
+  calls: {
+    create: number;
+    renew: number;
+    objects: string[];
+    challengeAnswers: unknown[];
+    /** Withings-style `/notify` calls: action, callback, the probe's status, the bearer token. */
+    notify: { action: string; callbackurl: string; probe?: number; token: string }[];
+  };
   subscriptions: Map<string, { callbackUrl: string; clientId: string; expiresAt: Date }>;
   /** Subscription calls still to refuse with 500. */
   failNext(count: number): void;
@@ -32,7 +39,7 @@ export async function startMockVendor(options: {
   apps: Record<string, string>;
   expiryDays: number;
 }): Promise<MockVendor> {
-  const calls: MockVendor['calls'] = { create: 0, renew: 0, objects: [], challengeAnswers: [] };
+  const calls: MockVendor['calls'] = { create: 0, renew: 0, objects: [], challengeAnswers: [], notify: [] };
   const subscriptions: MockVendor['subscriptions'] = new Map();
   let failures = 0;
   const expiry = () => new Date(Date.now() + options.expiryDays * 86_400_000);
@@ -45,6 +52,24 @@ export async function startMockVendor(options: {
         return send(res, 401, { detail: 'no token' });
       calls.objects.push(url.pathname.slice('/objects/'.length));
       return send(res, 200, { id: url.pathname.split('/').pop() });
+    }
+    if (url.pathname === '/notify') {
+      // Withings: per-user subscriptions with the user's token, HTTP 200 with a status in the body; a
+      // subscribe first probes the callback with HEAD and refuses it unless it answers 2xx.
+      const token = /^Bearer (\S+)$/.exec(req.headers.authorization ?? '')?.[1];
+      if (token === undefined) return send(res, 200, { status: 401, error: 'invalid_token' });
+      if (failures > 0) {
+        failures -= 1;
+        return send(res, 200, { status: 2554, error: 'Unknown action' });
+      }
+      const form = new URLSearchParams(body);
+      const entry = { action: form.get('action') ?? '', callbackurl: form.get('callbackurl') ?? '', token };
+      if (entry.action === 'subscribe') {
+        const probe = await fetch(entry.callbackurl, { method: 'HEAD' });
+        calls.notify.push({ ...entry, probe: probe.status });
+        if (!probe.ok) return send(res, 200, { status: 293, error: 'callback unreachable' });
+      } else calls.notify.push(entry);
+      return send(res, 200, { status: 0, body: {} });
     }
     if (!url.pathname.startsWith('/v2/webhook/subscription')) return send(res, 404, { detail: 'no route' });
     const clientId = String(req.headers['x-client-id'] ?? '');

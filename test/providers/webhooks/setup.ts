@@ -5,7 +5,13 @@ import { storeTokens } from '../../../src/providers/oauth/token-store.ts';
 import { withProviderModules } from '../../../src/providers/registry.ts';
 import { type DatabaseLeg, startTestServer, type TestServer } from '../../support/harness.ts';
 import { type MockVendor, startMockVendor } from './mock-vendor.ts';
-import { handingOutVendor, signedVendor, subscribingVendor, unsignedVendor } from './test-vendors.ts';
+import {
+  handingOutVendor,
+  perUserVendor,
+  signedVendor,
+  subscribingVendor,
+  unsignedVendor,
+} from './test-vendors.ts';
 
 /** A port nobody listens on right now, so PUBLIC_URL can name the test server before it starts. */
 export async function freePort(): Promise<number> {
@@ -34,7 +40,13 @@ export async function startWebhookWorld(
     apps: { 'oura-instance': 'oura-instance-secret', 'oura-a': 'oura-a-secret' },
     expiryDays: 30,
   });
-  const restore = withProviderModules([signedVendor, subscribingVendor, unsignedVendor, handingOutVendor]);
+  const restore = withProviderModules([
+    signedVendor,
+    subscribingVendor,
+    unsignedVendor,
+    handingOutVendor,
+    perUserVendor,
+  ]);
   const port = await freePort();
   const server = await startTestServer({
     database: leg,
@@ -42,7 +54,9 @@ export async function startWebhookWorld(
     env: {
       PORT: String(port),
       PUBLIC_URL: `http://127.0.0.1:${port}`,
-      PROVIDER_URLS: ['whoop', 'oura', 'strava', 'polar'].map((v) => `${v}=${mock.url}`).join(','),
+      PROVIDER_URLS: ['whoop', 'oura', 'strava', 'polar', 'withings']
+        .map((v) => `${v}=${mock.url}`)
+        .join(','),
       PROVIDER_HTTP_ATTEMPTS: '1',
       PROVIDER_WEBHOOK_MAX_BYTES: '4096',
       WEBHOOK_ALLOW_PRIVATE_URLS: 'true',
@@ -54,6 +68,8 @@ export async function startWebhookWorld(
       STRAVA_CLIENT_ID: 'strava-instance',
       STRAVA_CLIENT_SECRET: 'strava-instance-secret',
       STRAVA_WEBHOOK_SECRET: 'strava-verify-token',
+      WITHINGS_CLIENT_ID: 'withings-instance',
+      WITHINGS_CLIENT_SECRET: 'withings-instance-secret',
       POLAR_CLIENT_ID: 'polar-instance',
       POLAR_CLIENT_SECRET: 'polar-instance-secret',
       ...env,

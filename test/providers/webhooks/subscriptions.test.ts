@@ -1,12 +1,16 @@
 import { createHmac } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { resolveProviderApp } from '../../../src/providers/apps/provider-apps.repo.ts';
 import {
   ensureAppSubscriptions,
+  ensureMissingUserSubscriptions,
+  ensureUserSubscription,
+  removeUserSubscription,
   scheduleAppSubscriptions,
 } from '../../../src/providers/webhooks/subscriptions.ts';
 import { databaseLegs } from '../../support/harness.ts';
-import { eventually, startWebhookWorld, type WebhookWorld } from './setup.ts';
-import { handingOutSeen } from './test-vendors.ts';
+import { connectUser, eventually, startWebhookWorld, type WebhookWorld } from './setup.ts';
+import { handingOutSeen, perUserVendor } from './test-vendors.ts';
 
 const DAY = 86_400_000;
 
@@ -131,6 +135,53 @@ for (const { leg, skip } of databaseLegs) {
         expect(handingOutSeen).toEqual([
           { existingDetails: { events: ['SLEEP'], webhook_secret: 'handed-out-secret' } },
         ]);
+      });
+
+      it('per-user vendors: subscribed with the user token at connect, retried by the periodic job after a failure, removed on disconnect', async () => {
+        const { server, mock } = world;
+        const dev = await server.api.registerDeveloper('Withings dev');
+        const app = await resolveProviderApp(deps(), dev.id, 'withings');
+        if (app === undefined) throw new Error('the instance Withings app should apply');
+        const userRows = (connectionId: string) =>
+          deps()
+            .db.selectFrom('provider_subscriptions')
+            .selectAll()
+            .where('connection_id', '=', connectionId)
+            .execute();
+
+        const first = await connectUser(server, dev.key, dev.id, 'withings', `w-${Date.now()}`);
+        expect(await ensureUserSubscription(deps(), perUserVendor, app, first.connection)).toBe(true);
+        const callback = `${server.platform.config.publicUrl}/api/v1/webhooks/withings`;
+        // The vendor's HEAD probe of the callback was answered; the user's own token was used.
+        expect(mock.calls.notify).toEqual([
+          { action: 'subscribe', callbackurl: callback, probe: 200, token: `token-${first.connection.id}` },
+        ]);
+        expect(await userRows(first.connection.id)).toMatchObject([
+          {
+            kind: 'user',
+            provider: 'withings',
+            developer_id: dev.id,
+            callback_url: callback,
+            details: { applis: [44] },
+          },
+        ]);
+
+        // The vendor refuses at the second user's connect: no row, no crash; the periodic job retries it.
+        const second = await connectUser(server, dev.key, dev.id, 'withings', `w2-${Date.now()}`);
+        mock.failNext(1);
+        expect(await ensureUserSubscription(deps(), perUserVendor, app, second.connection)).toBe(false);
+        expect(await userRows(second.connection.id)).toEqual([]);
+        expect(await ensureMissingUserSubscriptions(deps())).toBe(1);
+        expect(await userRows(second.connection.id)).toHaveLength(1);
+        expect(await ensureMissingUserSubscriptions(deps())).toBe(0);
+
+        await removeUserSubscription(deps(), perUserVendor, app, first.connection);
+        expect(mock.calls.notify.at(-1)).toEqual({
+          action: 'revoke',
+          callbackurl: callback,
+          token: `token-${first.connection.id}`,
+        });
+        expect(await userRows(first.connection.id)).toEqual([]);
       });
     },
   );

@@ -268,3 +268,49 @@ export const handingOutVendor: ProviderModule = {
     },
   },
 };
+
+/**
+ * Withings' style (slug `withings`): no signature, a HEAD probe, subscriptions per user made with the
+ * user's token (`/notify`, HTTP 200 with a status in the body).
+ */
+export const perUserVendor: ProviderModule = {
+  manifest: parseManifest(
+    base('withings', 'Withings (test)', {
+      verification: { scheme: 'none', why: 'Withings documents no signature' },
+      handshake: 'module',
+      subscription: 'per_user_api',
+    }),
+  ),
+  pull,
+  webhook: {
+    handshake: (request) => (request.method === 'HEAD' ? { status: 200 } : undefined),
+    parse: (request) => {
+      const form = new URLSearchParams(decode(request));
+      const user = form.get('userid');
+      if (user === null) return { ok: false, error: 'userid is required' };
+      return {
+        ok: true,
+        notifications: [{ kind: 'pull', providerUserId: user, target: { resource: 'sleep' } }],
+      };
+    },
+  },
+  subscriptions: {
+    async ensure({ http, callbackUrl, existing }) {
+      if (existing !== undefined) return undefined;
+      const answer = await http.json<{ status: number; error?: string }>({
+        method: 'POST',
+        path: '/notify',
+        form: { action: 'subscribe', callbackurl: callbackUrl, appli: 44 },
+      });
+      if (answer.status !== 0) throw new Error(`Withings refused the subscription: status ${answer.status}`);
+      return { vendorSubscriptionId: null, expiresAt: null, details: { applis: [44] } };
+    },
+    async remove({ http, callbackUrl }) {
+      await http.json({
+        method: 'POST',
+        path: '/notify',
+        form: { action: 'revoke', callbackurl: callbackUrl, appli: 44 },
+      });
+    },
+  },
+};
