@@ -240,6 +240,11 @@ for (const { leg, skip } of databaseLegs) {
           '/api/v1/webhooks/endpoints',
         );
         expect(outgoing.status).toBe(401); // WearLink's own API: needs a key
+        // Documented for developers, under both paths.
+        const doc = await world.server.api.request('GET', '/api/v1/openapi.json');
+        expect(doc.status).toBe(200);
+        for (const path of ['/api/v1/webhooks/{provider}', '/v1/webhooks/{provider}'])
+          expect(Object.keys(doc.body.paths[path] ?? {}).sort()).toEqual(['get', 'post']);
       });
 
       it("answers the vendors' handshakes", async () => {
