@@ -234,6 +234,10 @@ for (const { leg, skip } of databaseLegs) {
         const res = await post('{}', { 'Content-Type': 'application/json' }, '/api/v1/webhooks/nope');
         expect(res.status).toBe(404);
         expect(res.body).toEqual({ detail: expect.stringMatching(/nope/) });
+        // A registered provider without webhooks (the sandbox) is not a webhook target either.
+        const sandbox = await post('{}', { 'Content-Type': 'application/json' }, '/api/v1/webhooks/sandbox');
+        expect(sandbox.status).toBe(404);
+        expect(sandbox.body.detail).toMatch(/No provider "sandbox" takes webhooks/);
         const outgoing = await post(
           '{}',
           { 'Content-Type': 'application/json' },
