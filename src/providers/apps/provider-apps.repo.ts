@@ -1,3 +1,4 @@
+import { providerAppContext } from '../../crypto/contexts.ts';
 import { SecretOpenError } from '../../crypto/secret-box.ts';
 import type { Db } from '../../db/database.ts';
 import type { ProviderAppRow } from '../../db/schema.ts';
@@ -6,14 +7,6 @@ import type { ProviderAppCredentials } from '../types.ts';
 import { defaultScopes, instanceApp } from './instance-app.ts';
 
 type SecretField = 'client_secret' | 'webhook_secret';
-
-/**
- * The context a developer's app secret is sealed under: it binds the value to its row, so a sealed
- * secret copied to another developer's (or vendor's) row does not open.
- */
-export function providerAppSecretContext(developerId: string, provider: string, field: SecretField): string {
-  return `provider_app:${developerId}:${provider}:${field}`;
-}
 
 export function findProviderApp(
   db: Db,
@@ -57,7 +50,8 @@ export class StaleClientSecretError extends Error {
 }
 
 /**
- * Creates or replaces a developer's app of one vendor. Secrets are sealed; one left `undefined` keeps
+ * Creates or replaces a developer's app of one vendor. Secrets are sealed under `providerAppContext`
+ * (bound to the developer, vendor and column, so a value copied to another row does not open); one left `undefined` keeps
  * the stored value (a dashboard never has it to send back). Throws `StaleClientSecretError` when the
  * client id changes and the old client secret would be kept.
  */
@@ -68,7 +62,7 @@ export async function saveProviderApp(
   const seal = (field: SecretField, change: SecretChange) =>
     change === undefined || change === null
       ? change
-      : runtime.secrets.seal(change, providerAppSecretContext(input.developerId, input.provider, field));
+      : runtime.secrets.seal(change, providerAppContext(input.developerId, input.provider, field));
   const clientSecret = seal('client_secret', input.clientSecret);
   const webhookSecret = seal('webhook_secret', input.webhookSecret);
   return runtime.db.transaction().execute(async (trx) => {
@@ -137,7 +131,7 @@ function credentialsOf(
   const open = (field: SecretField, sealed: string | null) => {
     if (sealed === null) return undefined;
     try {
-      return runtime.secrets.open(sealed, providerAppSecretContext(row.developer_id, row.provider, field));
+      return runtime.secrets.open(sealed, providerAppContext(row.developer_id, row.provider, field));
     } catch (error) {
       if (!(error instanceof SecretOpenError)) throw error;
       throw new SecretOpenError(
