@@ -10,7 +10,12 @@ import { clockMs, MINUTE, parseDate, parseIsoDurationMs, parseLocal } from './ti
  *
  * Activity and continuous heart rate are in the device's local time with no offset. The pull adds
  * `utc_offset_min`, the offset of the user's latest night (sleep times carry one); without it the
- * local times are stored as UTC with an unknown offset ([UNV]: Polar gives nothing better).
+ * local times are stored as UTC with an unknown offset ([UNV]: Polar gives nothing better). The spec
+ * calls the activity summary's `start_time`/`end_time` "UTC", yet its own example ends the day at
+ * `23:59:59` and step timestamps start at `00:02`: they are read as device-local days too ([UNV]).
+ *
+ * The daily `daily_activity` percentage is not stored as a score: it is a share of the user's goal with
+ * no upper bound, and the catalog has no Polar activity range.
  */
 
 const WithOffset = z.looseObject({ utc_offset_min: z.number().int().nullish() });

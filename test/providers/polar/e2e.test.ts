@@ -265,17 +265,15 @@ for (const { leg, skip } of databaseLegs) {
       );
       expect(unsigned).toBe(401);
 
-      polar.mock.users
-        .get(String(POLAR_USER))
-        ?.exercises.push(
-          polarExercise({
-            id: 'ex2',
-            start: `${d2}T18:00:00`,
-            offsetMin: 120,
-            duration: 'PT30M',
-            sport: 'CYCLING',
-          }),
-        );
+      polar.mock.users.get(String(POLAR_USER))?.exercises.push(
+        polarExercise({
+          id: 'ex2',
+          start: `${d2}T18:00:00`,
+          offsetMin: 120,
+          duration: 'PT30M',
+          sport: 'CYCLING',
+        }),
+      );
       const before = polar.mock.callCount('GET /v3/exercises/{id}');
       const delivered = await polar.mock.webhooks.deliver({
         event: 'EXERCISE',
