@@ -154,15 +154,35 @@ for (const { leg, skip } of databaseLegs) {
       });
       expect(workouts.status, workouts.text).toBe(200);
       expect(workouts.body.data).toHaveLength(1);
-      expect(JSON.stringify(workouts.body.data[0])).toContain('running');
-      expect(JSON.stringify(workouts.body.data[0])).toContain('5012.5');
+      expect(workouts.body.data[0]).toMatchObject({
+        type: 'running',
+        source_activity_type: 'running',
+        duration_seconds: 2400,
+        distance_meters: 5012.5,
+        calories_kcal: 390,
+        utc_offset_minutes: 120,
+        source: { provider: 'oura' },
+      });
 
       const sleep = await server.api.request('GET', `/api/v1/users/${userId}/events/sleep?${days}`, {
         auth: auth(),
       });
       expect(sleep.status, sleep.text).toBe(200);
       expect(sleep.body.data).toHaveLength(1);
-      expect(JSON.stringify(sleep.body.data[0])).toMatch(/"deep"|deep/);
+      // The hypnogram's 90 five-minute epochs: 3+5 awake, 30+17 light, 20 deep, 15 REM, at UTC+2.
+      expect(sleep.body.data[0]).toMatchObject({
+        start_time: new Date(data.fromMs + 2 * DAY - 3 * 3_600_000).toISOString(),
+        duration_seconds: 27_000,
+        stages: {
+          awake_minutes: 40,
+          light_minutes: 235,
+          deep_minutes: 100,
+          rem_minutes: 75,
+          unknown_minutes: 0,
+        },
+        utc_offset_minutes: 120,
+        source: { provider: 'oura' },
+      });
 
       const scores = await server.api.request(
         'GET',
@@ -216,6 +236,9 @@ for (const { leg, skip } of databaseLegs) {
     });
 
     it('a 429 reschedules the run instead of failing it; malformed JSON fails it with a message', async () => {
+      // An expired access token on the way: refreshed once (rotating), then the 429.
+      oura.oauth.expireAccessTokens(OURA_USER);
+      const refreshes = oura.oauth.counts.refresh;
       oura.rateLimitNext(1, 1);
       const limited = await server.api.request('POST', `/api/v1/providers/oura/users/${userId}/sync`, {
         auth: auth(),
@@ -224,6 +247,7 @@ for (const { leg, skip } of databaseLegs) {
       const after429 = await waitForRun(server.api, auth(), userId, limited.body.job_id, 60_000);
       expect(after429.status, JSON.stringify(after429)).toBe('success');
       expect(oura.counts.rateLimited).toBe(1);
+      expect(oura.oauth.counts.refresh).toBe(refreshes + 1);
 
       oura.answerRaw('/v2/usercollection/daily_sleep', 200, '{"data": [{"id": ', 1);
       const broken = await server.api.request('POST', `/api/v1/providers/oura/users/${userId}/sync`, {

@@ -13,7 +13,7 @@ import { ouraProvider } from '../../../src/providers/oura/index.ts';
 import type { ProviderRuntime } from '../../../src/providers/runtime.ts';
 import type { PullContext, TokenSet, TokenSource, VendorHttp } from '../../../src/providers/types.ts';
 import { createLogger } from '../../../src/shared/logger.ts';
-import { type RunningOuraMock, startOuraMock } from '../../support/vendor-mocks/oura.ts';
+import { ouraSignature, type RunningOuraMock, startOuraMock } from '../../support/vendor-mocks/oura.ts';
 
 /**
  * Oura's pull and subscription code against the local Oura mock, through WearLink's real vendor HTTP
@@ -333,5 +333,41 @@ describe('Oura webhook subscriptions against the mock', () => {
       }),
     ).rejects.toThrow(ProviderResponseError);
     expect(oura.webhooks.counts.refused).toBeGreaterThan(0);
+  });
+
+  it('the notifier signs like Oura, retries a failing receiver and stops for good on 410', async () => {
+    const statuses: number[] = [];
+    let answer = 500;
+    const receiver = createServer((req, res) => {
+      let body = '';
+      req.on('data', (c) => (body += c));
+      req.on('end', () => {
+        const ts = String(req.headers['x-oura-timestamp']);
+        const expected = ouraSignature(app.clientSecret, ts, body);
+        statuses.push(
+          req.headers['x-oura-signature'] === expected && /^[0-9A-F]{64}$/.test(expected) ? answer : 401,
+        );
+        res.writeHead(answer).end();
+      });
+    });
+    await new Promise<void>((r) => receiver.listen(0, '127.0.0.1', r));
+    const url = `http://127.0.0.1:${(receiver.address() as AddressInfo).port}/hook`;
+    const admin = oura.webhooks;
+    const sub = {
+      id: 'sub-410',
+      callback_url: url,
+      verification_token: 'vt',
+      event_type: 'create',
+      data_type: 'tag',
+    };
+    admin.subscriptions.set(sub.id, { ...sub, expiration_time: new Date(Date.now() + DAY).toISOString() });
+    const event = { event_type: 'create' as const, data_type: 'tag', object_id: 't1', user_id: 'oura-1' };
+    expect(await admin.notify(event, 3, 5)).toEqual({ [url]: 500 });
+    expect(statuses).toEqual([500, 500, 500]);
+    answer = 410;
+    expect(await admin.notify(event, 3, 5)).toEqual({ [url]: 410 });
+    expect(statuses).toHaveLength(4);
+    expect(admin.subscriptions.has('sub-410')).toBe(false);
+    await new Promise<void>((r) => receiver.close(() => r()));
   });
 });
