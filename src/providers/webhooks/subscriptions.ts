@@ -1,6 +1,6 @@
 import type { ProviderSubscriptionRow } from '../../db/schema.ts';
 import type { JobQueue } from '../../sync/job-queue.ts';
-import { PROVIDER_SUBSCRIPTIONS_JOB_EXPIRE_SECONDS } from '../../sync/job-queue.ts';
+import { PROVIDER_SUBSCRIPTIONS_JOB_EXPIRE_SECONDS, PROVIDER_WEBHOOK_QUEUE } from '../../sync/job-queue.ts';
 import { toStoredError } from '../../sync/stored-error.ts';
 import { candidateApps } from '../apps/provider-apps.repo.ts';
 import { providerModules } from '../registry.ts';
@@ -128,5 +128,24 @@ export async function scheduleAppSubscriptions(queue: JobQueue): Promise<boolean
       expireInSeconds: PROVIDER_SUBSCRIPTIONS_JOB_EXPIRE_SECONDS,
     },
   );
+  return id !== undefined;
+}
+
+/**
+ * Queues an app-subscription check now (a developer saved a vendor app: its subscription should not
+ * wait for the next hourly slot). Saves within the same few seconds share one check.
+ *
+ * @example
+ * await checkAppSubscriptionsSoon(c.var.deps.queue); // after PUT /developer/providers/oura
+ */
+export async function checkAppSubscriptionsSoon(queue: JobQueue): Promise<boolean> {
+  const id = await queue.enqueueProviderWebhook(
+    { task: 'app-subscriptions' },
+    {
+      singleton: { key: 'app-subscriptions-now', seconds: 10 },
+      expireInSeconds: PROVIDER_SUBSCRIPTIONS_JOB_EXPIRE_SECONDS,
+    },
+  );
+  if (id !== undefined) queue.wake(PROVIDER_WEBHOOK_QUEUE);
   return id !== undefined;
 }

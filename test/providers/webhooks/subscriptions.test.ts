@@ -2,6 +2,7 @@ import { createHmac } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { resolveProviderApp } from '../../../src/providers/apps/provider-apps.repo.ts';
 import {
+  checkAppSubscriptionsSoon,
   ensureAppSubscriptions,
   ensureMissingUserSubscriptions,
   ensureUserSubscription,
@@ -68,9 +69,14 @@ for (const { leg, skip } of databaseLegs) {
           json: { client_id: 'oura-a', client_secret: 'oura-a-secret', webhook_secret: 'oura-a-verify' },
         });
         expect(put.status, put.text).toBeLessThan(300);
-        expect(await ensureAppSubscriptions(deps())).toEqual({ checked: 1, changed: 1, failed: 0 });
+        // Saving an app asks for a check now rather than at the next hourly slot.
+        expect(await checkAppSubscriptionsSoon(server.platform.queue)).toBe(true);
+        const [own] = await eventually(async () => {
+          const rows = await appRow(dev.id);
+          return rows.length > 0 ? rows : undefined;
+        }, "the developer app's subscription");
         expect(mock.calls.create).toBe(2);
-        const [own] = await appRow(dev.id);
+        expect(await ensureAppSubscriptions(deps())).toEqual({ checked: 0, changed: 0, failed: 0 });
         expect(mock.subscriptions.get(own?.vendor_subscription_id as string)?.clientId).toBe('oura-a');
 
         // Days later it is about to expire; the vendor is down for the first try.
