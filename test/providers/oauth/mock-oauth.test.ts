@@ -91,6 +91,7 @@ describe('mock OAuth server', () => {
       clientSecret: 'sec',
       clientAuth: 'body',
       tokenResponse: 'withings',
+      rotationGraceMs: 60_000,
       tokenExtras: (g) => ({ userid: Number(g.userId.replace(/\D/g, '')) }),
     });
     const back = await authorize(mock);
@@ -105,9 +106,22 @@ describe('mock OAuth server', () => {
     expect(missingAction.status).toBe(200);
     expect(await missingAction.json()).toMatchObject({ status: 503 });
     const ok = await token(mock, { ...form, action: 'requesttoken' });
-    expect(await ok.json()).toMatchObject({
-      status: 0,
-      body: { userid: 1, access_token: expect.any(String) },
+    const first = (await ok.json()) as { status: number; body: { refresh_token: string } };
+    expect(first).toMatchObject({ status: 0, body: { userid: 1, access_token: expect.any(String) } });
+
+    // Rotation with grace: the old refresh token still works until the new access token is used.
+    const refresh = {
+      action: 'requesttoken',
+      grant_type: 'refresh_token',
+      client_id: 'cid',
+      client_secret: 'sec',
+    };
+    const old = first.body.refresh_token;
+    expect(await (await token(mock, { ...refresh, refresh_token: old })).json()).toMatchObject({ status: 0 });
+    expect(await (await token(mock, { ...refresh, refresh_token: old })).json()).toMatchObject({ status: 0 });
+    expect(mock.provider.grantOfAccessToken(mock.provider.grants[0]?.accessToken as string)).toBeDefined();
+    expect(await (await token(mock, { ...refresh, refresh_token: old })).json()).toMatchObject({
+      status: 503,
     });
   });
 });

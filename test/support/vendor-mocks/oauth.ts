@@ -144,7 +144,11 @@ export class MockOAuthProvider {
 
   grantOfAccessToken(token: string): MockGrant | undefined {
     const grant = this.grants.find((g) => g.accessToken === token);
-    return grant && !grant.revoked && grant.accessExpiresAt > Date.now() ? grant : undefined;
+    if (!grant || grant.revoked || grant.accessExpiresAt <= Date.now()) return undefined;
+    // Withings: a rotated-away refresh token dies as soon as the new access token is used.
+    for (const [old, retired] of this.#retiredRefresh)
+      if (retired.grant === grant) this.#retiredRefresh.delete(old);
+    return grant;
   }
 
   /**
@@ -235,7 +239,7 @@ export class MockOAuthProvider {
     };
     const injected = this.#injected[grantType]?.shift();
     if (injected) {
-      this.counts.tokenRejected++;
+      if (injected.status !== 200) this.counts.tokenRejected++;
       return send(res, injected.status, injected.body, injected.headers);
     }
     if (this.options.tokenResponse === 'withings' && form.action !== 'requesttoken')
