@@ -57,9 +57,11 @@ export const stravaManifest = parseManifest({
     // A window costs one list call plus a detail and a streams call per activity, and a rate-limited
     // window starts again: 7 days keeps even 7 activities a day under one 15-minute budget (100 reads).
     window_days: 7,
-    // Strava keeps everything an athlete ever uploaded. Ten years (522 list calls when empty, half a
-    // day's budget) reaches nearly all of it; deeper history costs budget for few users.
-    historical_days: 3650,
+    // Strava keeps everything an athlete ever uploaded, but every app shares 1,000 reads a day across
+    // all its users: a year costs 53 list calls plus two per activity (a few hundred for a keen
+    // athlete), ten years would cost over 500 list calls per connection before any activity. One
+    // year is the default depth; older activities still arrive when Strava sends an event for them.
+    historical_days: 365,
     // `after` filters on start time, so a device that uploads days late is missed by a pull from the
     // cursor unless the lookback covers it; the `create` webhook covers the rest.
     lookback_hours: 72,

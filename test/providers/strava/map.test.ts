@@ -13,7 +13,7 @@ import {
   stravaText,
   streamsOf,
   summaryOf,
-} from './fixtures.ts';
+} from '../../support/vendor-mocks/strava-data.ts';
 
 const ride: ActivitySpec = {
   id: BIG_ID,

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { stravaWebhook } from '../../../src/providers/strava/webhook.ts';
-import { stravaText } from './fixtures.ts';
+import { stravaText } from '../../support/vendor-mocks/strava-data.ts';
 
 const post = (body: string) => ({
   method: 'POST',

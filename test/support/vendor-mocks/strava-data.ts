@@ -1,6 +1,7 @@
 /**
- * Our own small Strava payloads (the reference folder may not be present, and may not be copied):
- * shapes as Strava documents them, ids above 2^53 on purpose.
+ * Strava payloads built from a small spec (the reference folder may not be present, and may not be
+ * copied): shapes as Strava documents them, ids above 2^53 on purpose. The mock serves them; the
+ * mapper tests map them.
  */
 
 /** 2^53 + 1: JSON.parse would turn it into 2^53. */
