@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { providerSubscriptionContext } from '../../crypto/contexts.ts';
 import { SecretOpenError } from '../../crypto/secret-box.ts';
 import type { Db } from '../../db/database.ts';
 import type { ConnectionRow, ProviderSubscriptionRow } from '../../db/schema.ts';
@@ -12,11 +13,8 @@ import type { ProviderRuntime } from '../runtime.ts';
  */
 export type SubscriptionKind = 'app' | 'user';
 
+/** Re-sealed by `wearlink secrets rotate` (src/crypto/sealed-columns.ts names this field). */
 const SEALED_SECRET = 'webhook_secret_sealed';
-
-export function subscriptionSecretContext(id: string): string {
-  return `provider_subscription:${id}:webhook_secret`;
-}
 
 export function findAppSubscription(
   db: Db,
@@ -61,7 +59,7 @@ export function adapterDetails(
   const { [SEALED_SECRET]: sealed, ...rest } = row.details;
   if (typeof sealed !== 'string') return rest;
   try {
-    return { ...rest, webhook_secret: runtime.secrets.open(sealed, subscriptionSecretContext(row.id)) };
+    return { ...rest, webhook_secret: runtime.secrets.open(sealed, providerSubscriptionContext(row.id)) };
   } catch (error) {
     if (!(error instanceof SecretOpenError)) throw error;
     return rest;
@@ -89,7 +87,7 @@ export async function saveSubscription(
   const id = existing?.id ?? randomUUID();
   const { webhook_secret: secret, ...details } = input.details;
   if (typeof secret === 'string' && secret !== '')
-    details[SEALED_SECRET] = runtime.secrets.seal(secret, subscriptionSecretContext(id));
+    details[SEALED_SECRET] = runtime.secrets.seal(secret, providerSubscriptionContext(id));
   else if (existing?.details[SEALED_SECRET] !== undefined)
     details[SEALED_SECRET] = existing.details[SEALED_SECRET];
   const values = {
@@ -154,7 +152,7 @@ export async function subscriptionWebhookSecrets(
     try {
       out.push({
         developerId: row.developer_id,
-        secret: runtime.secrets.open(sealed, subscriptionSecretContext(row.id)),
+        secret: runtime.secrets.open(sealed, providerSubscriptionContext(row.id)),
       });
     } catch (error) {
       if (!(error instanceof SecretOpenError)) throw error;
