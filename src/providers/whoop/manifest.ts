@@ -61,8 +61,10 @@ export const whoopManifest = parseManifest({
     default_retry_after_seconds: 60,
   },
   sync: {
-    // A month of one collection is ~30 records: two pages of at most 25.
-    window_days: 30,
+    // A quarter of one collection is ~90 records, four pages of at most 25. Wide windows keep a two-year
+    // history of a sparse member (most windows empty: one call per collection) well inside 100 calls a
+    // minute; pages, not windows, are what a dense history costs.
+    window_days: 90,
     // [UNV] WHOOP documents no depth limit (`start` may be omitted). Two years is the safe reading: a
     // full history of a long-time member could take thousands of the app's 10,000 daily requests.
     historical_days: 730,

@@ -5,7 +5,13 @@ import { WhoopPage } from './schemas.ts';
 /** kcal = kJ ÷ 4.184 (thermochemical calorie), the conversion WHOOP's own kcal figures use. */
 export const KJ_PER_KCAL = 4.184;
 
-export const kilojoulesToKcal = (kj: number): number => kj / KJ_PER_KCAL;
+/**
+ * Kilojoules in kcal, rounded to a millionth of a kcal: the division of two decimals is not exact in
+ * binary (418.4 / 4.184 is 99.99999999999999), and nothing WHOOP measures is finer than that.
+ *
+ * @example kilojoulesToKcal(418.4) // 100
+ */
+export const kilojoulesToKcal = (kj: number): number => Math.round((kj / KJ_PER_KCAL) * 1e6) / 1e6;
 
 /**
  * WHOOP's `timezone_offset` (`+hh:mm`, `-hh:mm`, `Z`) in minutes east of UTC; null when absent.

@@ -14,7 +14,7 @@ const ZONES = ['zero', 'one', 'two', 'three', 'four', 'five'] as const;
  * the heart-rate zone durations (seconds) and `percent_recorded` are statistics. A workout not scored
  * yet has times and type but no statistics; a later pull replaces it.
  *
- * @example mapWorkouts(page).workouts[0].energyKcal // 1832.74 / 4.184
+ * @example mapWorkouts(page).workouts[0].energyKcal // 438.035373 (1832.74 kJ)
  */
 export function mapWorkouts(payload: unknown): CanonicalBatch {
   const batch = emptyBatch();

@@ -41,7 +41,7 @@ export class WhoopMock {
   readonly counts = { rateLimited: 0, unauthorized: 0, badRequest: 0 };
   #minute = { start: Date.now(), used: 0 };
   #day = { start: Date.now(), used: 0 };
-  #forced429: { times: number; resetSeconds: number } | undefined;
+  #forced429: { times: number; resetSeconds: number; skip: number } | undefined;
   #raw: { pathPrefix: string; status: number; text: string; times: number }[] = [];
 
   constructor(
@@ -97,9 +97,12 @@ export class WhoopMock {
     return user;
   }
 
-  /** The next `times` data calls answer 429 with WHOOP's headers, `X-RateLimit-Reset: resetSeconds`. */
-  rateLimitNext(times = 1, resetSeconds = 30): void {
-    this.#forced429 = { times, resetSeconds };
+  /**
+   * After `skip` more data calls, the next `times` answer 429 with WHOOP's headers and
+   * `X-RateLimit-Reset: resetSeconds` (skip 1: the connect's profile call goes through, the sync's not).
+   */
+  rateLimitNext(times = 1, resetSeconds = 30, skip = 0): void {
+    this.#forced429 = { times, resetSeconds, skip };
   }
 
   /** The next `times` data calls under `pathPrefix` (e.g. `/developer/v2/cycle`) answer this raw text. */
@@ -242,7 +245,8 @@ export class WhoopMock {
       'x-ratelimit-reset': String(resetMinute),
     };
     const forced = this.#forced429;
-    if (forced && forced.times > 0) {
+    if (forced && forced.skip > 0) forced.skip--;
+    else if (forced && forced.times > 0) {
       forced.times--;
       return {
         limited: true,
