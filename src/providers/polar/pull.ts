@@ -73,9 +73,12 @@ async function fetchExercises(http: VendorHttp, window: PullWindow, now: number)
   for (const item of list) {
     const e = item as Json;
     const start = exerciseStartMs(e);
-    // In this window; the window at the list's horizon also takes older starts (a late upload).
-    const inWindow = start >= window.fromMs || window.fromMs <= horizon;
-    if (start >= window.toMs || !inWindow) continue;
+    const uploaded = Date.parse(String(e.upload_time ?? e['upload-time'] ?? ''));
+    // Started in this window, or uploaded in it (a watch synced days later: an incremental pull's
+    // window starts after the exercise did); the window at the list's horizon takes older starts too.
+    const started = start < window.toMs && (start >= window.fromMs || window.fromMs <= horizon);
+    const upload = uploaded >= window.fromMs && uploaded < window.toMs;
+    if (!started && !upload) continue;
     const id = String(e.id);
     // The list has no samples, zones or route: each exercise of the window is read in full.
     out.push(await http.json({ path: `/v3/exercises/${encodeURIComponent(id)}${detail}` }));

@@ -206,6 +206,30 @@ describe('Polar against its mock', () => {
     });
   });
 
+  it('an incremental window takes an exercise uploaded in it that started before it (a late watch sync)', async () => {
+    mock.users.get(String(USER))?.exercises.push(
+      polarExercise({
+        id: 'late1',
+        start: `${localDate(now - 20 * DAY)}T06:00:00`,
+        offsetMin: 0,
+        duration: 'PT20M',
+        uploadTime: iso(now - 3_600_000),
+      }),
+    );
+    const payload = await polarProvider.pull.fetch(context(tokens), 'exercises', {
+      fromMs: now - 3 * DAY,
+      toMs: now + DAY,
+      label: 'w',
+    });
+    // The fixture's other two were uploaded at the start of this test too: all three are in the window.
+    expect(mapPolar('exercises', payload).workouts.map((w) => w.externalId)).toEqual([
+      'aQlC83',
+      'zz9',
+      'late1',
+    ]);
+    mock.users.get(String(USER))?.exercises.pop();
+  });
+
   it('a window older than the 30-day exercise list asks Polar nothing', async () => {
     const before = mock.callCount('GET /v3/exercises');
     expect(
