@@ -17,6 +17,8 @@ export interface CallbackQuery {
   code?: string | undefined;
   error?: string | undefined;
   error_description?: string | undefined;
+  /** The scopes the user granted, as vendors that let users untick some report them (Strava). */
+  scope?: string | undefined;
 }
 
 /**
@@ -90,6 +92,8 @@ export async function completeAuthorization(
       redirect_uri: input.callbackUrl,
       ...(verifier === undefined ? {} : { code_verifier: verifier }),
     });
+    // A token response without `scope` (Strava's): the granted scopes the redirect reported.
+    if (tokens.scope === undefined && query.scope !== undefined) tokens.scope = query.scope;
     providerUserId = await identify(deps, module, app, tokens, state.user_id);
   } catch (error) {
     deps.logger.warn({ ...logContext, err: error }, 'OAuth callback failed');

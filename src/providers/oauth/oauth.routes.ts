@@ -100,6 +100,7 @@ export function registerOAuthRoutes(app: OpenAPIHono<AppEnv>, tokens: TokenServi
           code: z.string().optional(),
           error: z.string().optional(),
           error_description: z.string().optional(),
+          scope: z.string().optional(),
         }),
       },
       responses: { 302: { description: "To the developer's redirect_uri" }, ...pickErrors(400) },
@@ -120,6 +121,7 @@ async function callback(c: Context<AppEnv>): Promise<Response> {
       code: q('code'),
       error: q('error'),
       error_description: q('error_description'),
+      scope: q('scope'),
     },
     callbackUrl: callbackUrl(c, provider),
   });
