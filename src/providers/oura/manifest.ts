@@ -97,7 +97,8 @@ export const ouraManifest = parseManifest({
     // revised until it ends: re-read two days.
     lookback_hours: 48,
     resources: [
-      { name: 'personal_info', families: ['body', 'profile'] },
+      // The profile is today's weight and height, not a history: read in the latest window only.
+      { name: 'personal_info', historical_days: 1, families: ['body', 'profile'] },
       { name: 'daily_activity', families: ['scores', 'samples', 'daily'] },
       { name: 'daily_readiness', families: ['scores', 'samples'] },
       { name: 'daily_sleep', families: ['scores'] },

@@ -126,7 +126,8 @@ export function mapDailyActivity(batch: CanonicalBatch, source: number, payload:
         DAY_MS,
         offset,
       );
-    pushPublicSample(batch, source, 'average_met', doc.met, (v) => v >= 0);
+    // MET per minute; 0 is a minute without a reading (ring off), not a resting level (≈ 0.9–1).
+    pushPublicSample(batch, source, 'average_met', doc.met, (v) => v > 0);
   }
 }
 

@@ -148,6 +148,21 @@ for (const { leg, skip } of databaseLegs) {
       });
       expect((await series('respiratory_rate')).data[0]).toMatchObject({ value: 14.25, unit: 'brpm' });
 
+      // Body metrics from personal_info, dated to the day they were read (kg; Oura's metres as cm).
+      const today = Date.parse(`${new Date().toISOString().slice(0, 10)}T00:00:00Z`);
+      const bodyRange = `start_time=${new Date(today - DAY).toISOString()}&end_time=${new Date(today + DAY).toISOString()}`;
+      const body = await server.api.request(
+        'GET',
+        `/api/v1/users/${userId}/timeseries?types=weight,height&${bodyRange}`,
+        {
+          auth: auth(),
+        },
+      );
+      expect(body.body.data.map((p: { value: number; unit: string }) => [p.value, p.unit]).sort()).toEqual([
+        [169, 'cm'],
+        [64.3, 'kg'],
+      ]);
+
       const days = `start_date=${data.firstDay}&end_date=${data.lastDay}`;
       const workouts = await server.api.request('GET', `/api/v1/users/${userId}/events/workouts?${days}`, {
         auth: auth(),

@@ -113,7 +113,7 @@ describe('Oura day documents', () => {
         steps: 9120,
         active_calories: 540,
         total_calories: 2480,
-        met: { interval: 60, items: [1.2, null, 3.5], timestamp: '2026-03-02T04:00:00.000-05:00' },
+        met: { interval: 60, items: [1.2, null, 3.5, 0], timestamp: '2026-03-02T04:00:00.000-05:00' },
       }),
     );
     expect(b.scores).toEqual([
