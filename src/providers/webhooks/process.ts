@@ -3,6 +3,7 @@ import type { ConnectionRow } from '../../db/schema.ts';
 import type { AppDeps } from '../../http/context.ts';
 import type { JobAttempt } from '../../sync/job-queue.ts';
 import { toStoredError } from '../../sync/stored-error.ts';
+import { UnknownProviderError } from '../../sync/sync-engine.ts';
 import { findProviderModule } from '../registry.ts';
 import type { PullTarget } from '../types.ts';
 import {
@@ -118,7 +119,14 @@ async function processOnce(deps: ProcessDeps, inboundId: string, retried: boolea
       acted += 1;
       continue;
     }
-    await deps.sync.requestTargets(connection, targets);
+    try {
+      await deps.sync.requestTargets(connection, targets);
+    } catch (error) {
+      // A vendor WearLink cannot pull from: retrying the job cannot change that.
+      if (!(error instanceof UnknownProviderError)) throw error;
+      await settleInbound(deps.db, row.id, 'failed', `${error.message}: nothing can be pulled for it`);
+      return;
+    }
     notes.push(`pull of ${targets.length} target(s) requested for connection ${connection.id}`);
     acted += 1;
   }
