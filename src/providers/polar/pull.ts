@@ -72,13 +72,12 @@ async function fetchExercises(http: VendorHttp, window: PullWindow, now: number)
   const out: unknown[] = [];
   for (const item of list) {
     const e = item as Json;
-    const start = exerciseStartMs(e);
+    // By upload, not start: the list is "uploaded in the last 30 days", a watch may sync days after the
+    // exercise (an incremental window starts after it did), and an upload falls in exactly one window
+    // of a run. The horizon's window takes anything older; the newest one anything uploaded meanwhile.
     const uploaded = Date.parse(String(e.upload_time ?? e['upload-time'] ?? ''));
-    // Started in this window, or uploaded in it (a watch synced days later: an incremental pull's
-    // window starts after the exercise did); the window at the list's horizon takes older starts too.
-    const started = start < window.toMs && (start >= window.fromMs || window.fromMs <= horizon);
-    const upload = uploaded >= window.fromMs && uploaded < window.toMs;
-    if (!started && !upload) continue;
+    const at = Number.isFinite(uploaded) ? uploaded : exerciseStartMs(e);
+    if ((at < window.fromMs && window.fromMs > horizon) || (at >= window.toMs && window.toMs < now)) continue;
     const id = String(e.id);
     // The list has no samples, zones or route: each exercise of the window is read in full.
     out.push(await http.json({ path: `/v3/exercises/${encodeURIComponent(id)}${detail}` }));
