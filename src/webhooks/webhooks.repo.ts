@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { sql } from 'kysely';
 import { webhookEndpointContext } from '../crypto/contexts.ts';
-import { SecretBox } from '../crypto/secret-box.ts';
+import { SecretBox, SecretOpenError } from '../crypto/secret-box.ts';
 import type { Db } from '../db/database.ts';
 import type { WebhookEndpointRow } from '../db/schema.ts';
 import { newMessageId } from './outbox.ts';
@@ -138,12 +138,19 @@ export function rotateSecret(
       .forUpdate()
       .executeTakeFirst();
     if (current === undefined) return undefined;
-    const old = openEndpointSecrets(secrets, current).secret;
+    let old: string | undefined;
+    try {
+      old = openEndpointSecrets(secrets, { ...current, previous_secret: null }).secret;
+    } catch (error) {
+      // A secret no configured key opens cannot keep signing: rotating is how its owner gets a new one.
+      if (!(error instanceof SecretOpenError)) throw error;
+    }
     return trx
       .updateTable('webhook_endpoints')
       .set({
-        previous_secret: secrets.seal(old, webhookEndpointContext(id, 'previous_secret')),
-        previous_secret_expires_at: new Date(Date.now() + overlapSeconds * 1000),
+        previous_secret:
+          old === undefined ? null : secrets.seal(old, webhookEndpointContext(id, 'previous_secret')),
+        previous_secret_expires_at: old === undefined ? null : new Date(Date.now() + overlapSeconds * 1000),
         secret: secrets.seal(generateSecret(), webhookEndpointContext(id, 'secret')),
         updated_at: new Date(),
       })

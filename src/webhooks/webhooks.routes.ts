@@ -1,12 +1,12 @@
 import { createRoute, type OpenAPIHono, z } from '@hono/zod-openapi';
 import type { TokenService } from '../auth/tokens.ts';
-import type { SecretBox } from '../crypto/secret-box.ts';
+import { type SecretBox, SecretOpenError } from '../crypto/secret-box.ts';
 import type { WebhookEndpointRow } from '../db/schema.ts';
 import { authenticate } from '../http/auth.ts';
 import type { AppEnv } from '../http/context.ts';
 import { cursorField, decodeCursor, encodeCursor } from '../http/cursor.ts';
 import { pickErrors, security } from '../http/openapi.ts';
-import { NotFoundError, ValidationError } from '../shared/errors.ts';
+import { ConflictError, NotFoundError, ValidationError } from '../shared/errors.ts';
 import { EVENT_TYPES, eventGroups, isValidFilter, TEST_EVENT_TYPE } from './event-types.ts';
 import { urlRefusal } from './ssrf.ts';
 import {
@@ -21,6 +21,11 @@ import {
   rotateSecret,
   updateEndpoint,
 } from './webhooks.repo.ts';
+
+/** 409: the stored secret does not open (written under a key this server was not given, or altered). */
+class SecretUnreadableError extends ConflictError {
+  override readonly code = 'secret_unreadable';
+}
 
 /** Attempts pages: `b` is the last attempt id returned (a bigint identity). */
 const AttemptsCursor = z.object({ b: cursorField.bigintId() });
@@ -249,10 +254,15 @@ export function registerWebhookRoutes(app: OpenAPIHono<AppEnv>, tokens: TokenSer
   const secretOf = (secrets: SecretBox, row: WebhookEndpointRow): z.infer<typeof Secret> => {
     const live =
       row.previous_secret !== null && (row.previous_secret_expires_at?.getTime() ?? 0) > Date.now();
-    const opened = openEndpointSecrets(secrets, {
-      ...row,
-      previous_secret: live ? row.previous_secret : null,
-    });
+    let opened: ReturnType<typeof openEndpointSecrets>;
+    try {
+      opened = openEndpointSecrets(secrets, { ...row, previous_secret: live ? row.previous_secret : null });
+    } catch (error) {
+      if (!(error instanceof SecretOpenError)) throw error;
+      throw new SecretUnreadableError(
+        `This endpoint's signing secret cannot be read with the configured ENCRYPTION_KEY (${error.message}); rotate it (POST …/secret/rotate) to get a new one`,
+      );
+    }
     return {
       key: opened.secret,
       previous_key: opened.previous_secret,
@@ -267,7 +277,7 @@ export function registerWebhookRoutes(app: OpenAPIHono<AppEnv>, tokens: TokenSer
       path: '/api/v1/webhooks/endpoints/{id}/secret',
       summary: 'Signing secret for verifying deliveries (Standard Webhooks / Svix)',
       request: { params: EndpointIdParams },
-      responses: { 200: json(Secret, 'Secret'), ...pickErrors(401, 403, 404) },
+      responses: { 200: json(Secret, 'Secret'), ...pickErrors(401, 403, 404, 409) },
     }),
     async (c) => c.json(secretOf(c.var.deps.secrets, await endpointOf(c, c.req.valid('param').id)), 200),
   );

@@ -64,7 +64,7 @@ for (const { leg, skip } of databaseLegs) {
         // So the new key alone now starts, and the old one alone is the wrong key.
         await (await place.open(KEY_B)).close();
         await expect(place.open(KEY_A)).rejects.toThrow(`data key id ${keyId(KEY_B)}`);
-      }, 120_000);
+      }, 300_000);
 
       it('lets starts that race on a fresh database all succeed, with one canary', async () => {
         const platform = await place.open(KEY_B);
@@ -92,7 +92,7 @@ for (const { leg, skip } of databaseLegs) {
         } finally {
           await platform.close();
         }
-      }, 60_000);
+      }, 120_000);
 
       it.skipIf(leg !== 'postgres')(
         'starts two nodes at once on a schema with no canary yet',
@@ -111,7 +111,7 @@ for (const { leg, skip } of databaseLegs) {
             await fresh.remove();
           }
         },
-        60_000,
+        120_000,
       );
     },
   );

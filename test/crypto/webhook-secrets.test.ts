@@ -145,6 +145,25 @@ describeEachDatabase(
       expect(verify(shown.key, await deliverTest(healthy.auth, healthy.id, '/healthy')).type).toBe(
         'webhook.test',
       );
+
+      // Its owner is told what is wrong, and rotating gives it a working secret (nothing to keep signing with).
+      const unreadable = await ctx().api.request('GET', `/api/v1/webhooks/endpoints/${broken.id}/secret`, {
+        auth: broken.auth,
+      });
+      expect(unreadable.status, unreadable.text).toBe(409);
+      expect(unreadable.body.code).toBe('secret_unreadable');
+      expect(unreadable.body.detail).toMatch(/cannot be read with the configured ENCRYPTION_KEY .*rotate it/);
+      const rotated = await ctx().api.request(
+        'POST',
+        `/api/v1/webhooks/endpoints/${broken.id}/secret/rotate`,
+        {
+          auth: broken.auth,
+        },
+      );
+      expect(rotated.status, rotated.text).toBe(200);
+      expect(rotated.body).toMatchObject({ previous_key: null, previous_key_expires_at: null });
+      const resent = await deliverTest(broken.auth, broken.id, '/unopenable');
+      expect(verify(rotated.body.key, resent).type).toBe('webhook.test');
     });
   },
   { env },
