@@ -248,6 +248,29 @@ for (const { leg, skip } of databaseLegs) {
       const cycling = after.body.data.find((w: { type: string }) => w.type === 'cycling');
       expect(cycling).toMatchObject({ calories_kcal: 100, duration_seconds: 1800 });
 
+      // An expired access token: the next pull refreshes once (with scope=offline) and WHOOP rotates the refresh token.
+      const grant = mock.oauth.grants.find((g) => g.userId === String(whoopUser) && !g.revoked);
+      const oldRefresh = grant?.refreshToken;
+      expect(oldRefresh).toBeTruthy();
+      mock.oauth.expireAccessTokens(String(whoopUser));
+      const refreshesBefore = mock.oauth.counts.refresh;
+      const sync = await server.api.request('POST', `/api/v1/providers/whoop/users/${userId}/sync`, {
+        auth: auth(),
+      });
+      expect(sync.status, sync.text).toBe(202);
+      const incremental = await waitForRun(server.api, auth(), userId, sync.body.job_id);
+      expect(incremental.stage, JSON.stringify(incremental)).toBe('completed');
+      expect(mock.oauth.counts.refresh).toBe(refreshesBefore + 1);
+      const refreshCall = mock.oauth.log
+        .filter((l) => l.endpoint === 'token' && l.form.grant_type === 'refresh_token')
+        .at(-1);
+      expect(refreshCall?.form).toMatchObject({
+        refresh_token: oldRefresh,
+        scope: 'offline',
+        client_id: CLIENT_ID,
+      });
+      expect(grant?.refreshToken).not.toBe(oldRefresh);
+
       const disconnect = await server.api.request('DELETE', `/api/v1/users/${userId}/connections/whoop`, {
         auth: auth(),
       });

@@ -198,6 +198,27 @@ describe('WHOOP pull against the mock', () => {
     ).rejects.toThrow();
   });
 
+  it('gets a refresh token from WHOOP only when the offline scope was granted', async () => {
+    mock.oauth.approveNextAs('20999', 'read:recovery read:sleep');
+    const authorize = new URL(`${running.url}/oauth/oauth2/auth`);
+    authorize.search = new URLSearchParams({
+      client_id: app.clientId,
+      redirect_uri: 'http://127.0.0.1:1/callback',
+      response_type: 'code',
+      scope: 'read:recovery read:sleep',
+      state: 'st2',
+    }).toString();
+    const redirect = await fetch(authorize, { redirect: 'manual' });
+    const code = new URL(redirect.headers.get('location') ?? '').searchParams.get('code') ?? '';
+    const online = await tokenCall({
+      grant_type: 'authorization_code',
+      code,
+      redirect_uri: 'http://127.0.0.1:1/callback',
+    });
+    expect(online.refresh_token).toBeUndefined();
+    expect(tokens.refresh_token).toBeTruthy();
+  });
+
   it('fails with a message on malformed JSON and on a page without records', async () => {
     mock.answerRaw('/developer/v2/activity/sleep', 200, '{"records": [', 1);
     await expect(whoopProvider.pull.fetch(context(), 'sleep', window)).rejects.toThrow(
