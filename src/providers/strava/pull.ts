@@ -44,8 +44,10 @@ const idOf = (activity: unknown): string | undefined => {
  * Every activity that started in the window, page by page until a short page: `after` and `before`
  * are epoch seconds and exclusive, so `after` is one second before the window (start times are whole
  * seconds) and adjacent windows neither miss nor share an activity.
+ *
+ * @example const summaries = await listActivities(context.http, window); // every page, exact ids
  */
-async function listActivities(http: VendorHttp, window: PullWindow): Promise<unknown[]> {
+export async function listActivities(http: VendorHttp, window: PullWindow): Promise<unknown[]> {
   const seen = new Map<string, unknown>();
   for (let page = 1; page <= MAX_PAGES; page++) {
     const body = await stravaJson(http, {
