@@ -223,6 +223,12 @@ for (const { leg, skip } of databaseLegs) {
         { secret: 'wrong' },
       );
       expect(forged.status).toBe(401);
+      const stale = await mock.deliverWebhook(
+        hook,
+        { user_id: whoopUser, id: String(run.id), type: 'workout.updated' },
+        { timestampMs: Date.now() - 10 * 60_000 },
+      );
+      expect(stale.status).toBe(401);
       const added = whoopWorkout({
         userId: whoopUser,
         startMs: now - 3600_000,
