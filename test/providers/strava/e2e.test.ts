@@ -359,6 +359,31 @@ for (const { leg, skip } of databaseLegs) {
         expect(outcome.detail).toMatch(/activit/);
       });
 
+      it('an athlete who deauthorizes on strava.com is disconnected by the athlete event', async () => {
+        const other = (await server.api.createUser(key)).id;
+        strava.addAthlete('5550002', []);
+        const { outcome } = await connect(other, '5550002');
+        expect(outcome, JSON.stringify(outcome)).toMatchObject({ status: 'success' });
+        strava.oauth.revokeUser('5550002');
+        const status = await strava.notify({
+          object_type: 'athlete',
+          object_id: '#5550002',
+          aspect_type: 'update',
+          updates: { authorized: 'false' },
+          owner_id: '#5550002',
+        });
+        expect(status).toBe(200);
+        await eventually(async () => {
+          const row = await server.platform.deps.db
+            .selectFrom('connections')
+            .select('status')
+            .where('user_id', '=', other)
+            .where('provider', '=', 'strava')
+            .executeTakeFirst();
+          return row?.status === 'revoked' ? true : undefined;
+        }, 'the connection revoked by the deauthorization event');
+      }, 60_000);
+
       it('disconnect deauthorizes at Strava, whose athlete event finds the connection already revoked', async () => {
         const revokes = strava.oauth.counts.revoke;
         const res = await server.api.request('DELETE', `/api/v1/users/${userId}/connections/strava`, {
