@@ -4,6 +4,7 @@ import { sandboxProvider } from './sandbox/sandbox-provider.ts';
 import { stravaProvider } from './strava/index.ts';
 import type { ProviderModule } from './types.ts';
 import { whoopProvider } from './whoop/index.ts';
+import { withingsProvider } from './withings/index.ts';
 
 /**
  * Every provider WearLink can pull from, by slug. A vendor joins by adding its folder's module here;
@@ -15,6 +16,7 @@ const modules: ProviderModule[] = [
   ouraProvider,
   whoopProvider,
   polarProvider,
+  withingsProvider,
 ];
 
 const registry = new Map<string, ProviderModule>(modules.map((m) => [m.manifest.slug, m]));
