@@ -76,7 +76,9 @@ export class StravaMock {
       revoke: { method: 'POST', tokenIn: 'form_access_token' },
       // Strava's token response carries `expires_at` and an athlete summary; an id above 2^53 cannot
       // be written through JSON.stringify, so such an athlete is left out (WearLink asks /athlete).
+      // No `scope` either: Strava reports the granted scopes only on the authorize redirect.
       tokenExtras: (grant) => ({
+        scope: undefined,
         expires_at: Math.floor(grant.accessExpiresAt / 1000),
         ...(Number.isSafeInteger(Number(grant.userId)) ? { athlete: { id: Number(grant.userId) } } : {}),
       }),
