@@ -48,6 +48,8 @@ const Segment = z.looseObject({
 // The spec's example gives `series` as one object; the service answers an array of segments.
 const Detail = z.looseObject({
   timezone: z.string().nullish(),
+  /** The night's model (from its summary) for segments that do not say theirs. */
+  model: z.union([z.number(), z.string()]).nullish(),
   series: z.union([z.array(Segment), Segment.transform((s) => [s])]),
 });
 const Combined = z.looseObject({
@@ -136,7 +138,7 @@ function appendDetail(batch: CanonicalBatch, detail: z.output<typeof Detail>): v
   const seen = new Set<string>();
   for (const segment of detail.series) {
     if (segment.enddate <= segment.startdate) continue;
-    const source = sourceIndex(segment.model);
+    const source = sourceIndex(segment.model ?? detail.model);
     const startMs = segment.startdate * 1000;
     const utcOffsetMin = zoneOffsetMin(detail.timezone, startMs);
     batch.sleep.push({

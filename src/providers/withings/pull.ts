@@ -155,7 +155,7 @@ async function fetchSleep(
       path: '/v2/sleep',
       form: { action: 'get', data_fields: DETAIL_FIELDS, startdate: start, enddate: end },
     });
-    details.push({ timezone: night.timezone ?? null, series: body.series ?? [] });
+    details.push({ timezone: night.timezone ?? null, model: night.model ?? null, series: body.series ?? [] });
   }
   return { summaries, details };
 }
