@@ -74,7 +74,10 @@ const envVariables = z.object({
   WEARLINK_DATA_DIR: z.string().min(1).default('.wearlink'),
   /** HS256 key for developer sessions and SDK tokens. Embedded mode generates and persists one. */
   JWT_SECRET: secret('JWT_SECRET'),
-  /** Key for encrypting provider OAuth tokens at rest. Embedded mode generates and persists one. */
+  /**
+   * Key for secrets at rest (OAuth tokens, vendor app and webhook secrets, PKCE verifiers, outgoing webhook
+   * signing secrets). Embedded mode generates and persists one. Rotate with ENCRYPTION_KEY_PREVIOUS.
+   */
   ENCRYPTION_KEY: secret('ENCRYPTION_KEY'),
   JWT_TTL_SECONDS: z.coerce.number().int().min(60).max(86_400).default(3600),
   SDK_TOKEN_TTL_SECONDS: z.coerce.number().int().min(60).max(86_400).default(3600),

@@ -1,5 +1,4 @@
 import { randomUUID } from 'node:crypto';
-import { updateConnection } from '../connections/connections.repo.ts';
 import type { Db } from '../db/database.ts';
 import { isUniqueViolation } from '../db/errors.ts';
 import type { ConnectionRow, SyncRunRow } from '../db/schema.ts';

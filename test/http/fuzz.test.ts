@@ -929,6 +929,14 @@ describeEachDatabase(
       240_000 * SCALE,
     );
   },
-  // Webhook endpoints on a closed local port, so creating them is exercised without leaving the machine.
-  { env: { RATE_LIMIT_PER_MINUTE: '1000000', WEBHOOK_ALLOW_PRIVATE_URLS: 'true' } },
+  // Webhook endpoints and every vendor on a closed local port, so creating them (and the subscription
+  // check a saved vendor app queues) is exercised without leaving the machine.
+  {
+    env: {
+      RATE_LIMIT_PER_MINUTE: '1000000',
+      WEBHOOK_ALLOW_PRIVATE_URLS: 'true',
+      PROVIDER_URLS:
+        'oura=http://127.0.0.1:9,whoop=http://127.0.0.1:9,polar=http://127.0.0.1:9,strava=http://127.0.0.1:9,withings=http://127.0.0.1:9',
+    },
+  },
 );

@@ -6,6 +6,8 @@ import { authenticate } from '../../http/auth.ts';
 import type { AppEnv } from '../../http/context.ts';
 import { pickErrors, security } from '../../http/openapi.ts';
 import { AppError, NotFoundError } from '../../shared/errors.ts';
+import { findProviderModule } from '../registry.ts';
+import { checkAppSubscriptionsSoon } from '../webhooks/subscriptions.ts';
 import { providerCatalogue } from './catalogue.ts';
 import { defaultScopes, instanceApp, instanceAppVariables } from './instance-app.ts';
 import {
@@ -158,6 +160,9 @@ export function registerProviderAppRoutes(app: OpenAPIHono<AppEnv>, tokens: Toke
           webhookSecret: body.webhook_secret,
           scopes: body.scopes ?? null,
         });
+        // A vendor subscribed per app (Oura, Strava, Polar) gets its subscription now, not at the next hourly check.
+        if (findProviderModule(slug)?.manifest.webhook?.subscription === 'per_app_api')
+          await checkAppSubscriptionsSoon(c.var.deps.queue);
         return created ? c.json(ownView(row), 201) : c.json(ownView(row), 200);
       } catch (error) {
         if (!(error instanceof StaleClientSecretError)) throw error;
