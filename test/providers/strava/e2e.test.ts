@@ -1,14 +1,13 @@
-import { createServer } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ensureAppSubscriptions } from '../../../src/providers/webhooks/subscriptions.ts';
 import { databaseLegs, startTestServer, type TestServer, waitForRun } from '../../support/harness.ts';
 import {
-  type ActivitySpec,
   ATHLETE_ID,
   BIG_ID,
   type RunningStravaMock,
   startStravaMock,
 } from '../../support/vendor-mocks/strava.ts';
+import { DAY, dataSet, eventually, freePort } from './e2e-data.ts';
 
 /**
  * Strava end to end through the real app, on both storage legs: connect through the OAuth redirect
@@ -22,81 +21,6 @@ import {
 const CLIENT_ID = '4242';
 const CLIENT_SECRET = 'strava-e2e-secret';
 const VERIFY_TOKEN = 'strava-e2e-verify';
-const DAY = 86_400_000;
-
-async function freePort(): Promise<number> {
-  const probe = createServer();
-  await new Promise<void>((resolve) => probe.listen(0, '127.0.0.1', resolve));
-  const { port } = probe.address() as { port: number };
-  await new Promise<void>((resolve) => probe.close(() => resolve()));
-  return port;
-}
-
-async function eventually<T>(
-  check: () => Promise<T | undefined>,
-  what: string,
-  timeoutMs = 30_000,
-): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await check();
-    if (value !== undefined) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
-}
-
-/** Whole seconds, as Strava's start dates are. */
-const at = (ms: number) => new Date(Math.floor(ms / 1000) * 1000).toISOString();
-
-function dataSet(now: number) {
-  const ride: ActivitySpec = {
-    id: BIG_ID,
-    sportType: 'MountainBikeRide',
-    type: 'Ride',
-    start: at(now - 3 * DAY),
-    offsetMin: 120,
-    elapsedS: 3600,
-    movingS: 3300,
-    distanceM: 25_000.5,
-    calories: 812.4,
-  };
-  const run: ActivitySpec = {
-    id: '1234567890123',
-    sportType: 'TrailRun',
-    type: 'Run',
-    start: at(now - 10 * DAY),
-    offsetMin: -420,
-    elapsedS: 1800,
-    distanceM: 5012.5,
-    calories: 401,
-    timezone: '(GMT-08:00) America/Los_Angeles',
-  };
-  const manual: ActivitySpec = {
-    id: '1234567890124',
-    sportType: 'WeightTraining',
-    start: at(now - 20 * DAY),
-    offsetMin: 60,
-    elapsedS: 2700,
-    distanceM: 0,
-    calories: 250,
-    manual: true,
-    hr: false,
-    gps: false,
-  };
-  /** Uploaded later: announced by a `create` event. */
-  const swim: ActivitySpec = {
-    id: '9007199254740997',
-    sportType: 'Swim',
-    start: at(now - 2 * DAY),
-    offsetMin: 0,
-    elapsedS: 2400,
-    distanceM: 1500,
-    gps: false,
-    calories: 350,
-  };
-  return { ride, run, manual, swim, fromMs: now - 30 * DAY, toMs: now + DAY };
-}
 
 for (const { leg, skip } of databaseLegs) {
   describe.skipIf(skip !== undefined)(

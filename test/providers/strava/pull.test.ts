@@ -1,5 +1,3 @@
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { loadConfig } from '../../../src/config/load-config.ts';
 import { MemoryRateLimiter } from '../../../src/http/rate-limit.ts';
@@ -13,8 +11,6 @@ import type { ProviderRuntime } from '../../../src/providers/runtime.ts';
 import { stravaProvider } from '../../../src/providers/strava/index.ts';
 import { mapStrava } from '../../../src/providers/strava/map.ts';
 import { listActivities } from '../../../src/providers/strava/pull.ts';
-import { stravaSubscriptions } from '../../../src/providers/strava/subscriptions.ts';
-import { stravaWebhook } from '../../../src/providers/strava/webhook.ts';
 import type { PullContext, TokenSet, TokenSource } from '../../../src/providers/types.ts';
 import { createLogger } from '../../../src/shared/logger.ts';
 import {
@@ -29,7 +25,7 @@ import {
  * Strava's pull through WearLink's real vendor HTTP client against the local Strava mock: paging to the
  * end, detail and streams per activity with exact ids, webhook targets, identify (exact athlete id,
  * unticked scope), an expired token refreshed once with rotation, 429 with Strava's headers, malformed
- * JSON, and the push-subscription adapter. The token source is this test's own small client of the
+ * JSON. The token source is this test's own small client of the
  * mock's token endpoint (the token store is exercised end to end in e2e.test.ts).
  */
 const DAY = 86_400_000;
@@ -278,80 +274,5 @@ describe('Strava pull against the mock', () => {
     await expect(stravaProvider.pull.fetch(context(), 'activities', window)).rejects.toThrow(
       'is not an array',
     );
-  });
-});
-
-describe('Strava push subscription adapter', () => {
-  let callback: Server;
-  let callbackUrl = '';
-  beforeAll(async () => {
-    // WearLink's side of the handshake, answered by the module's own handshake.
-    callback = createServer((req, res) => {
-      const url = new URL(req.url ?? '/', 'http://x');
-      const answer = stravaWebhook.handshake?.(
-        {
-          method: req.method ?? 'GET',
-          headers: {},
-          query: Object.fromEntries(url.searchParams),
-          body: new Uint8Array(),
-        },
-        [app.webhookSecret],
-      );
-      res
-        .writeHead(answer?.status ?? 404, { 'content-type': 'application/json' })
-        .end(JSON.stringify(answer?.body ?? {}));
-    });
-    await new Promise<void>((resolve) => callback.listen(0, '127.0.0.1', resolve));
-    callbackUrl = `http://127.0.0.1:${(callback.address() as AddressInfo).port}/api/v1/webhooks/strava`;
-  });
-  afterAll(() => new Promise<void>((resolve) => callback.close(() => resolve())));
-
-  it('creates the one subscription through the challenge, then leaves it alone', async () => {
-    const created = await stravaSubscriptions.ensure({ http: http(), app, callbackUrl, existing: undefined });
-    expect(created).toMatchObject({ vendorSubscriptionId: expect.stringMatching(/^\d+$/), expiresAt: null });
-    expect(strava.challenges.at(-1)).toMatchObject({ ok: true, status: 200 });
-    expect(strava.subscriptions).toEqual([
-      { id: created?.vendorSubscriptionId, callbackUrl, verifyToken: 'verify-me' },
-    ]);
-    const existing = {
-      vendorSubscriptionId: created?.vendorSubscriptionId ?? null,
-      expiresAt: null,
-      details: {},
-    };
-    expect(await stravaSubscriptions.ensure({ http: http(), app, callbackUrl, existing })).toBeUndefined();
-    // A wrong verify token fails Strava's challenge: no subscription.
-    strava.subscriptions.length = 0;
-    await expect(
-      stravaSubscriptions.ensure({
-        http: http(),
-        app: { ...app, webhookSecret: 'wrong' },
-        callbackUrl,
-        existing: undefined,
-      }),
-    ).rejects.toThrow(/400/);
-    expect(strava.subscriptions).toEqual([]);
-  });
-
-  it('replaces its own subscription to an old URL, and refuses to touch someone else’s', async () => {
-    strava.subscriptions.length = 0;
-    strava.subscriptions.push({
-      id: '555',
-      callbackUrl: 'https://old.example/api/v1/webhooks/strava',
-      verifyToken: 'x',
-    });
-    const moved = await stravaSubscriptions.ensure({
-      http: http(),
-      app,
-      callbackUrl,
-      existing: { vendorSubscriptionId: '555', expiresAt: null, details: {} },
-    });
-    expect(moved?.vendorSubscriptionId).not.toBe('555');
-    expect(strava.subscriptions.map((s) => s.callbackUrl)).toEqual([callbackUrl]);
-    strava.subscriptions.length = 0;
-    strava.subscriptions.push({ id: '556', callbackUrl: 'https://elsewhere.example/hook', verifyToken: 'x' });
-    await expect(
-      stravaSubscriptions.ensure({ http: http(), app, callbackUrl, existing: undefined }),
-    ).rejects.toThrow(/already has a push subscription \(556\) to https:\/\/elsewhere.example\/hook/);
-    expect(strava.subscriptions.map((s) => s.id)).toEqual(['556']);
   });
 });

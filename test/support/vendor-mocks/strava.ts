@@ -2,8 +2,10 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from 'node:net';
 import { MockOAuthProvider, readBody, send } from './oauth.ts';
 import { type ActivitySpec, detailOf, stravaText, streamsOf, summaryOf } from './strava-data.ts';
+import { StravaPushAdmin, type StravaPushSubscription } from './strava-webhooks.ts';
 
 export { type ActivitySpec, ATHLETE_ID, BIG_ID, stravaText } from './strava-data.ts';
+export type { StravaPushSubscription } from './strava-webhooks.ts';
 
 /**
  * A local Strava (API v3) on 127.0.0.1: OAuth through the shared mock (client id and secret in the form
@@ -28,12 +30,6 @@ export interface StravaAthlete {
   activities: ActivitySpec[];
 }
 
-export interface StravaPushSubscription {
-  id: string;
-  callbackUrl: string;
-  verifyToken: string;
-}
-
 const QUARTER_MS = 15 * 60_000;
 const DAY_MS = 86_400_000;
 const ACTIVITY_SCOPES = ['activity:read', 'activity:read_all'];
@@ -51,15 +47,11 @@ export class StravaMock {
   readonly counts = { rateLimited: 0, unauthorized: 0, badRequest: 0, deauthorizeEvents: 0 };
   /** Read limits per app: 15-minute and daily (Strava's defaults). */
   readLimits = { quarter: 100, daily: 1000 };
-  readonly subscriptions: StravaPushSubscription[] = [];
-  /** Every GET challenge the mock made while creating a subscription, and whether it was answered right. */
-  readonly challenges: { url: string; ok: boolean; status: number }[] = [];
-  /** Every event delivery attempt: callback URL and the status it got (0: no answer). */
-  readonly deliveries: { url: string; status: number; body: string }[] = [];
+  /** The push-subscription API and the event notifier. */
+  readonly push: StravaPushAdmin;
   #usage = { quarterStart: 0, quarter: 0, dayStart: 0, daily: 0 };
   #forced429 = 0;
   #raw: { pathPrefix: string; status: number; text: string; times: number }[] = [];
-  #subscriptionSeq = 120_000;
 
   constructor(
     readonly clientId: string,
@@ -83,6 +75,17 @@ export class StravaMock {
         ...(Number.isSafeInteger(Number(grant.userId)) ? { athlete: { id: Number(grant.userId) } } : {}),
       }),
     });
+    this.push = new StravaPushAdmin(clientId, clientSecret);
+  }
+
+  get subscriptions(): StravaPushSubscription[] {
+    return this.push.subscriptions;
+  }
+  get challenges(): StravaPushAdmin['challenges'] {
+    return this.push.challenges;
+  }
+  get deliveries(): StravaPushAdmin['deliveries'] {
+    return this.push.deliveries;
   }
 
   addAthlete(athleteId: string, activities: ActivitySpec[], weightKg = 0): void {
@@ -138,7 +141,7 @@ export class StravaMock {
     const path = url.pathname.replace(/^\/api\/v3(?=\/)/, '');
     this.requests.push({ method, path, query: Object.fromEntries(url.searchParams) });
     if (path === '/push_subscriptions' || path.startsWith('/push_subscriptions/'))
-      return this.#subscriptionsApi(res, method, path, url.searchParams, body);
+      return this.push.handle(res, method, path, url.searchParams, body);
 
     const route = `${method} ${path.replace(/\/activities\/\d+/, '/activities/{id}')}`;
     this.calls.set(route, (this.calls.get(route) ?? 0) + 1);
@@ -238,110 +241,9 @@ export class StravaMock {
     });
   }
 
-  #subscriptionsApi(
-    res: ServerResponse,
-    method: string,
-    path: string,
-    q: URLSearchParams,
-    body: string,
-  ): void | Promise<void> {
-    const form = method === 'POST' ? new URLSearchParams(body) : q;
-    if (form.get('client_id') !== this.clientId || form.get('client_secret') !== this.clientSecret)
-      return send(res, 401, {
-        message: 'Authorization Error',
-        errors: [{ field: 'client_id', code: 'invalid' }],
-      });
-    const view = (s: StravaPushSubscription) => ({
-      id: `#${s.id}`,
-      resource_state: 2,
-      application_id: `#${this.clientId.replace(/\D/g, '') || '1'}`,
-      callback_url: s.callbackUrl,
-    });
-    if (method === 'GET' && path === '/push_subscriptions')
-      return send(res, 200, stravaText(this.subscriptions.map(view)));
-    const remove = /^\/push_subscriptions\/(\d+)$/.exec(path);
-    if (method === 'DELETE' && remove !== null) {
-      const index = this.subscriptions.findIndex((s) => s.id === remove[1]);
-      if (index === -1) return send(res, 404, { message: 'Record Not Found', errors: [] });
-      this.subscriptions.splice(index, 1);
-      return void res.writeHead(204).end();
-    }
-    if (method !== 'POST' || path !== '/push_subscriptions')
-      return send(res, 404, { message: 'Record Not Found', errors: [] });
-    return this.#createSubscription(res, form);
-  }
-
-  async #createSubscription(res: ServerResponse, form: URLSearchParams): Promise<void> {
-    const callbackUrl = form.get('callback_url') ?? '';
-    const verifyToken = form.get('verify_token') ?? '';
-    if (this.subscriptions.length > 0)
-      return send(res, 400, {
-        message: 'Bad Request',
-        errors: [{ resource: 'PushSubscription', field: 'callback url', code: 'already exists' }],
-      });
-    // Strava checks the callback before answering: GET with a challenge that must be echoed (within 2 s).
-    const challenge = `ch_${Math.random().toString(36).slice(2)}`;
-    const probe = new URL(callbackUrl);
-    probe.searchParams.set('hub.mode', 'subscribe');
-    probe.searchParams.set('hub.challenge', challenge);
-    probe.searchParams.set('hub.verify_token', verifyToken);
-    let status = 0;
-    let ok = false;
-    try {
-      const answer = await fetch(probe, { signal: AbortSignal.timeout(2000) });
-      status = answer.status;
-      const echoed = (await answer.json().catch(() => ({}))) as Record<string, unknown>;
-      ok = status === 200 && echoed['hub.challenge'] === challenge;
-    } catch {
-      ok = false;
-    }
-    this.challenges.push({ url: callbackUrl, ok, status });
-    if (!ok)
-      return send(res, 400, {
-        message: 'Bad Request',
-        errors: [
-          {
-            resource: 'PushSubscription',
-            field: 'callback url',
-            code: 'GET to callback URL does not return 200',
-          },
-        ],
-      });
-    const subscription = { id: String(++this.#subscriptionSeq), callbackUrl, verifyToken };
-    this.subscriptions.push(subscription);
-    send(res, 201, stravaText({ id: `#${subscription.id}` }));
-  }
-
-  /**
-   * Sends an event (unsigned, as Strava does) to the subscription's callback, with up to 3 attempts
-   * while the answer is not 2xx. Ids written `'#123'` go out as bare numbers. Returns the last status.
-   */
-  async notify(event: Record<string, unknown>, url?: string): Promise<number> {
-    const target = url ?? this.subscriptions[0]?.callbackUrl;
-    if (target === undefined) throw new Error('no Strava push subscription to notify');
-    const body = stravaText({
-      subscription_id: `#${this.subscriptions[0]?.id ?? '1'}`,
-      event_time: Math.floor(Date.now() / 1000),
-      updates: {},
-      ...event,
-    });
-    let status = 0;
-    for (let attempt = 1; attempt <= 3; attempt++) {
-      try {
-        const answer = await fetch(target, {
-          method: 'POST',
-          headers: { 'content-type': 'application/json' },
-          body,
-        });
-        status = answer.status;
-        await answer.body?.cancel();
-      } catch {
-        status = 0;
-      }
-      this.deliveries.push({ url: target, status, body });
-      if (status >= 200 && status < 300) break;
-    }
-    return status;
+  /** Sends an event to the push subscription's callback (see `StravaPushAdmin.notify`). */
+  notify(event: Record<string, unknown>, url?: string): Promise<number> {
+    return this.push.notify(event, url);
   }
 }
 
