@@ -199,6 +199,12 @@ export interface ProviderModule {
     providerUserId: string | null;
     app: ProviderAppCredentials;
   }): Promise<void>;
+  /**
+   * A cheap call with the user's token, for vendors whose webhooks are unsigned (Strava): a
+   * deauthorization event is acted on only once this fails with `ProviderAuthError`, so a forged event
+   * cannot disconnect a user whose grant still works.
+   */
+  confirmGrant?(http: VendorHttp): Promise<void>;
   pull: PullAdapter;
   webhook?: WebhookAdapter;
   subscriptions?: SubscriptionAdapter;

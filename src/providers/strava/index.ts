@@ -15,6 +15,7 @@ import { stravaWebhook } from './webhook.ts';
 export const stravaProvider: ProviderModule = {
   manifest: stravaManifest,
   identify: identifyStrava,
+  confirmGrant: async (http) => void (await http.request({ path: '/athlete', responseType: 'text' })),
   pull: {
     fetch: fetchStrava,
     fetchTarget: fetchStravaTarget,

@@ -4,8 +4,12 @@ import type { AppDeps } from '../../http/context.ts';
 import type { JobAttempt } from '../../sync/job-queue.ts';
 import { toStoredError } from '../../sync/stored-error.ts';
 import { UnknownProviderError } from '../../sync/sync-engine.ts';
+import { resolveProviderApp } from '../apps/provider-apps.repo.ts';
+import { ProviderAuthError } from '../errors.ts';
+import { createVendorHttp } from '../http/vendor-client.ts';
+import { connectionTokenSource } from '../oauth/token-store.ts';
 import { findProviderModule } from '../registry.ts';
-import type { PullTarget } from '../types.ts';
+import type { ProviderModule, PullTarget } from '../types.ts';
 import {
   type ConnectionScope,
   findConnectionsOfProviderUser,
@@ -15,7 +19,41 @@ import {
   settleInbound,
 } from './inbound.repo.ts';
 
-export type ProcessDeps = Pick<AppDeps, 'db' | 'logger' | 'sync'>;
+export type ProcessDeps = Pick<AppDeps, 'db' | 'logger' | 'sync' | 'config' | 'rateLimiter' | 'secrets'>;
+
+/**
+ * Whether an unsigned vendor's deauthorization is real: the user's token must no longer work. The
+ * check's refresh is refused on purpose, so a dead access token counts as a dead grant without
+ * touching the stored tokens; signed vendors and vendors without a check are taken at their word.
+ */
+async function deauthorizationConfirmed(
+  deps: ProcessDeps,
+  module: ProviderModule,
+  connection: ConnectionRow,
+): Promise<boolean> {
+  if (module.manifest.webhook?.verification.scheme !== 'none' || module.confirmGrant === undefined)
+    return true;
+  const app = await resolveProviderApp(deps, connection.developer_id, module.manifest.slug);
+  if (app === undefined) return true;
+  const stored = connectionTokenSource(deps, module, app, connection.id);
+  const http = createVendorHttp(deps, {
+    module,
+    app,
+    tokens: {
+      current: () => stored.current(),
+      refresh: async () => {
+        throw new ProviderAuthError(`${module.manifest.name} refused the access token`);
+      },
+    },
+  });
+  try {
+    await module.confirmGrant(http);
+    return false;
+  } catch (error) {
+    if (error instanceof ProviderAuthError) return true;
+    throw error; // the vendor is unreachable: the job retries
+  }
+}
 
 /**
  * The job of one stored vendor delivery (queued with it, before its 2xx): parse it with the vendor's
@@ -100,6 +138,12 @@ async function processOnce(deps: ProcessDeps, inboundId: string, retried: boolea
     }
     for (const connection of connections) {
       if (notification.kind === 'deauthorize') {
+        if (!(await deauthorizationConfirmed(deps, module, connection))) {
+          notes.push(
+            `deauthorization of connection ${connection.id} ignored: its ${module.manifest.name} token still works (a forged or stale event)`,
+          );
+          continue;
+        }
         await revokeConnection(deps.db, connection.id);
         log.info({ connection_id: connection.id }, 'connection revoked by the vendor (deauthorization)');
         notes.push(`connection ${connection.id} revoked (deauthorized at ${module.manifest.name})`);

@@ -308,6 +308,34 @@ for (const { leg, skip } of databaseLegs) {
         }, 'the connection revoked by the deauthorization event');
       }, 60_000);
 
+      it('a forged deauthorization (the grant still works at Strava) disconnects nobody', async () => {
+        const status = await strava.notify({
+          object_type: 'athlete',
+          object_id: `#${ATHLETE_ID}`,
+          aspect_type: 'update',
+          updates: { authorized: 'false' },
+          owner_id: `#${ATHLETE_ID}`,
+        });
+        expect(status).toBe(200);
+        const row = await eventually(async () => {
+          const inbound = await server.platform.deps.db
+            .selectFrom('inbound_webhooks')
+            .select(['status', 'detail'])
+            .where('provider', '=', 'strava')
+            .orderBy('received_at', 'desc')
+            .executeTakeFirst();
+          return inbound?.status === 'received' ? undefined : inbound;
+        }, 'the forged event processed');
+        expect(row?.detail).toMatch(/token still works/);
+        const connection = await server.platform.deps.db
+          .selectFrom('connections')
+          .select('status')
+          .where('user_id', '=', userId)
+          .where('provider', '=', 'strava')
+          .executeTakeFirst();
+        expect(connection?.status).toBe('active');
+      });
+
       it('disconnect deauthorizes at Strava, whose athlete event finds the connection already revoked', async () => {
         const revokes = strava.oauth.counts.revoke;
         const res = await server.api.request('DELETE', `/api/v1/users/${userId}/connections/strava`, {
