@@ -53,8 +53,10 @@ export const withingsManifest = parseManifest({
     default_retry_after_seconds: 60,
   },
   sync: {
-    // Daily lists take date ranges of any length; intraday and sleep detail are cut per day in pull.ts.
-    window_days: 30,
+    // Daily lists take date ranges of any length (none is documented): a year is 5 windows, so a first
+    // sync spends ~20 list calls plus one intraday call per day of its 30, within 120 a minute.
+    // Intraday and sleep detail are cut per day (per night) in pull.ts.
+    window_days: 90,
     // No depth is documented. One year keeps a first sync within a few hundred calls (120 a minute).
     historical_days: 365,
     // Withings has `lastupdate` (changed since): the incremental pull asks for what changed since the

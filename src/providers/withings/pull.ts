@@ -17,6 +17,9 @@ type Json = Record<string, unknown>;
 const LOOKBACK_MS = withingsManifest.sync.lookback_hours * 3_600_000;
 /** A runaway `more` (a vendor bug) must not loop forever. */
 const MAX_PAGES = 500;
+const INTRADAY_DAYS =
+  withingsManifest.sync.resources.find((r) => r.name === 'intraday')?.historical_days ??
+  withingsManifest.sync.historical_days;
 
 const MEASTYPES = Object.keys(MEASURE_TYPES).join(',');
 const ACTIVITY_FIELDS = 'steps,distance,elevation,calories,totalcalories,active,soft,moderate,intense';
@@ -117,9 +120,11 @@ async function fetchWorkouts(http: VendorHttp, range: Parameters<typeof rangeFie
 }
 
 /** Intraday activity a day at a time (Withings returns only the first 24 h after `startdate`). */
-async function fetchIntraday(http: VendorHttp, window: { fromMs: number; toMs: number }) {
+async function fetchIntraday(http: VendorHttp, window: { fromMs: number; toMs: number }, now = Date.now()) {
   const series: Json = {};
-  for (let from = window.fromMs; from < window.toMs; from += DAY) {
+  // A window may reach further back than intraday's own depth: only its days within that depth.
+  const start = Math.max(window.fromMs, now - INTRADAY_DAYS * DAY);
+  for (let from = start; from < window.toMs; from += DAY) {
     const body = await withingsCall<Json>(http, {
       method: 'POST',
       path: '/v2/measure',
