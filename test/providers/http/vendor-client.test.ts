@@ -221,6 +221,17 @@ describe('retryAfterSeconds', () => {
     expect(retryAfterSeconds(m, new Headers(), now)).toBe(60);
     const strava = { ...m, api: { ...m.api, rate_limit_headers: { reset_kind: 'quarter_hour' as const } } };
     expect(retryAfterSeconds(strava, new Headers(), now)).toBe(450); // 12:07:30 → 12:15:00
+    const daily = {
+      ...m,
+      api: {
+        ...m.api,
+        rate_limit_headers: { reset_kind: 'quarter_hour' as const, limit: 'x-limit', usage: 'x-usage' },
+      },
+    };
+    const spent = new Headers({ 'x-limit': '100,1000', 'x-usage': '40,1000' });
+    expect(retryAfterSeconds(daily, spent, now)).toBe(11 * 3600 + 52 * 60 + 30); // → midnight UTC
+    const left = new Headers({ 'x-limit': '100,1000', 'x-usage': '100,400' });
+    expect(retryAfterSeconds(daily, left, now)).toBe(450);
   });
 });
 
