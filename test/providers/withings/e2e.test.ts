@@ -312,6 +312,10 @@ for (const { leg, skip } of databaseLegs) {
         const after601 = await waitForRun(server.api, auth(), userId, limited.body.job_id, 100_000);
         expect(after601.status, JSON.stringify(after601)).toBe('success');
         expect(withings.mock.counts.rateLimited).toBe(1);
+        // The incremental run asks what changed since the cursor (less the 48 h lookback), not dates.
+        const incremental = withings.mock.requests.filter((r) => r.form.action === 'getmeas').at(-1)?.form;
+        expect(incremental?.lastupdate).toMatch(/^\d+$/);
+        expect(incremental?.startdate).toBeUndefined();
 
         withings.mock.answerRaw('getworkouts', '{"status":0,"body":{"series":[', 1);
         const broken = await server.api.request('POST', `/api/v1/providers/withings/users/${userId}/sync`, {
