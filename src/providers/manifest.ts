@@ -74,6 +74,8 @@ export const ProviderManifest = z
         .default({}),
       /** Withings answers HTTP 200 with `{status: 601}` when rate-limited. */
       body_status_rate_limited: z.array(z.number().int()).default([]),
+      /** Withings answers HTTP 200 with `{status: 401}` (or 100–102, 200) for a refused token: treated as a 401. */
+      body_status_auth: z.array(z.number().int()).default([]),
       pagination: z.enum(['next_token', 'page', 'offset_more', 'none']),
       /** When a 429 names no reset, wait this long. */
       default_retry_after_seconds: z.number().int().positive().default(60),

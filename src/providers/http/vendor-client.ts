@@ -16,6 +16,17 @@ import { retryAfterSeconds } from './retry-after.ts';
 /** Back-off before retry n (1-based): full jitter over 250 ms · 2^n, capped, so workers do not retry in step. */
 const backoffMs = (attempt: number) => Math.random() * Math.min(8000, 250 * 2 ** attempt);
 
+/** The numeric `status` of a JSON body (Withings answers HTTP 200 and puts the outcome there). */
+function bodyStatus(text: string): number | undefined {
+  if (!text.includes('"status"')) return undefined;
+  try {
+    const status = (JSON.parse(text) as { status?: unknown }).status;
+    return typeof status === 'number' ? status : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
 /** A network error or 5xx that outlived every attempt: the job retries later (not a failed run at once). */
 export class VendorUnavailableError extends Error {
   override name = 'VendorUnavailableError';
@@ -129,31 +140,40 @@ export function createVendorHttp(
     );
   }
 
+  /** One call and its body text (a refused token shows in either the status or, for Withings, the body). */
+  async function exchange(request: VendorRequest, token: string | undefined) {
+    const response = await send(request, token);
+    return { response, text: await response.text() };
+  }
+
+  const refusedToken = ({ response, text }: { response: Response; text: string }) =>
+    response.status === 401 ||
+    (manifest.api.body_status_auth.length > 0 &&
+      manifest.api.body_status_auth.includes(bodyStatus(text) ?? Number.NaN));
+
   async function request<T>(request: VendorRequest): Promise<VendorResponse<T>> {
     const usesToken = (request.auth ?? 'user') === 'user';
     if (usesToken && tokens === undefined)
       throw new Error(`${manifest.slug}: a user call needs the connection's tokens`);
     let token = usesToken ? (await (tokens as TokenSource).current()).access_token : undefined;
-    let response = await send(request, token);
-    if (response.status === 401 && usesToken && manifest.oauth?.refresh !== 'none') {
-      await response.body?.cancel();
+    let answer = await exchange(request, token);
+    if (refusedToken(answer) && usesToken && manifest.oauth?.refresh !== 'none') {
       token = (await (tokens as TokenSource).refresh(token as string)).access_token;
-      response = await send(request, token);
+      answer = await exchange(request, token);
     }
+    const { response, text } = answer;
     const method = request.method ?? 'GET';
     const where = `${method} ${urlFor(request).pathname}`;
-    if (response.status === 401 && usesToken) {
-      await response.body?.cancel();
-      throw new ProviderAuthError(`${manifest.name} refused the access token (401 on ${where})`);
-    }
+    if (refusedToken(answer) && usesToken)
+      throw new ProviderAuthError(
+        `${manifest.name} refused the access token (${response.status === 401 ? '401' : `status ${bodyStatus(answer.text)}`} on ${where})`,
+      );
     if (response.status === 429) {
-      await response.body?.cancel();
       throw new ProviderRateLimitError(
         retryAfterSeconds(manifest, response.headers),
         `${manifest.name} answered 429 on ${where}`,
       );
     }
-    const text = await response.text();
     const accepted = request.accept?.includes(response.status) ?? false;
     if (response.status >= 400 && !accepted)
       throw new ProviderResponseError(

@@ -3,6 +3,7 @@ import { findSeriesTypeByName, type SeriesTypeName } from '../../catalog/series-
 import { type CanonicalBatch, emptyBatch, SourceTable } from '../../health-data/canonical.ts';
 import { ProviderAuthError, ProviderResponseError } from '../errors.ts';
 import type { VendorHttp, VendorRequest } from '../types.ts';
+import { withingsManifest } from './manifest.ts';
 
 export const DAY = 86_400_000;
 
@@ -27,8 +28,11 @@ export function withingsBatch(): {
   };
 }
 
-/** Withings' auth statuses (HTTP 200 with these in `status`): the token is invalid or lacks a scope. */
-const AUTH_STATUSES = new Set([100, 101, 102, 200, 401]);
+/**
+ * Withings' auth statuses (HTTP 200 with these in `status`): the token is invalid or lacks a scope. The
+ * vendor client refreshes once on them; one that still comes back (a call without a user token) is here.
+ */
+const AUTH_STATUSES = new Set(withingsManifest.api.body_status_auth);
 
 /**
  * A Withings call: HTTP 200 carries the outcome in `status`. 0 → the `body`; 601 is raised by the

@@ -48,6 +48,8 @@ export const withingsManifest = parseManifest({
       remaining: 'X-RateLimit-Remaining',
     },
     body_status_rate_limited: [601],
+    // A refused or expired token: refreshed once and retried by the vendor client, like an HTTP 401.
+    body_status_auth: [100, 101, 102, 200, 401],
     // Lists answer `{more, offset}`: ask again with `offset` while `more` is set.
     pagination: 'offset_more',
     default_retry_after_seconds: 60,

@@ -40,6 +40,7 @@ const manifest = (budgets = [{ limit: 1000, window_seconds: 60 }]) =>
       budgets,
       rate_limit_headers: { reset: 'x-ratelimit-reset', reset_kind: 'epoch_seconds' },
       body_status_rate_limited: [601],
+      body_status_auth: [401],
       pagination: 'none',
     },
     sync: {
@@ -140,6 +141,20 @@ describe('vendor HTTP client', () => {
     const again = tokenSource();
     const refused = createVendorHttp(runtime(), { module: moduleOf(), app, tokens: again.source });
     await expect(refused.json({ path: '/v1/things' })).rejects.toBeInstanceOf(ProviderAuthError);
+    expect(again.calls.refresh).toBe(1);
+  });
+
+  it('treats an in-body auth status (Withings) like a 401: one refresh, then an auth error', async () => {
+    handler = (req, _body, res) =>
+      res.end(req.headers.authorization === 'Bearer new-token' ? '{"status":0,"body":{}}' : '{"status":401}');
+    const { source, calls } = tokenSource();
+    const http = createVendorHttp(runtime(), { module: moduleOf(), app, tokens: source });
+    expect(await http.json({ path: '/measure' })).toEqual({ status: 0, body: {} });
+    expect(calls.refresh).toBe(1);
+    handler = (_req, _body, res) => res.end('{"status":401,"error":"invalid_token"}');
+    const again = tokenSource();
+    const refused = createVendorHttp(runtime(), { module: moduleOf(), app, tokens: again.source });
+    await expect(refused.json({ path: '/measure' })).rejects.toThrow(/refused the access token \(status 401/);
     expect(again.calls.refresh).toBe(1);
   });
 
