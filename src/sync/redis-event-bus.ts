@@ -98,7 +98,14 @@ export class RedisEventBus implements SyncEventBus {
     this.#writer.on('error', (error) => logger.debug({ err: error }, 'redis event writer error'));
     // XREAD BLOCK holds its connection: it needs one of its own. blockingTimeout: an XREAD on a
     // connection that went silent answers "nothing new" after its BLOCK time, as Redis would.
-    this.#reader = redis.duplicate({ ...own, blockingTimeout: READ_BLOCK_MS });
+    // commandTimeout: any other command in flight when the link dies (the first XREVRANGE) is
+    // dropped unanswered by ioredis on reconnect (no re-send, no retry limit), and its promise would
+    // never settle: the loop, and close() awaiting it, would hang for good (seen in the outage test).
+    this.#reader = redis.duplicate({
+      ...own,
+      blockingTimeout: READ_BLOCK_MS,
+      commandTimeout: READ_BLOCK_MS + PUBLISH_TIMEOUT_MS,
+    });
     this.#reader.on('error', (error) => logger.debug({ err: error }, 'redis event reader error'));
     this.#loop = this.#read();
   }

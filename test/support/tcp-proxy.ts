@@ -17,12 +17,19 @@ export interface TcpProxy {
    * client sees when the link dies after its command reached the server (follow with cut()).
    */
   mute(): void;
+  /** Mutes a connection (as mute() does) the moment its client sends bytes containing `text` (case-sensitive). */
+  muteOnRequest(text: string): void;
   restore(): void;
   close(): Promise<void>;
 }
 
 export async function startTcpProxy(target: { host: string; port: number }): Promise<TcpProxy> {
   let mode: 'forward' | 'cut' | 'stall' = 'forward';
+  let muteTrigger: string | undefined;
+  const muteOne = (upstream: net.Socket, client: net.Socket) => {
+    upstream.unpipe(client);
+    upstream.on('data', () => {}); // read and dropped
+  };
   const live = new Set<net.Socket>();
   const upstreams = new Map<net.Socket, net.Socket>();
   const server = net.createServer((client) => {
@@ -44,6 +51,12 @@ export async function startTcpProxy(target: { host: string; port: number }): Pro
     client.on('close', () => upstream.destroy());
     client.pipe(upstream);
     upstream.pipe(client);
+    client.on('data', (chunk: Buffer) => {
+      if (muteTrigger !== undefined && chunk.includes(muteTrigger)) {
+        muteTrigger = undefined;
+        muteOne(upstream, client);
+      }
+    });
     upstreams.set(upstream, client);
     upstream.on('close', () => upstreams.delete(upstream));
   });
@@ -64,10 +77,10 @@ export async function startTcpProxy(target: { host: string; port: number }): Pro
       dropAll();
     },
     mute() {
-      for (const [upstream, client] of upstreams) {
-        upstream.unpipe(client);
-        upstream.on('data', () => {}); // read and dropped
-      }
+      for (const [upstream, client] of upstreams) muteOne(upstream, client);
+    },
+    muteOnRequest(text) {
+      muteTrigger = text;
     },
     restore() {
       mode = 'forward';

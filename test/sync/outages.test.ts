@@ -338,34 +338,16 @@ describe.skipIf(!redisUrl)(
       redis.on('error', () => {});
       const bus = new RedisEventBus(redis, prefix, createLogger('silent'));
       const direct = new Redis(redisUrl as string);
-      const event = (n: number): SyncEvent => ({
-        event_id: `e${n}`,
-        run_id: 'run',
-        user_id: 'u1',
-        provider: 'sandbox',
-        source: 'pull',
-        stage: 'saving',
-        status: 'in_progress',
-        message: `event ${n}`,
-        progress: null,
-        items_processed: n,
-        items_total: 3,
-        error: null,
-        metadata: {},
-        started_at: null,
-        ended_at: null,
-        timestamp: new Date().toISOString(),
-      });
       try {
-        expect(await bus.publish(event(1))).toBeDefined();
+        expect(await bus.publish(syncEvent('u1', 'event 1', 1))).toBeDefined();
         proxy.mute();
         // Redis takes it; its answer never comes: buffered after the publish timeout.
-        expect(await bus.publish(event(2))).toBeUndefined();
+        expect(await bus.publish(syncEvent('u1', 'event 2', 2))).toBeUndefined();
         expect(bus.buffered).toBe(1);
         proxy.cut();
         await new Promise((r) => setTimeout(r, 300));
         proxy.restore();
-        await bus.publish(event(3));
+        await bus.publish(syncEvent('u1', 'event 3', 3));
         await until('the buffer replayed', async () => (bus.buffered === 0 ? true : undefined), 10_000);
         await new Promise((r) => setTimeout(r, 500)); // any late re-send would land by now
         const entries = (await direct.xrange(`${prefix}sync:user:u1`, '-', '+')) as [string, string[]][];
@@ -381,5 +363,67 @@ describe.skipIf(!redisUrl)(
         await proxy.close();
       }
     }, 30_000);
+
+    it('keeps reading after the link died under its reader, and closes', async () => {
+      const proxy = await startTcpProxy(targetOf(redisUrl as string, 6379));
+      const prefix = `wloutage:${uniqueSuffix()}:`;
+      const redis = new Redis(`redis://127.0.0.1:${proxy.port}`, { lazyConnect: true });
+      redis.on('error', () => {});
+      // The reader's first command (XREVRANGE) reaches Redis, its answer never comes, then the link
+      // is cut: ioredis drops that command on reconnect without settling it.
+      proxy.muteOnRequest('xrevrange'); // as ioredis writes it (the publish script's XREVRANGE does not match)
+      const bus = new RedisEventBus(redis, prefix, createLogger('silent'));
+      try {
+        await until('the reader asked', async () => (proxy.connections() >= 4 ? true : undefined), 5_000);
+        await new Promise((r) => setTimeout(r, 300));
+        proxy.cut();
+        await new Promise((r) => setTimeout(r, 200));
+        proxy.restore();
+        const seen: string[] = [];
+        bus.subscribe('u1', (logged) => seen.push(logged.event.message));
+        // Published until one is read back: the reader resumes once its lost command times out.
+        let n = 0;
+        await until(
+          'the reader delivered a fresh publish',
+          async () => {
+            if (seen.length > 0) return true;
+            n += 1;
+            await bus.publish(syncEvent('u1', `after ${n}`, n));
+            return undefined;
+          },
+          20_000,
+        );
+      } finally {
+        proxy.restore();
+        const closed = await Promise.race([
+          bus.close().then(() => true),
+          new Promise((r) => setTimeout(() => r(false), 5_000)),
+        ]);
+        expect(closed).toBe(true);
+        redis.disconnect();
+        await proxy.close();
+      }
+    }, 45_000);
   },
 );
+
+function syncEvent(userId: string, message: string, n: number): SyncEvent {
+  return {
+    event_id: `e${n}`,
+    run_id: 'run',
+    user_id: userId,
+    provider: 'sandbox',
+    source: 'pull',
+    stage: 'saving',
+    status: 'in_progress',
+    message,
+    progress: null,
+    items_processed: n,
+    items_total: 3,
+    error: null,
+    metadata: {},
+    started_at: null,
+    ended_at: null,
+    timestamp: new Date().toISOString(),
+  };
+}
