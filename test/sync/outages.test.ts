@@ -379,7 +379,7 @@ describe.skipIf(!redisUrl)(
         proxy.cut();
         await new Promise((r) => setTimeout(r, 200));
         proxy.restore();
-        const seen: string[] = [];
+        const seen: (string | null)[] = [];
         bus.subscribe('u1', (logged) => seen.push(logged.event.message));
         // Published until one is read back: the reader resumes once its lost command times out.
         let n = 0;
