@@ -201,3 +201,12 @@ export async function updateConnection(
     .returningAll()
     .executeTakeFirst();
 }
+
+/** What the user shares with WearLink at the vendor (Garmin's permissions), as the connection's scopes. */
+export async function recordGrantedScopes(db: Db, id: string, scopes: readonly string[]): Promise<void> {
+  await db
+    .updateTable('connections')
+    .set({ scopes: [...scopes], updated_at: new Date() })
+    .where('id', '=', id)
+    .execute();
+}

@@ -81,6 +81,11 @@ export const ProviderManifest = z
       default_retry_after_seconds: z.number().int().positive().default(60),
     }),
     sync: z.strictObject({
+      /**
+       * `pull`: WearLink fetches (scheduled incremental pulls, historical windows). `push`: the vendor
+       * sends everything (Garmin); nothing is scheduled, and a historical sync asks for a vendor backfill.
+       */
+      strategy: z.enum(['pull', 'push']).default('pull'),
       /** A pull is cut into windows of this many days (one run item each). */
       window_days: z.number().positive(),
       /** How far back a historical sync reaches. */
@@ -103,6 +108,27 @@ export const ProviderManifest = z
         )
         .min(1),
     }),
+    /**
+     * A vendor-side backfill (Garmin): per type, the longest window one request may ask for, which
+     * webhook list keys deliver it, and the family it is shown under. A historical run requests every
+     * type's missing windows, then waits up to `wait_minutes` for the pushed data.
+     */
+    backfill: z
+      .strictObject({
+        wait_minutes: z.number().positive(),
+        types: z
+          .array(
+            z.strictObject({
+              name: z.string().regex(/^[a-zA-Z][a-zA-Z0-9]*$/),
+              max_window_days: z.number().int().positive(),
+              /** Webhook list keys whose arrival counts as this type's data (Garmin: `pulseox` for `pulseOx`). */
+              delivered_as: z.array(z.string().min(1)).min(1),
+              family: z.enum(['daily', 'sleep', 'body', 'workouts']),
+            }),
+          )
+          .min(1),
+      })
+      .optional(),
     capabilities: z.strictObject({
       pull: z.boolean(),
       /** The vendor notifies that something changed; WearLink pulls it. */
@@ -114,6 +140,25 @@ export const ProviderManifest = z
       .strictObject({
         verification: z.discriminatedUnion('scheme', [
           z.strictObject({ scheme: z.literal('none'), why: z.string() }),
+          /**
+           * Unsigned, but each request names the app it is for (Garmin's `garmin-client-id`): it must be
+           * one of the configured apps' client ids, and that app's developer is the one it is for.
+           */
+          z.strictObject({
+            scheme: z.literal('client_id_header'),
+            header: z.string().min(1),
+            why: z.string(),
+          }),
+          /**
+           * The vendor echoes a shared secret in a header (Google Health's `Authorization`): compared in
+           * constant time with each app's webhook secret; the app that matches is the one it is for.
+           */
+          z.strictObject({
+            scheme: z.literal('shared_secret_header'),
+            header: z.string().min(1),
+            /** Accept `Bearer <secret>` as well as the bare secret. */
+            bearer_prefix: z.boolean().default(false),
+          }),
           z.strictObject({
             scheme: z.literal('hmac_sha256'),
             encoding: z.enum(['hex', 'hex_upper', 'base64']),
@@ -149,6 +194,8 @@ export const ProviderManifest = z
         ctx.addIssue({ code: 'custom', path: [where], message: `unknown host "${endpoint.host}"` });
     if (!hosts.has(m.api.host))
       ctx.addIssue({ code: 'custom', path: ['api.host'], message: `unknown host "${m.api.host}"` });
+    if (m.sync.strategy === 'push' && m.backfill === undefined)
+      ctx.addIssue({ code: 'custom', path: ['backfill'], message: 'a push vendor needs a backfill section' });
     if ((m.capabilities.webhook_ping || m.capabilities.webhook_push) && m.webhook === undefined)
       ctx.addIssue({
         code: 'custom',
@@ -189,4 +236,26 @@ export function resolveEndpoint(
   overrides: Record<string, string>,
 ): string {
   return `${resolveHost(manifest, endpoint.host, overrides)}${endpoint.path}`;
+}
+
+/**
+ * Whether an absolute URL a vendor handed out (a ping's callback, a `next` link) points at one of the
+ * vendor's own hosts after overrides: anything else is refused, never fetched.
+ *
+ * @example isVendorUrl(garmin, 'https://evil.example/x', {}) // false
+ */
+export function isVendorUrl(
+  manifest: ProviderManifest,
+  url: string,
+  overrides: Record<string, string>,
+): boolean {
+  let origin: string;
+  try {
+    origin = new URL(url).origin;
+  } catch {
+    return false;
+  }
+  return Object.keys(manifest.hosts).some(
+    (h) => new URL(resolveHost(manifest, h, overrides)).origin === origin,
+  );
 }

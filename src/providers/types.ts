@@ -79,6 +79,12 @@ export interface PullTarget {
   toMs?: number;
   /** Vendor-specific extras (Withings' `appli`, Strava's `aspect_type`). */
   details?: Record<string, string>;
+  /**
+   * Data the vendor pushed in the webhook body itself (Garmin push): items `indexes` of the body's
+   * `key` list. The engine reads them from the stored delivery (`inboundId`, filled in by the webhook
+   * job) instead of calling the vendor, and maps them as this target's resource.
+   */
+  delivery?: { inboundId?: string; key: string; indexes: number[] };
 }
 
 export interface PullContext {
@@ -122,6 +128,8 @@ export interface InboundRequest {
 export type WebhookNotification =
   | { kind: 'pull'; providerUserId: string; target: PullTarget }
   | { kind: 'deauthorize'; providerUserId: string }
+  /** The user changed what they share (Garmin's userPermissionsChange): recorded as the connection's scopes. */
+  | { kind: 'permissions'; providerUserId: string; permissions: string[] }
   /** A delivery that asks nothing of us (a ping, an event type WearLink does not use). */
   | { kind: 'ignore'; reason: string };
 
@@ -135,12 +143,21 @@ export interface WebhookAdapter {
     request: InboundRequest,
     verifyTokens: readonly string[],
   ): { status: number; body?: unknown; contentType?: string } | undefined;
-  /** A verified request's notifications; malformed bodies are an `error` (stored, answered 400). */
+  /**
+   * A verified request's notifications; malformed bodies are an `error` (stored, answered 400).
+   * `context.isVendorUrl` says whether a URL the body hands out points at one of this vendor's
+   * configured hosts (after PROVIDER_URLS): a ping naming any other host must be refused, never fetched.
+   */
   parse(
     request: InboundRequest,
+    context?: WebhookParseContext,
   ): { ok: true; notifications: WebhookNotification[] } | { ok: false; error: string };
   /** Identifies a delivery for deduplication (default: the SHA-256 of the body). */
   dedupeKey?(request: InboundRequest): string;
+}
+
+export interface WebhookParseContext {
+  isVendorUrl(url: string): boolean;
 }
 
 /** The app a call is made for (a developer's own, or the instance default from the environment). */
@@ -187,11 +204,10 @@ export interface ProviderModule {
    * After the code exchange: the vendor's id of the user, plus any registration the vendor requires
    * before data calls (Polar's `POST /v3/users`). `http` is authenticated with the new tokens.
    */
-  identify?(context: {
-    http: VendorHttp;
-    tokens: TokenSet;
-    userId: string;
-  }): Promise<{ providerUserId: string }>;
+  identify?(context: { http: VendorHttp; tokens: TokenSet; userId: string }): Promise<{
+    providerUserId: string /** What the user granted (Garmin's permissions), stored as the connection's scopes. */;
+    scopes?: string[];
+  }>;
   /** Revocation the manifest cannot describe (Polar deregisters, Withings signs). */
   revoke?(context: {
     http: VendorHttp;
@@ -208,6 +224,27 @@ export interface ProviderModule {
   pull: PullAdapter;
   webhook?: WebhookAdapter;
   subscriptions?: SubscriptionAdapter;
+  /** Vendors whose history arrives by push after a request (Garmin; manifest `backfill`). */
+  backfill?: BackfillAdapter;
+}
+
+/** The outcome of asking the vendor to send one window of one backfill type (expected failures are values). */
+export type BackfillRequestOutcome =
+  | { status: 'requested' }
+  /** The vendor already has this window (Garmin's 409): nothing more will come for it. */
+  | { status: 'duplicate' }
+  | { status: 'failed'; reason: string; vendorStatus?: number };
+
+export interface BackfillAdapter {
+  /**
+   * Asks the vendor to (re)send `type` for data recorded in [fromMs, toMs). Network errors, 5xx and
+   * 429 still throw (the client retries, or the run is rescheduled); a refusal is a `failed` value.
+   */
+  request(
+    context: { http: VendorHttp; providerUserId: string | null },
+    type: string,
+    window: { fromMs: number; toMs: number },
+  ): Promise<BackfillRequestOutcome>;
 }
 
 /**

@@ -7,6 +7,7 @@ import { writeCanonicalBatch } from '../ingest/write-batch.ts';
 import { ProviderAuthError, ProviderRateLimitError, ProviderResponseError } from '../providers/errors.ts';
 import { findProviderModule } from '../providers/registry.ts';
 import type { ProviderModule, PullContext, PullTarget, PullWindow, VendorHttp } from '../providers/types.ts';
+import { deliveredItems } from '../providers/webhooks/inbound.repo.ts';
 import type { Logger } from '../shared/logger.ts';
 import { type JobQueue, SYNC_QUEUE } from './job-queue.ts';
 import type { SyncRunRecorder } from './run-recorder.ts';
@@ -413,7 +414,9 @@ export class SyncEngine {
       return ((run.targets ?? []) as PullTarget[]).map((target) => ({
         kind: 'target',
         target,
-        label: `${target.resource} ${target.objectId ?? target.url ?? ''}`.trim(),
+        label: target.delivery
+          ? `${target.resource} (${target.delivery.indexes.length} pushed)`
+          : `${target.resource} ${target.objectId ?? (target.url === undefined ? '' : withoutQuery(target.url))}`.trim(),
       }));
     return pullWindows(
       run.window_from?.getTime() ?? 0,
@@ -430,6 +433,15 @@ export class SyncEngine {
   ): Promise<{ resource: string; payload: unknown }[]> {
     if (item.kind === 'target') {
       const { target } = item;
+      if (target.delivery !== undefined) {
+        // Pushed data (Garmin): read back from the stored delivery, not fetched.
+        const payload = await deliveredItems(this.db, target.delivery);
+        if (payload === undefined)
+          throw new ProviderResponseError(
+            `The ${module.manifest.name} delivery holding ${target.resource} is no longer stored`,
+          );
+        return [{ resource: target.resource, payload }];
+      }
       if (module.pull.fetchTarget !== undefined)
         return module.pull.fetchTarget(context(target.resource), target);
       if (target.fromMs === undefined || target.toMs === undefined)
@@ -475,4 +487,10 @@ export class SyncEngine {
   async #fail(run: SyncRunRow, error: SyncError): Promise<void> {
     await this.runs.finish(run.id, { stage: 'failed', status: 'failed', message: error.message, error });
   }
+}
+
+/** A vendor-handed URL as shown in run events: its query may carry a pull token (Garmin's `&token=`). */
+function withoutQuery(url: string): string {
+  const at = url.indexOf('?');
+  return at === -1 ? url : url.slice(0, at);
 }

@@ -1,6 +1,6 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { ProviderAuthError, ProviderRateLimitError, ProviderResponseError } from '../errors.ts';
-import { resolveHost } from '../manifest.ts';
+import { isVendorUrl, resolveHost } from '../manifest.ts';
 import type { ProviderRuntime } from '../runtime.ts';
 import type {
   ProviderAppCredentials,
@@ -53,16 +53,13 @@ export function createVendorHttp(
   const { module, app, tokens } = options;
   const { manifest } = module;
   const overrides = runtime.config.PROVIDER_URLS;
-  const origins = new Set(
-    Object.keys(manifest.hosts).map((h) => new URL(resolveHost(manifest, h, overrides)).origin),
-  );
 
   function urlFor(request: VendorRequest): URL {
     let url: URL;
     if (/^https?:\/\//.test(request.path)) {
       url = new URL(request.path);
       // A URL a vendor handed out (a webhook's `url`) is only followed to that vendor's own hosts.
-      if (!origins.has(url.origin))
+      if (!isVendorUrl(manifest, request.path, overrides))
         throw new ProviderResponseError(`${manifest.name} named a URL outside its API hosts: ${url.origin}`);
     } else {
       url = new URL(`${resolveHost(manifest, request.host ?? manifest.api.host, overrides)}${request.path}`);

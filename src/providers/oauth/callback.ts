@@ -81,6 +81,7 @@ export async function completeAuthorization(
 
   let tokens: TokenSet;
   let providerUserId: string | null;
+  let granted: string[] | undefined;
   try {
     const verifier =
       state.code_verifier_sealed === null
@@ -94,13 +95,13 @@ export async function completeAuthorization(
     });
     // A token response without `scope` (Strava's): the granted scopes the redirect reported.
     if (tokens.scope === undefined && query.scope !== undefined) tokens.scope = query.scope;
-    providerUserId = await identify(deps, module, app, tokens, state.user_id);
+    ({ providerUserId, granted } = await identify(deps, module, app, tokens, state.user_id));
   } catch (error) {
     deps.logger.warn({ ...logContext, err: error }, 'OAuth callback failed');
     return fail(...failureOf(error));
   }
 
-  const scopes = tokens.scope?.split(/[ ,]+/).filter(Boolean) ?? app.scopes;
+  const scopes = granted ?? tokens.scope?.split(/[ ,]+/).filter(Boolean) ?? app.scopes;
   const { row } = await upsertOAuthConnection(
     deps.db,
     {
@@ -131,7 +132,7 @@ async function identify(
   app: NonNullable<Awaited<ReturnType<typeof resolveProviderApp>>>,
   tokens: TokenSet,
   userId: string,
-): Promise<string | null> {
+): Promise<{ providerUserId: string | null; granted?: string[] | undefined }> {
   if (module.identify !== undefined) {
     // Tokens fresh from the exchange: a 401 now is a refusal, not an expiry to refresh.
     const fixed: TokenSource = {
@@ -141,13 +142,15 @@ async function identify(
       },
     };
     const http = createVendorHttp(deps, { module, app, tokens: fixed });
-    return (await module.identify({ http, tokens, userId })).providerUserId;
+    const identified = await module.identify({ http, tokens, userId });
+    return { providerUserId: identified.providerUserId, granted: identified.scopes };
   }
   const extra = tokens.extra ?? {};
   const athlete = extra.athlete as { id?: unknown } | undefined;
   for (const candidate of [extra.x_user_id, extra.userid, extra.user_id, athlete?.id])
-    if (typeof candidate === 'string' || typeof candidate === 'number') return String(candidate);
-  return null;
+    if (typeof candidate === 'string' || typeof candidate === 'number')
+      return { providerUserId: String(candidate) };
+  return { providerUserId: null };
 }
 
 function failureOf(error: unknown): [string, string] {

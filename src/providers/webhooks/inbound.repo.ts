@@ -59,6 +59,32 @@ export function findInbound(db: Db, id: string): Promise<InboundWebhookRow | und
   return db.selectFrom('inbound_webhooks').selectAll().where('id', '=', id).executeTakeFirst();
 }
 
+/**
+ * The items a push delivery carried for one target (Garmin: `indexes` of the body's `key` list), read
+ * back from the stored request; undefined when the delivery is gone or no longer holds them.
+ */
+export async function deliveredItems(
+  db: Db,
+  delivery: { inboundId?: string; key: string; indexes: number[] },
+): Promise<unknown[] | undefined> {
+  if (delivery.inboundId === undefined) return undefined;
+  const row = await db
+    .selectFrom('inbound_webhooks')
+    .select('body')
+    .where('id', '=', delivery.inboundId)
+    .executeTakeFirst();
+  if (row === undefined) return undefined;
+  let body: unknown;
+  try {
+    body = JSON.parse(Buffer.from(row.body).toString('utf8'));
+  } catch {
+    return undefined;
+  }
+  const list = (body as Record<string, unknown> | null)?.[delivery.key];
+  if (!Array.isArray(list)) return undefined;
+  return delivery.indexes.filter((i) => i >= 0 && i < list.length).map((i) => list[i]);
+}
+
 /** The stored request as the vendor module reads it. */
 export function inboundRequestOf(row: InboundWebhookRow): InboundRequest {
   return {

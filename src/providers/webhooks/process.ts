@@ -1,4 +1,4 @@
-import { revokeConnection } from '../../connections/connections.repo.ts';
+import { recordGrantedScopes, revokeConnection } from '../../connections/connections.repo.ts';
 import type { ConnectionRow } from '../../db/schema.ts';
 import type { AppDeps } from '../../http/context.ts';
 import type { JobAttempt } from '../../sync/job-queue.ts';
@@ -18,6 +18,7 @@ import {
   inboundRequestOf,
   settleInbound,
 } from './inbound.repo.ts';
+import { parseContext } from './verify.ts';
 
 export type ProcessDeps = Pick<AppDeps, 'db' | 'logger' | 'sync' | 'config' | 'rateLimiter' | 'secrets'>;
 
@@ -101,7 +102,7 @@ async function processOnce(deps: ProcessDeps, inboundId: string, retried: boolea
     await settleInbound(deps.db, row.id, 'failed', `No provider "${row.provider}" takes webhooks any more`);
     return;
   }
-  const parsed = module.webhook.parse(inboundRequestOf(row));
+  const parsed = module.webhook.parse(inboundRequestOf(row), parseContext(deps, module));
   if (!parsed.ok) {
     await settleInbound(deps.db, row.id, 'failed', `Malformed notification: ${parsed.error}`);
     return;
@@ -110,7 +111,7 @@ async function processOnce(deps: ProcessDeps, inboundId: string, retried: boolea
   const scope: ConnectionScope =
     row.developer_id !== null
       ? { kind: 'developer', developerId: row.developer_id }
-      : module.manifest.webhook?.verification.scheme === 'hmac_sha256'
+      : module.manifest.webhook?.verification.scheme !== 'none'
         ? { kind: 'instance_app' }
         : { kind: 'any' };
   const notes: string[] = [];
@@ -122,7 +123,7 @@ async function processOnce(deps: ProcessDeps, inboundId: string, retried: boolea
       notes.push(`ignored: ${notification.reason}`);
       continue;
     }
-    const which = notification.kind === 'pull' ? 'active' : 'not_revoked';
+    const which = notification.kind === 'deauthorize' ? 'not_revoked' : 'active';
     const connections = await findConnectionsOfProviderUser(
       deps.db,
       row.provider,
@@ -149,9 +150,23 @@ async function processOnce(deps: ProcessDeps, inboundId: string, retried: boolea
         notes.push(`connection ${connection.id} revoked (deauthorized at ${module.manifest.name})`);
         pulls.delete(connection.id); // nothing more to pull for it
         acted += 1;
+      } else if (notification.kind === 'permissions') {
+        await recordGrantedScopes(deps.db, connection.id, notification.permissions);
+        log.info(
+          { connection_id: connection.id, permissions: notification.permissions },
+          'vendor permissions changed',
+        );
+        notes.push(
+          `connection ${connection.id} now shares ${notification.permissions.join(', ') || 'nothing'}`,
+        );
+        acted += 1;
       } else {
         const entry = pulls.get(connection.id) ?? { connection, targets: [] };
-        entry.targets.push(notification.target);
+        const { target } = notification;
+        // Pushed data is read back from this stored delivery by the run.
+        entry.targets.push(
+          target.delivery ? { ...target, delivery: { ...target.delivery, inboundId: row.id } } : target,
+        );
         pulls.set(connection.id, entry);
       }
     }

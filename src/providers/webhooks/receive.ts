@@ -6,7 +6,7 @@ import { findProviderModule } from '../registry.ts';
 import type { InboundRequest, ProviderAppCredentials, ProviderModule } from '../types.ts';
 import { findInboundByKey, insertInbound } from './inbound.repo.ts';
 import { subscriptionWebhookSecrets } from './subscriptions.repo.ts';
-import { type VerificationCandidate, verifySignature } from './verify.ts';
+import { identifyApp, parseContext, type VerificationCandidate, verifySignature } from './verify.ts';
 
 /** What the route sends back to the vendor. */
 export interface WebhookReply {
@@ -67,11 +67,18 @@ export async function receiveWebhook(
       return reply(401, { detail: outcome.detail, code: outcome.code });
     }
     developerId = outcome.app.developerId;
+  } else if (verification.scheme !== 'none') {
+    const outcome = identifyApp(verification, request, apps);
+    if (!outcome.ok) {
+      deps.logger.warn({ provider: slug, detail: outcome.detail }, 'vendor webhook refused');
+      return reply(401, { detail: outcome.detail, code: outcome.code });
+    }
+    developerId = outcome.app.developerId;
   }
 
   const dedupeKey =
     module.webhook.dedupeKey?.(request) ?? createHash('sha256').update(request.body).digest('hex');
-  const parsed = module.webhook.parse(request);
+  const parsed = module.webhook.parse(request, parseContext(deps, module));
   const id = randomUUID();
   let stored: boolean;
   if (!parsed.ok) {

@@ -1,6 +1,12 @@
-import { createHmac, timingSafeEqual } from 'node:crypto';
-import type { ProviderManifest } from '../manifest.ts';
-import type { InboundRequest, ProviderAppCredentials } from '../types.ts';
+import { createHash, createHmac, timingSafeEqual } from 'node:crypto';
+import type { Env } from '../../config/config.ts';
+import { isVendorUrl, type ProviderManifest } from '../manifest.ts';
+import type {
+  InboundRequest,
+  ProviderAppCredentials,
+  ProviderModule,
+  WebhookParseContext,
+} from '../types.ts';
 
 /** The manifest's verification settings of a vendor that signs its webhooks. */
 export type HmacVerification = Extract<
@@ -122,4 +128,63 @@ function timestampProblem(value: string, verification: HmacVerification, nowMs: 
   // A clock ahead of ours by more than the window is as suspicious as a stale one.
   if (-ageMs > maxAgeMs) return `${name} is ${Math.round(-ageMs / 1000)} s in the future`;
   return undefined;
+}
+
+type Verification = NonNullable<ProviderManifest['webhook']>['verification'];
+type HeaderVerification = Extract<Verification, { scheme: 'client_id_header' | 'shared_secret_header' }>;
+
+/** Equal strings, compared in constant time (hashed first, so lengths do not leak either). */
+function sameSecret(a: string, b: string): boolean {
+  const digest = (v: string) => createHash('sha256').update(v, 'utf8').digest();
+  return timingSafeEqual(digest(a), digest(b));
+}
+
+/**
+ * The app an unsigned vendor's request is for: Garmin names its client id in a header (which must be
+ * one of the configured apps'), Google Health echoes the subscriber's secret in `Authorization` (which
+ * must be one of the apps' webhook secrets). Neither is a signature: the body is not authenticated, so
+ * what such a delivery says is checked against the vendor before it is acted on (pings are fetched
+ * from the vendor's own host only; deauthorizations are confirmed with the user's token).
+ *
+ * @example identifyApp({ scheme: 'client_id_header', header: 'garmin-client-id', why: '' }, request, apps)
+ * // → { ok: true, app } | { ok: false, code: 'unknown_app', detail: 'garmin-client-id names no configured app' }
+ */
+export function identifyApp(
+  verification: HeaderVerification,
+  request: InboundRequest,
+  apps: readonly ProviderAppCredentials[],
+):
+  | { ok: true; app: ProviderAppCredentials }
+  | { ok: false; code: 'unknown_app' | 'invalid_secret'; detail: string } {
+  const name = verification.header.toLowerCase();
+  const raw = request.headers[name]?.trim();
+  if (verification.scheme === 'client_id_header') {
+    if (raw === undefined || raw === '')
+      return { ok: false, code: 'unknown_app', detail: `Missing ${verification.header} header` };
+    const app = apps.find((a) => sameSecret(a.clientId, raw));
+    return app !== undefined
+      ? { ok: true, app }
+      : { ok: false, code: 'unknown_app', detail: `${verification.header} names no configured app` };
+  }
+  if (raw === undefined || raw === '')
+    return { ok: false, code: 'invalid_secret', detail: `Missing ${verification.header} header` };
+  const presented = verification.bearer_prefix ? raw.replace(/^Bearer\s+/i, '') : raw;
+  const app = apps.find(
+    (a) => a.webhookSecret !== undefined && a.webhookSecret !== '' && sameSecret(a.webhookSecret, presented),
+  );
+  return app !== undefined
+    ? { ok: true, app }
+    : {
+        ok: false,
+        code: 'invalid_secret',
+        detail: `${verification.header} does not match any app's webhook secret`,
+      };
+}
+
+/** What a module's `parse` may ask of the instance: whether a URL is on the vendor's configured hosts. */
+export function parseContext(
+  deps: { config: Pick<Env, 'PROVIDER_URLS'> },
+  module: ProviderModule,
+): WebhookParseContext {
+  return { isVendorUrl: (url) => isVendorUrl(module.manifest, url, deps.config.PROVIDER_URLS) };
 }
