@@ -124,6 +124,10 @@ const envVariables = z.object({
   SYNC_DEFAULT_INTERVAL_MINUTES: z.coerce.number().int().min(1).default(360),
   /** How often the scheduler looks for connections that are due. */
   SCHEDULER_TICK_SECONDS: z.coerce.number().int().min(1).default(30),
+  /** How often a vendor backfill run (Garmin) looks whether the data it asked for has arrived. */
+  BACKFILL_POLL_SECONDS: z.coerce.number().positive().max(3600).default(10),
+  /** How long a backfill run waits for pushed data before its windows time out; unset: the vendor manifest's. */
+  BACKFILL_WAIT_MINUTES: z.coerce.number().positive().optional(),
   /** Grace period for in-flight requests and jobs on SIGTERM/SIGINT. */
   SHUTDOWN_TIMEOUT_MS: z.coerce.number().int().min(0).default(10_000),
   /** Where uploads (Apple Health exports) wait for their import job; must be shared by API nodes and workers. */

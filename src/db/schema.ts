@@ -370,6 +370,27 @@ export interface ProviderSubscriptionsTable {
 }
 export type ProviderSubscriptionRow = Selectable<ProviderSubscriptionsTable>;
 
+/** One window of one vendor backfill type asked for a user (src/providers/backfill). */
+export interface ProviderBackfillWindowsTable {
+  id: string;
+  developer_id: string;
+  user_id: string;
+  connection_id: string | null;
+  provider: string;
+  type: string;
+  window_start: Date;
+  window_end: Date;
+  /** pending | requested | received | duplicate | failed | timed_out | cancelled */
+  status: Generated<string>;
+  run_id: string | null;
+  requested_at: NullableTimestamp;
+  received_at: NullableTimestamp;
+  detail: string | null;
+  attempts: Generated<number>;
+  created_at: CreatedAt;
+}
+export type ProviderBackfillWindowRow = Selectable<ProviderBackfillWindowsTable>;
+
 export interface Database {
   developers: DevelopersTable;
   api_keys: ApiKeysTable;
@@ -396,6 +417,7 @@ export interface Database {
   oauth_states: OAuthStatesTable;
   inbound_webhooks: InboundWebhooksTable;
   provider_subscriptions: ProviderSubscriptionsTable;
+  provider_backfill_windows: ProviderBackfillWindowsTable;
 }
 
 export type DeveloperRow = Selectable<DevelopersTable>;

@@ -2,6 +2,7 @@ import type { OpenAPIHono } from '@hono/zod-openapi';
 import type { TokenService } from '../auth/tokens.ts';
 import type { AppEnv } from '../http/context.ts';
 import { registerProviderAppRoutes } from './apps/provider-apps.routes.ts';
+import { registerBackfillRoutes } from './backfill/routes.ts';
 import { registerOAuthRoutes } from './oauth/oauth.routes.ts';
 import { registerInboundWebhookRoutes } from './webhooks/inbound.routes.ts';
 
@@ -10,4 +11,5 @@ export function registerProviderRoutes(app: OpenAPIHono<AppEnv>, tokens: TokenSe
   registerProviderAppRoutes(app, tokens);
   registerOAuthRoutes(app, tokens);
   registerInboundWebhookRoutes(app);
+  registerBackfillRoutes(app, tokens);
 }

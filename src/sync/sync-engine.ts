@@ -4,6 +4,9 @@ import { isUniqueViolation } from '../db/errors.ts';
 import type { ConnectionRow, SyncRunRow } from '../db/schema.ts';
 import { archiveRawPayload } from '../health-data/raw-payloads.repo.ts';
 import { writeCanonicalBatch } from '../ingest/write-batch.ts';
+import { PushOnlyError } from '../providers/backfill/errors.ts';
+import { markDelivered } from '../providers/backfill/repo.ts';
+import { retryTargets, runBackfill } from '../providers/backfill/runner.ts';
 import { ProviderAuthError, ProviderRateLimitError, ProviderResponseError } from '../providers/errors.ts';
 import { findProviderModule } from '../providers/registry.ts';
 import type { ProviderModule, PullContext, PullTarget, PullWindow, VendorHttp } from '../providers/types.ts';
@@ -100,6 +103,12 @@ export class SyncEngine {
     private readonly modules: (slug: string) => ProviderModule | undefined = findProviderModule,
   ) {}
 
+  /** How a backfill run waits for pushed data (BACKFILL_POLL_SECONDS, BACKFILL_WAIT_MINUTES): set by the worker. */
+  backfillTiming: { pollSeconds: number; waitMinutes: number | undefined } = {
+    pollSeconds: 10,
+    waitMinutes: undefined,
+  };
+
   providerFor(slug: string): ProviderModule {
     const module = this.modules(slug);
     if (module === undefined || !module.manifest.capabilities.pull)
@@ -124,9 +133,12 @@ export class SyncEngine {
     mode: SyncMode,
     force = false,
   ): Promise<{ run: SyncRunRow; created: boolean }> {
+    const { manifest } = this.providerFor(connection.provider);
+    // A push vendor sends its data itself; only a backfill (historical) can be asked of it.
+    if (manifest.sync.strategy === 'push' && mode === 'incremental') throw new PushOnlyError(manifest.name);
     const existing = await this.#activeRun(connection.id, mode);
     if (existing) return { run: existing, created: false };
-    const { manifest } = this.providerFor(connection.provider);
+    if (manifest.sync.strategy === 'push') return this.#createBackfillRun(connection, undefined);
     const now = Date.now();
     const full = mode === 'historical' || force;
     const fromMs = full
@@ -150,6 +162,41 @@ export class SyncEngine {
       throw error;
     }
     return { run, created: true };
+  }
+
+  /**
+   * A push vendor's backfill run (src/providers/backfill/runner.ts); `retryType`: a run that asks again
+   * only that type's failed and timed-out windows. `created: false` with the active one when a backfill
+   * of this connection is already running.
+   */
+  async requestBackfill(
+    connection: ConnectionRow,
+    retryType?: string,
+  ): Promise<{ run: SyncRunRow; created: boolean }> {
+    const existing = await this.#activeRun(connection.id, 'historical');
+    if (existing) return { run: existing, created: false };
+    return this.#createBackfillRun(connection, retryType);
+  }
+
+  async #createBackfillRun(
+    connection: ConnectionRow,
+    retryType: string | undefined,
+  ): Promise<{ run: SyncRunRow; created: boolean }> {
+    try {
+      const run = await this.#createQueuedRun(connection, {
+        source: 'backfill',
+        mode: 'historical',
+        itemsTotal: 0,
+        ...(retryType === undefined ? {} : { targets: retryTargets(retryType) }),
+      });
+      return { run, created: true };
+    } catch (error) {
+      const winner = isUniqueViolation(error)
+        ? await this.#activeRun(connection.id, 'historical')
+        : undefined;
+      if (winner) return { run: winner, created: false };
+      throw error;
+    }
   }
 
   /**
@@ -283,7 +330,23 @@ export class SyncEngine {
       return;
     }
     try {
-      await this.#pull(run, connection);
+      const module = this.modules(connection.provider);
+      if (run.source === 'backfill' && module?.manifest.sync.strategy === 'push')
+        await runBackfill(
+          {
+            db: this.db,
+            runs: this.runs,
+            logger: this.logger,
+            http: lazyHttp(() => this.httpFor(module, connection)),
+            handOver: (seconds) => this.#handOver(runId, seconds),
+            jobBudgetMs: this.jobBudgetMs,
+            ...this.backfillTiming,
+          },
+          module,
+          run,
+          connection,
+        );
+      else await this.#pull(run, connection);
     } catch (error) {
       if (error instanceof ProviderRateLimitError) {
         await this.runs.transition(
@@ -366,7 +429,7 @@ export class SyncEngine {
         http,
       });
       await this.runs.transition(run.id, 'fetching', { message: `Fetching ${item.label}` });
-      const payloads = await this.#fetchItem(module, item, context);
+      const payloads = await this.#fetchItem(module, item, context, connection);
       await this.runs.transition(run.id, 'processing', { message: `Normalising ${item.label}` });
       const batches = payloads.map(({ resource, payload }) => ({
         resource,
@@ -430,6 +493,7 @@ export class SyncEngine {
     module: ProviderModule,
     item: WorkItem,
     context: (resource: string) => PullContext,
+    connection: ConnectionRow,
   ): Promise<{ resource: string; payload: unknown }[]> {
     if (item.kind === 'target') {
       const { target } = item;
@@ -440,6 +504,8 @@ export class SyncEngine {
           throw new ProviderResponseError(
             `The ${module.manifest.name} delivery holding ${target.resource} is no longer stored`,
           );
+        // A backfill waiting for this list key sees its windows arrive.
+        await markDelivered(this.db, connection, module.manifest, target.delivery.key);
         return [{ resource: target.resource, payload }];
       }
       if (module.pull.fetchTarget !== undefined)

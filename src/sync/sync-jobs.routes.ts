@@ -11,7 +11,8 @@ import { authenticate } from '../http/auth.ts';
 import type { AppEnv } from '../http/context.ts';
 import { pickErrors, security, UserIdField } from '../http/openapi.ts';
 import { sseResponse } from '../http/sse.ts';
-import { BadRequestError, NotFoundError, ValidationError } from '../shared/errors.ts';
+import { PushOnlyError } from '../providers/backfill/errors.ts';
+import { BadRequestError, ConflictError, NotFoundError, ValidationError } from '../shared/errors.ts';
 import { isTerminal, type SyncStage } from './run-state.ts';
 import type { SyncMode } from './sync-engine.ts';
 import { isValidCron, nextSyncAt } from './workers.ts';
@@ -103,6 +104,11 @@ const Triggered = z
   })
   .openapi('SyncTriggered');
 
+/** An incremental sync of a push vendor (Garmin): 409 `{detail, code: 'push_only'}`. */
+class PushOnlyConflict extends ConflictError {
+  override readonly code = 'push_only';
+}
+
 const connectionNotFound = () => new NotFoundError('CONNECTION_NOT_FOUND: no such connection');
 
 async function loadRun(c: Context<AppEnv>, jobId: string): Promise<SyncRunRow> {
@@ -125,7 +131,14 @@ async function trigger(
   if (connection === undefined) throw connectionNotFound();
   if (connection.status !== 'active')
     throw new BadRequestError(`The connection is ${connection.status}; reconnect it first`);
-  const { run, created } = await c.var.deps.sync.requestSync(connection, mode, force);
+  let requested: Awaited<ReturnType<typeof c.var.deps.sync.requestSync>>;
+  try {
+    requested = await c.var.deps.sync.requestSync(connection, mode, force);
+  } catch (error) {
+    if (error instanceof PushOnlyError) throw new PushOnlyConflict(error.message);
+    throw error;
+  }
+  const { run, created } = requested;
   return {
     status: jobStatus(run),
     job_id: run.id,
@@ -141,7 +154,7 @@ export function registerSyncJobRoutes(app: OpenAPIHono<AppEnv>, tokens: TokenSer
   const triggered = {
     202: { description: 'Queued', content: { 'application/json': { schema: Triggered } } },
     200: { description: 'Already running: that job', content: { 'application/json': { schema: Triggered } } },
-    ...pickErrors(400, 401, 403, 404, 415, 422),
+    ...pickErrors(400, 401, 403, 404, 409, 415, 422),
   };
 
   app.openapi(

@@ -2,6 +2,7 @@ import parser from 'cron-parser';
 import { sql } from 'kysely';
 import type { ConnectionRow, SyncRunRow } from '../db/schema.ts';
 import type { Platform } from '../platform.ts';
+import { providerModules } from '../providers/registry.ts';
 import { startProviderWebhookWorker } from '../providers/webhooks/worker.ts';
 import type { Logger } from '../shared/logger.ts';
 import { INGEST_QUEUE, INGEST_WORKER_CONCURRENCY, SYNC_QUEUE } from './job-queue.ts';
@@ -14,6 +15,11 @@ import { InvalidTransitionError } from './sync-runs.repo.ts';
  */
 export async function startSyncWorker(platform: Platform): Promise<void> {
   const { config, deps, logger } = platform;
+  // Backfill runs poll from the process that runs their jobs: this one.
+  deps.sync.backfillTiming = {
+    pollSeconds: config.BACKFILL_POLL_SECONDS,
+    waitMinutes: config.BACKFILL_WAIT_MINUTES,
+  };
   await platform.queue.work(config.SYNC_WORKER_CONCURRENCY, ({ runId }, attempt) =>
     deps.sync.runJob(runId, attempt),
   );
@@ -184,14 +190,18 @@ export function startScheduler(platform: Platform): { stop(): void; tick(): Prom
   const { config, deps, logger } = platform;
   const tick = async (): Promise<number> => {
     const now = new Date();
-    const due = await deps.db
+    // Push vendors (Garmin) send their data themselves: never scheduled for a pull.
+    const pushOnly = [...providerModules.values()]
+      .filter((m) => m.manifest.sync.strategy === 'push')
+      .map((m) => m.manifest.slug);
+    let query = deps.db
       .selectFrom('connections')
       .selectAll()
       .where('status', '=', 'active')
       .where('schedule_enabled', '=', true)
-      .where('next_sync_at', '<=', now)
-      .limit(500)
-      .execute();
+      .where('next_sync_at', '<=', now);
+    if (pushOnly.length > 0) query = query.where('provider', 'not in', pushOnly);
+    const due = await query.limit(500).execute();
     let started = 0;
     for (const connection of due) {
       const claimed = await deps.db

@@ -9,6 +9,7 @@ import * as sampleOffsetDays from './0007_sample_offset_days.ts';
 import * as offsetDaysInInsert from './0008_offset_days_in_insert.ts';
 import * as importLeases from './0009_import_leases.ts';
 import * as providerPlatform from './0010_provider_platform.ts';
+import * as providerBackfill from './0011_provider_backfill.ts';
 
 /** Every migration, in order. One set for PostgreSQL and PGlite alike; names are never renamed. */
 export const migrations: Record<string, Migration> = {
@@ -22,4 +23,5 @@ export const migrations: Record<string, Migration> = {
   '0008_offset_days_in_insert': offsetDaysInInsert,
   '0009_import_leases': importLeases,
   '0010_provider_platform': providerPlatform,
+  '0011_provider_backfill': providerBackfill,
 };
