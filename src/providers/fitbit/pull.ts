@@ -63,14 +63,18 @@ async function listAll(
   const seen = new Set<string>();
   let pageToken: string | undefined;
   do {
-    const body = await http.json({
+    const { status, body } = await http.request({
       path: GOOGLE_HEALTH_PATHS.dataPoints(dataType),
       query: {
         pageSize: shape === 'session' ? PAGE_SIZE.session : PAGE_SIZE.other,
         filter: timeFilter(dataType, shape, fromMs, toMs),
         pageToken,
       },
+      accept: [403],
     });
+    // Users may withhold any scope on Google's consent screen (Google asks apps to degrade gracefully):
+    // a data type whose scope was not granted is read as empty instead of failing the whole run.
+    if (status === 403) return [];
     if (!isObject(body))
       throw new ProviderResponseError(`Google Health ${dataType}: the answer is not a JSON object`);
     // An empty page may omit `dataPoints` altogether (proto3 JSON drops empty repeated fields).
@@ -137,7 +141,8 @@ export async function fetchFitbitTarget(
  * The Google Health user id (`healthUserId` of `GET /v4/users/me/identity`): the `{user}` of Google's
  * resource names and the id its notifications carry, so it is the connection's routing key. (The
  * `legacyUserId` is the old Fitbit id, for migrations only; the id token's `sub` would need the
- * `openid` scope and is not the id notifications carry.)
+ * `openid` scope and is not the id notifications carry.) [UNV] which scopes the identity call needs:
+ * Google's HealthProfileService lists the read scopes WearLink asks for among its defaults.
  */
 export async function identifyFitbit(http: VendorHttp): Promise<{ providerUserId: string }> {
   const body = await http.json({ path: GOOGLE_HEALTH_PATHS.identity });

@@ -2,6 +2,7 @@ import { createHash, randomBytes } from 'node:crypto';
 import { loadConfig } from '../../../src/config/load-config.ts';
 import { MemoryRateLimiter } from '../../../src/http/rate-limit.ts';
 import { ProviderAuthError } from '../../../src/providers/errors.ts';
+import { GOOGLE_HEALTH_SCOPES } from '../../../src/providers/fitbit/manifest.ts';
 import type { ProviderRuntime } from '../../../src/providers/runtime.ts';
 import type { PullContext, TokenSet, TokenSource, VendorHttp } from '../../../src/providers/types.ts';
 import { createLogger } from '../../../src/shared/logger.ts';
@@ -41,7 +42,7 @@ export async function connect(
   const verifier = randomBytes(32).toString('base64url');
   const challenge = createHash('sha256').update(verifier).digest('base64url');
   const authorize = await fetch(
-    `${baseUrl}/o/oauth2/v2/auth?client_id=${encodeURIComponent(app.clientId)}&response_type=code&redirect_uri=${encodeURIComponent(redirect)}&code_challenge=${challenge}&code_challenge_method=S256&access_type=offline&prompt=consent`,
+    `${baseUrl}/o/oauth2/v2/auth?client_id=${encodeURIComponent(app.clientId)}&response_type=code&redirect_uri=${encodeURIComponent(redirect)}&code_challenge=${challenge}&code_challenge_method=S256&access_type=offline&prompt=consent&scope=${encodeURIComponent(GOOGLE_HEALTH_SCOPES.join(' '))}`,
     { redirect: 'manual' },
   );
   const code = new URL(authorize.headers.get('location') ?? '').searchParams.get('code') ?? '';

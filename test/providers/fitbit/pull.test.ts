@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { ProviderRateLimitError } from '../../../src/providers/errors.ts';
 import { fitbitProvider } from '../../../src/providers/fitbit/index.ts';
+import { GOOGLE_HEALTH_SCOPES } from '../../../src/providers/fitbit/manifest.ts';
 import { createVendorHttp } from '../../../src/providers/http/vendor-client.ts';
 import {
   type RunningGoogleHealthMock,
@@ -124,6 +125,20 @@ describe('Fitbit (Google Health) pull against the mock', () => {
       ),
     ).toEqual(['n3']);
     expect(google.dataCalls()).toHaveLength(1);
+  });
+
+  it('a data type whose scope the user withheld reads as empty (403), the others still read', async () => {
+    const partial = GOOGLE_HEALTH_SCOPES.filter((s) => !s.endsWith('.sleep.readonly')).join(' ');
+    const tokens = await connect(google.url, (u) => google.oauth.approveNextAs(u, partial), USER);
+    const http = createVendorHttp(runtimeFor(google.url), { module: fitbitProvider, app, tokens });
+    await expect(fitbitProvider.pull.fetch(contextFor(http), 'sleep', window)).resolves.toEqual({
+      dataPoints: [],
+    });
+    expect(google.requests.at(-1)?.path).toBe('/v4/users/me/dataTypes/sleep/dataPoints');
+    const hr = (await fitbitProvider.pull.fetch(contextFor(http), 'heart_rate', window)) as {
+      dataPoints: unknown[];
+    };
+    expect(hr.dataPoints).toHaveLength(6);
   });
 
   it('Google’s per-user limit: the 429 raises a rate-limit error with its Retry-After', async () => {

@@ -28,6 +28,17 @@ export const unionKey = (dataType: string) =>
   dataType.replace(/-([a-z])/g, (_, c: string) => c.toUpperCase());
 
 const MINUTE_MS = 60_000;
+const SCOPE_PREFIX = 'https://www.googleapis.com/auth/googlehealth.';
+/**
+ * The read scope a data type needs, for the pairs Google's webhook page states (activity: steps;
+ * health metrics: weight; sleep: sleep) and the obvious session type; other types are not checked.
+ */
+const SCOPE_OF: Record<string, string> = {
+  steps: 'activity_and_fitness.readonly',
+  exercise: 'activity_and_fitness.readonly',
+  weight: 'health_metrics_and_measurements.readonly',
+  sleep: 'sleep.readonly',
+};
 
 export class GoogleHealthMock {
   readonly oauth: MockOAuthProvider;
@@ -128,6 +139,9 @@ export class GoogleHealthMock {
       });
     const m = /^\/v4\/users\/me\/dataTypes\/([a-z-]+)\/dataPoints$/.exec(path);
     if (!m) return void send(res, 404, error(404, 'NOT_FOUND', `no route ${path}`));
+    const needed = SCOPE_OF[m[1] as string];
+    if (needed !== undefined && !grant.scope.split(' ').includes(`${SCOPE_PREFIX}${needed}`))
+      return void send(res, 403, error(403, 'PERMISSION_DENIED', `${m[1]} needs the ${needed} scope`));
     const answer = this.#list(
       m[1] as string,
       this.users.get(grant.userId)?.get(m[1] as string) ?? [],
