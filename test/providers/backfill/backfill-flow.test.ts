@@ -79,6 +79,8 @@ for (const { leg, skip } of databaseLegs) {
       it('a historical sync requests every type in windows within its limit, and settles each window', async () => {
         mock.answers.sleeps = 409;
         mock.answers.bodyComps = 400;
+        // The first type asked is rate limited once: the run is handed over and asks it again.
+        mock.rateLimitOnce.add('activities');
         const metadata: Record<string, unknown>[] = [];
         const unsubscribe = server.platform.deps.events.subscribe(userId, ({ event }) => {
           if (event.metadata.backfill !== undefined)
@@ -88,8 +90,15 @@ for (const { leg, skip } of databaseLegs) {
         const runId = await startHistorical();
         expect(runId).toMatch(/^backfill_pushvendor_/);
         // Windows are asked type by type (alphabetically): 3 dailies windows, one of each other type.
-        await eventually(async () => (mock.calls.length >= 7 ? true : undefined), 'requests');
+        await eventually(async () => (mock.calls.length >= 8 ? true : undefined), 'requests');
         // dailies: 30 days in 10-day windows; every other type one 30-day window.
+        const [limited, ...rest] = mock.calls;
+        expect(limited).toMatchObject({ type: 'activities', status: 429 });
+        expect(rest.find((c) => c.type === 'activities')).toMatchObject({
+          status: 202,
+          from: limited?.from,
+          to: limited?.to,
+        });
         const dailies = mock.calls.filter((c) => c.type === 'dailies');
         expect(dailies).toHaveLength(3);
         for (const c of mock.calls) {

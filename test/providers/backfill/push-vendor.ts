@@ -22,12 +22,15 @@ export interface BackfillMock {
   calls: BackfillCall[];
   /** Status per type (default 202). */
   answers: Record<string, number>;
+  /** Types answered 429 (Retry-After: 1) on their next request, once. */
+  rateLimitOnce: Set<string>;
   close(): Promise<void>;
 }
 
 export async function startBackfillMock(): Promise<BackfillMock> {
   const calls: BackfillCall[] = [];
   const answers: Record<string, number> = {};
+  const rateLimitOnce = new Set<string>();
   const server: Server = createServer((req, res) => {
     let raw = '';
     req.on('data', (chunk) => {
@@ -41,9 +44,12 @@ export async function startBackfillMock(): Promise<BackfillMock> {
       }
       const type = match[1] as string;
       const body = JSON.parse(raw) as { from: number; to: number };
-      const status = answers[type] ?? 202;
+      const limited = rateLimitOnce.delete(type);
+      const status = limited ? 429 : (answers[type] ?? 202);
       calls.push({ type, from: body.from, to: body.to, status });
-      res.writeHead(status, { 'content-type': 'application/json' }).end(JSON.stringify({ status }));
+      res
+        .writeHead(status, { 'content-type': 'application/json', ...(limited ? { 'retry-after': '1' } : {}) })
+        .end(JSON.stringify({ status }));
     });
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
@@ -52,6 +58,7 @@ export async function startBackfillMock(): Promise<BackfillMock> {
     url: `http://127.0.0.1:${port}`,
     calls,
     answers,
+    rateLimitOnce,
     close: () => new Promise<void>((resolve) => server.close(() => resolve())),
   };
 }
