@@ -508,8 +508,17 @@ export class SyncEngine {
         await markDelivered(this.db, connection, module.manifest, target.delivery.key);
         return [{ resource: target.resource, payload }];
       }
-      if (module.pull.fetchTarget !== undefined)
-        return module.pull.fetchTarget(context(target.resource), target);
+      if (module.pull.fetchTarget !== undefined) {
+        const pages = await module.pull.fetchTarget(context(target.resource), target);
+        // A ping's data has been fetched: a backfill waiting for its list key sees it arrive.
+        await markDelivered(
+          this.db,
+          connection,
+          module.manifest,
+          target.details?.list_key ?? target.resource,
+        );
+        return pages;
+      }
       if (target.fromMs === undefined || target.toMs === undefined)
         throw new ProviderResponseError(`${module.manifest.name} cannot pull a single ${target.resource}`);
       const window = { fromMs: target.fromMs, toMs: target.toMs, label: target.resource };

@@ -159,7 +159,8 @@ export async function closeRunWindows(
 }
 
 /**
- * A delivery of the webhook list `listKey` arrived for this connection: the requested windows of every
+ * A delivery of the webhook list `listKey` arrived for this connection (a push's items, or a ping's
+ * callback fetched: the engine passes the ping target's `details.list_key`, else its resource name): the requested windows of every
  * type the manifest delivers under that key, asked before now, count as received.
  *
  * @example

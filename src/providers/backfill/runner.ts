@@ -177,6 +177,8 @@ export async function runBackfill(
   const counts = countByType(windows);
   const sum = (status: keyof TypeCounts) => windows.filter((w) => w.status === status).length;
   const problems = sum('failed') + sum('timed_out');
+  // Through `fetching` first: a job resumed right after `started` may not have got there.
+  await progress('Every window settled', windows);
   await runs.transition(run.id, 'saving', { message: 'Summarising' });
   await runs.finish(
     run.id,

@@ -44,6 +44,12 @@ for (const { leg, skip } of databaseLegs) {
         });
         expect(res.status).toBe(200);
       };
+      const ping = async (key: string) => {
+        const res = await server.api.request('POST', '/api/v1/webhooks/pushvendor', {
+          json: { [key]: [{ userId: providerUserId, callbackURL: `${mock.url}/ping/${key}?n=${nonce++}` }] },
+        });
+        expect(res.status).toBe(200);
+      };
       const startHistorical = async () => {
         const res = await server.api.request('POST', `${base()}/sync/historical`, { auth: auth() });
         expect(res.status).toBe(202);
@@ -115,8 +121,9 @@ for (const { leg, skip } of databaseLegs) {
         expect(busy.body.code).toBe('backfill_running');
         expect((await status()).active_run_id).toBe(runId);
 
-        // Deliveries: dailies under its own key, activities under one of its two keys. hrv never comes.
-        await push('dailies');
+        // Deliveries: dailies pinged (its callback fetched), activities pushed under one of its two keys.
+        // hrv never comes.
+        await ping('dailies');
         await push('manuallyUpdatedActivities');
         await eventually(
           async () =>
@@ -125,6 +132,7 @@ for (const { leg, skip } of databaseLegs) {
               : undefined,
           'deliveries marked',
         );
+        expect(mock.pinged.some((u) => u.startsWith('/ping/dailies'))).toBe(true);
 
         const run = await waitForRun(server.api, auth(), userId, runId, 30_000);
         expect(run.stage).toBe('completed');

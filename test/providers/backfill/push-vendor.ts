@@ -24,6 +24,8 @@ export interface BackfillMock {
   answers: Record<string, number>;
   /** Types answered 429 (Retry-After: 1) on their next request, once. */
   rateLimitOnce: Set<string>;
+  /** Ping callback URLs fetched. */
+  pinged: string[];
   close(): Promise<void>;
 }
 
@@ -31,12 +33,18 @@ export async function startBackfillMock(): Promise<BackfillMock> {
   const calls: BackfillCall[] = [];
   const answers: Record<string, number> = {};
   const rateLimitOnce = new Set<string>();
+  const pinged: string[] = [];
   const server: Server = createServer((req, res) => {
     let raw = '';
     req.on('data', (chunk) => {
       raw += chunk;
     });
     req.on('end', () => {
+      if (req.method === 'GET' && req.url?.startsWith('/ping/')) {
+        pinged.push(req.url);
+        res.writeHead(200, { 'content-type': 'application/json' }).end('[]');
+        return;
+      }
       const match = /^\/backfill\/([A-Za-z]+)$/.exec(req.url ?? '');
       if (req.method !== 'POST' || match === null || req.headers.authorization === undefined) {
         res.writeHead(404).end();
@@ -59,6 +67,7 @@ export async function startBackfillMock(): Promise<BackfillMock> {
     calls,
     answers,
     rateLimitOnce,
+    pinged,
     close: () => new Promise<void>((resolve) => server.close(() => resolve())),
   };
 }
@@ -86,8 +95,17 @@ function parse(request: InboundRequest) {
     const resource = resources[key];
     if (resource === undefined || !Array.isArray(list)) continue;
     const byUser = new Map<string, number[]>();
-    list.forEach((item: { userId?: unknown }, index) => {
+    list.forEach((item: { userId?: unknown; callbackURL?: unknown }, index) => {
       if (typeof item?.userId !== 'string') return;
+      // A ping: the data is fetched from the callback URL (named by its list key, as Garmin's are).
+      if (typeof item.callbackURL === 'string') {
+        notifications.push({
+          kind: 'pull',
+          providerUserId: item.userId,
+          target: { resource, url: item.callbackURL, details: { list_key: key } },
+        });
+        return;
+      }
       byUser.set(item.userId, [...(byUser.get(item.userId) ?? []), index]);
     });
     for (const [providerUserId, indexes] of byUser)
@@ -148,6 +166,9 @@ export function pushVendor(mockUrl: string): ProviderModule {
     pull: {
       async fetch() {
         return [];
+      },
+      async fetchTarget(context, target) {
+        return [{ resource: target.resource, payload: await context.http.json({ path: target.url ?? '' }) }];
       },
       map: () => emptyBatch(),
     },
