@@ -140,9 +140,9 @@ export function pushVendor(mockUrl: string): ProviderModule {
           { name: 'activities', families: ['workouts'] },
         ],
       },
-      // 6 s: long enough for a delivery to arrive in the test, short enough to watch a timeout.
+      // 12 s: long enough for a delivery to arrive on a loaded machine, short enough to watch a timeout.
       backfill: {
-        wait_minutes: 0.1,
+        wait_minutes: 0.2,
         types: [
           { name: 'dailies', max_window_days: 10, delivered_as: ['dailies'], family: 'daily' },
           {
