@@ -94,6 +94,22 @@ export async function adoptWindows(
   return Number(result.numUpdatedRows);
 }
 
+/**
+ * Windows still `requested` under a run that has ended without settling them (it failed: the
+ * connection was revoked, the vendor refused the token): `timed_out`, so a later run plans them again.
+ * Only one backfill run of a connection is active at a time, so any other run's are stale.
+ */
+export async function expireStaleRequests(db: Db, connectionId: string, runId: string): Promise<number> {
+  const result = await db
+    .updateTable('provider_backfill_windows')
+    .set({ status: 'timed_out', detail: 'Its run ended before the data arrived' })
+    .where('connection_id', '=', connectionId)
+    .where('status', '=', 'requested')
+    .where((eb) => eb.or([eb('run_id', 'is', null), eb('run_id', '!=', runId)]))
+    .executeTakeFirst();
+  return Number(result.numUpdatedRows);
+}
+
 /** How many of a connection's windows of `type` are in one of `statuses`. */
 export async function countWindows(
   db: Db,

@@ -8,6 +8,7 @@ import { planBackfill } from './planner.ts';
 import {
   adoptWindows,
   closeRunWindows,
+  expireStaleRequests,
   insertPlannedWindows,
   settleRequest,
   windowsOfRun,
@@ -95,6 +96,7 @@ export async function runBackfill(
     );
 
   if (run.stage === 'queued') {
+    await expireStaleRequests(db, connection.id, run.id);
     if (retryType !== undefined)
       await adoptWindows(db, connection.id, run.id, { type: retryType, statuses: ['failed', 'timed_out'] });
     else {

@@ -1,6 +1,7 @@
 import { expect, it } from 'vitest';
 import { createConnection } from '../../../src/connections/connections.repo.ts';
 import {
+  expireStaleRequests,
   insertPlannedWindows,
   markDelivered,
   settleRequest,
@@ -78,5 +79,15 @@ describeEachDatabase('backfill windows repo', (ctx) => {
     expect(status('dailies', 10)).toBe('pending'); // never asked: a delivery does not settle it
     expect(status('hrv', 0)).toBe('requested');
     expect(after.find((r) => r.status === 'received')?.received_at).toBeInstanceOf(Date);
+  });
+
+  it('a run that ended without its data leaves its requested windows to the next run as timed out', async () => {
+    const { db, connection } = await setup();
+    await insertPlannedWindows(db, connection, 'run-1', [w('hrv', 0, 30)]);
+    const [hrv] = await windowsOfUser(db, connection);
+    await settleRequest(db, hrv?.id as string, 'requested', null);
+    expect(await expireStaleRequests(db, connection.id, 'run-1')).toBe(0); // its own run: still waiting
+    expect(await expireStaleRequests(db, connection.id, 'run-2')).toBe(1);
+    expect((await windowsOfUser(db, connection))[0]).toMatchObject({ status: 'timed_out', run_id: 'run-1' });
   });
 });
