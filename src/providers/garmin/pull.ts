@@ -56,8 +56,8 @@ export async function identifyGarmin(
 
 /**
  * Disconnect: deletes the user's registration (204). Garmin then sends a final `deregistrations`
- * notification and refuses the token. A registration already gone (401/403/404) is not an error:
- * the user is disconnected either way.
+ * notification and refuses the token. A 403/404 (registration already gone) is accepted; a 401 after the
+ * client's one refresh raises ProviderAuthError, which the disconnect flow logs before revoking locally.
  */
 export async function revokeGarmin(http: VendorHttp): Promise<void> {
   await http.request({

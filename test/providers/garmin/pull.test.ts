@@ -58,6 +58,26 @@ beforeEach(() => {
   garmin.userPaths = 'both';
 });
 
+describe('Garmin manifest', () => {
+  it('backfill types carry Garmin’s spellings, windows and the list keys that deliver them', () => {
+    const types = garminProvider.manifest.backfill?.types ?? [];
+    expect(types).toHaveLength(15);
+    expect(types.find((t) => t.name === 'pulseOx')).toEqual({
+      name: 'pulseOx',
+      max_window_days: 90,
+      delivered_as: ['pulseox'],
+      family: 'daily',
+    });
+    expect(types.find((t) => t.name === 'moveiq')).toMatchObject({
+      max_window_days: 30,
+      delivered_as: ['moveIQActivities'],
+    });
+    expect(types.some((t) => t.delivered_as.includes('manuallyUpdatedActivities'))).toBe(false);
+    expect(garminProvider.manifest.sync).toMatchObject({ strategy: 'push', historical_days: 30 });
+    expect(garminProvider.manifest.sync.resources).toHaveLength(16);
+  });
+});
+
 describe('Garmin connect and identify', () => {
   it('refuses a code exchange whose verifier does not match the S256 challenge', async () => {
     garmin.addUser('g-pkce');
