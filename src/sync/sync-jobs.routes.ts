@@ -190,7 +190,9 @@ export function registerSyncJobRoutes(app: OpenAPIHono<AppEnv>, tokens: TokenSer
         method: 'post',
         path: `/api/v1/providers/{provider}/users/{user_id}/sync${mode === 'historical' ? '/historical' : ''}`,
         summary:
-          mode === 'historical' ? 'Pull the full history the provider offers' : 'Pull the latest data window',
+          mode === 'historical'
+            ? 'Pull the full history the provider offers (push vendors such as Garmin: a vendor backfill, see …/backfill/status)'
+            : 'Pull the latest data window (push vendors such as Garmin: 409 `push_only`)',
         request: {
           params: z.object({
             provider: z
