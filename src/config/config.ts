@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { serviceAccountKeyProblem } from '../providers/fitbit/service-account.ts';
 
 const booleanFromEnv = z
   .enum(['true', 'false', '1', '0', 'yes', 'no'])
@@ -228,6 +229,15 @@ const envVariables = z.object({
     .min(1024)
     .default(10 * 1024 * 1024),
   ...providerAppDefaults(),
+  /**
+   * A Google service-account JSON key for the instance-wide fitbit app: authorizes the Google Health
+   * webhook subscriber calls (project-level, no user token). Checked at start.
+   */
+  FITBIT_SERVICE_ACCOUNT_KEY_FILE: optionalString.superRefine((path, ctx) => {
+    if (path === undefined) return;
+    const problem = serviceAccountKeyProblem(path);
+    if (typeof problem === 'string') ctx.addIssue({ code: 'custom', message: problem });
+  }),
 });
 
 const S3_REQUIRED = ['S3_BUCKET', 'S3_ACCESS_KEY_ID', 'S3_SECRET_ACCESS_KEY'] as const;

@@ -168,6 +168,11 @@ export interface ProviderAppCredentials {
   clientSecret: string | undefined;
   webhookSecret: string | undefined;
   scopes: string[];
+  /**
+   * Google (fitbit) instance app only: the service account that authorizes project-level calls
+   * (webhook subscribers), from FITBIT_SERVICE_ACCOUNT_KEY_FILE. Developer-owned apps have none.
+   */
+  serviceAccount?: { clientEmail: string; privateKeyPem: string; tokenUri: string };
 }
 
 /** Subscriptions a vendor needs WearLink to create and keep alive. */

@@ -1,5 +1,6 @@
 import { ENV_CONFIGURABLE_PROVIDERS } from '../../config/config.ts';
 import type { Config } from '../../config/load-config.ts';
+import { readServiceAccountKey } from '../fitbit/service-account.ts';
 import { findProviderModule } from '../registry.ts';
 import type { ProviderAppCredentials } from '../types.ts';
 
@@ -55,5 +56,14 @@ export function instanceApp(config: Config, provider: string): ProviderAppCreden
     clientSecret: config[`${prefix}_CLIENT_SECRET`],
     webhookSecret: config[`${prefix}_WEBHOOK_SECRET`],
     scopes: listed.length > 0 ? listed : defaultScopes(provider),
+    // Google's project-level calls (webhook subscribers) need the project's service account.
+    ...(provider === 'fitbit' && config.FITBIT_SERVICE_ACCOUNT_KEY_FILE !== undefined
+      ? {
+          serviceAccount: readServiceAccountKey(
+            config.FITBIT_SERVICE_ACCOUNT_KEY_FILE,
+            'FITBIT_SERVICE_ACCOUNT_KEY_FILE',
+          ),
+        }
+      : {}),
   };
 }

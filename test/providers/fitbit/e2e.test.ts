@@ -22,6 +22,7 @@ const CLIENT_ID = '987654321098-e2e.apps.googleusercontent.com';
 const CLIENT_SECRET = 'gh-e2e-secret';
 const WEBHOOK_SECRET = 'gh-e2e-webhook';
 const GOOGLE_USER = 'ghUserE2E';
+const SERVICE_ACCOUNT = 'wearlink-e2e@wearlink.iam.gserviceaccount.com';
 const DAY = 86_400_000;
 
 async function freePort(): Promise<number> {
@@ -81,6 +82,8 @@ for (const { leg, skip } of databaseLegs) {
       beforeAll(async () => {
         google = await startGoogleHealthMock({ clientId: CLIENT_ID, clientSecret: CLIENT_SECRET });
         google.addUser(GOOGLE_USER, data.points);
+        // The instance app's service account authorizes the subscriber calls (project-level).
+        const serviceKey = google.serviceAccounts.createKey(SERVICE_ACCOUNT, `${google.url}/token`);
         const port = await freePort();
         server = await startTestServer({
           database: leg,
@@ -93,6 +96,7 @@ for (const { leg, skip } of databaseLegs) {
             FITBIT_CLIENT_ID: CLIENT_ID,
             FITBIT_CLIENT_SECRET: CLIENT_SECRET,
             FITBIT_WEBHOOK_SECRET: WEBHOOK_SECRET,
+            FITBIT_SERVICE_ACCOUNT_KEY_FILE: serviceKey.path,
           },
         });
         const developer = await server.api.registerDeveloper('Fitbit e2e');
@@ -208,6 +212,12 @@ for (const { leg, skip } of databaseLegs) {
           [true, 201],
           [false, 401],
         ]);
+        // Listed and created with the service account's token, none refused.
+        expect(google.serviceAccounts.calls.map((c) => [c.clientEmail, c.method])).toEqual([
+          [SERVICE_ACCOUNT, 'GET'],
+          [SERVICE_ACCOUNT, 'POST'],
+        ]);
+        expect(google.serviceAccounts.counts.unauthorized).toBe(0);
 
         const callback = `${server.url}/api/v1/webhooks/fitbit`;
         const forged = await google.subscribers.deliver(

@@ -2,16 +2,17 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { fitbitProvider } from '../../../src/providers/fitbit/index.ts';
+import { readServiceAccountKey } from '../../../src/providers/fitbit/service-account.ts';
 import { projectOfClientId, subscriberIdFor } from '../../../src/providers/fitbit/subscriptions.ts';
 import { fitbitWebhook } from '../../../src/providers/fitbit/webhook.ts';
 import { createVendorHttp } from '../../../src/providers/http/vendor-client.ts';
-import type { InboundRequest } from '../../../src/providers/types.ts';
+import type { InboundRequest, ProviderAppCredentials } from '../../../src/providers/types.ts';
 import {
   type RunningGoogleHealthMock,
   startGoogleHealthMock,
 } from '../../support/vendor-mocks/google-health.ts';
 import { readBody } from '../../support/vendor-mocks/oauth.ts';
-import { app, runtimeFor } from './mock-runtime.ts';
+import { runtimeFor, app as userApp } from './mock-runtime.ts';
 
 /**
  * Google Health's webhook: the two-step endpoint verification, what a notification names, and the
@@ -102,9 +103,16 @@ describe('Google Health subscriber against the mock', () => {
   let google: RunningGoogleHealthMock;
   let receiver: Server;
   let callbackUrl = '';
+  // Subscriber calls are project-level: the app carries its project's service account.
+  let app: ProviderAppCredentials & { webhookSecret: string } = userApp;
 
   beforeAll(async () => {
-    google = await startGoogleHealthMock({ clientId: app.clientId, clientSecret: app.clientSecret });
+    google = await startGoogleHealthMock({ clientId: userApp.clientId, clientSecret: userApp.clientSecret });
+    const key = google.serviceAccounts.createKey(
+      'hooks@wearlink.iam.gserviceaccount.com',
+      `${google.url}/token`,
+    );
+    app = { ...userApp, serviceAccount: readServiceAccountKey(key.path) };
     // Stands in for WearLink's receiver: answers Google's verification with the adapter.
     receiver = createServer(async (req, res) => {
       const raw = await readBody(req);

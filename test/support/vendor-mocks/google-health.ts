@@ -1,5 +1,6 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { GoogleServiceAccounts } from './google-health-service-account.ts';
 import { GoogleHealthSubscribers } from './google-health-webhooks.ts';
 import { MockOAuthProvider, readBody, send } from './oauth.ts';
 
@@ -12,7 +13,9 @@ export type { GoogleHealthNotification } from './google-health-webhooks.ts';
  * `GET /v4/users/me/dataTypes/{type}/dataPoints` with AIP paging (`pageSize` capped, opaque
  * `pageToken` bound to its filter, `nextPageToken`) and an AIP-160 time `filter` that must name the
  * data type's own time field; Google's per-user limit (300 requests a minute) answered 429 with
- * Retry-After; and the subscriber API plus notifier (`subscribers`, google-health-webhooks.ts).
+ * Retry-After; and the subscriber API plus notifier (`subscribers`, google-health-webhooks.ts), which
+ * answers only calls bearing a service account's token minted at `/token` by the JWT bearer grant
+ * (`serviceAccounts`, google-health-service-account.ts).
  *
  * @example
  * const google = await startGoogleHealthMock({ clientId: '123-x.apps.googleusercontent.com', clientSecret: 's' });
@@ -43,6 +46,7 @@ const SCOPE_OF: Record<string, string> = {
 export class GoogleHealthMock {
   readonly oauth: MockOAuthProvider;
   readonly subscribers: GoogleHealthSubscribers;
+  readonly serviceAccounts = new GoogleServiceAccounts();
   /** Points per user and data type (each `{dataSource?, name?, <unionKey>: {...}}`). */
   readonly users = new Map<string, Map<string, Json[]>>();
   readonly requests: {
@@ -107,9 +111,25 @@ export class GoogleHealthMock {
     const url = new URL(req.url ?? '/', 'http://mock');
     if (url.pathname === this.oauth.paths.authorize)
       this.authorizeQueries.push(Object.fromEntries(url.searchParams));
-    if (await this.oauth.handle(req, res, body)) return;
     const path = url.pathname;
     const method = req.method ?? 'GET';
+    if (method === 'POST' && path === this.oauth.paths.token) {
+      // The same token URL serves users' grants and service accounts' JWT bearer grants.
+      const tokenUrl = `http://${req.headers.host}${path}`;
+      const jwt = this.serviceAccounts.grant(new URLSearchParams(body), tokenUrl);
+      if (jwt) return void send(res, jwt.status, jwt.body);
+    }
+    if (await this.oauth.handle(req, res, body)) return;
+    if (
+      /^\/v4\/projects\/[^/]+\/subscribers/.test(path) &&
+      this.serviceAccounts.authorize(req.headers.authorization, method, path) === undefined
+    )
+      // Project-level methods take a service account's token; a user's token or none is refused.
+      return void send(
+        res,
+        401,
+        error(401, 'UNAUTHENTICATED', 'Request had invalid authentication credentials.'),
+      );
     const admin = await this.subscribers.handle(method, path, url.searchParams, body);
     if (admin) return void send(res, admin.status, admin.body);
 
