@@ -278,6 +278,22 @@ describe('Garmin pings', () => {
     });
   });
 
+  it('sendDay: a live push or ping of one day, for any list key', async () => {
+    garmin.addUser('g-live');
+    garmin.sendDay('g-live', 'epochs', '2026-10-05', 'push');
+    garmin.sendDay('g-live', 'moveIQActivities', '2026-10-05', 'ping');
+    await garmin.notifier.idle();
+    // Two deliveries in flight: their arrival order is not fixed.
+    const bodies = receiver.received.map((r) => r.body);
+    expect(bodies).toHaveLength(2);
+    expect(bodies).toContainEqual({ epochs: summariesFor('g-live', '2026-10-05', 'epochs') });
+    expect(bodies).toContainEqual({
+      moveIQActivities: [
+        { userId: 'g-live', callbackURL: expect.stringContaining('/wellness-api/rest/moveIQActivities?') },
+      ],
+    });
+  });
+
   it('the summary endpoint refuses more than 24 h and millisecond timestamps (400)', async () => {
     const http = await httpFor('g-ping');
     const s = T0 / 1000;

@@ -145,6 +145,15 @@ export class GarminMock {
     });
   }
 
+  /**
+   * Garmin sends a user's `key` summaries of one day as it would after a device sync, by push or ping
+   * (default: the key's delivery mode). Sending the same day twice is Garmin's re-send.
+   */
+  sendDay(userId: string, key: string, day: string, mode?: 'push' | 'ping'): void {
+    const from = Date.parse(`${day}T00:00:00Z`) / 1000;
+    this.#deliverWindow(userId, key, from, from + DAY_S, mode);
+  }
+
   /** Backfill requests of one type (or all) that were accepted (202). */
   acceptedBackfills(type?: string): GarminBackfillRequest[] {
     return this.backfillRequests.filter((r) => r.status === 202 && (type === undefined || r.type === type));
@@ -244,10 +253,10 @@ export class GarminMock {
   }
 
   /** The backfilled data as Garmin sends it: one push of every summary, or one ping item per day. */
-  #deliverWindow(userId: string, key: string, start: number, end: number): void {
+  #deliverWindow(userId: string, key: string, start: number, end: number, mode?: 'push' | 'ping'): void {
     const days = daysOf(start, end).filter((d) => summariesFor(userId, d, key).length > 0);
     if (days.length === 0) return;
-    if ((this.#deliveryMode.get(key) ?? 'push') === 'push') {
+    if ((mode ?? this.#deliveryMode.get(key) ?? 'push') === 'push') {
       this.notifier.send('push', { [key]: days.flatMap((d) => summariesFor(userId, d, key)) });
       return;
     }
