@@ -1,4 +1,5 @@
 import type { CanonicalBatch } from '../health-data/canonical.ts';
+import type { Logger } from '../shared/logger.ts';
 import type { ProviderManifest } from './manifest.ts';
 
 /**
@@ -186,6 +187,8 @@ export interface SubscriptionAdapter {
     http: VendorHttp;
     app: ProviderAppCredentials;
     callbackUrl: string;
+    /** For what the operator must do by hand (Google subscribers without a service account). */
+    logger?: Pick<Logger, 'warn'>;
     existing:
       | { vendorSubscriptionId: string | null; expiresAt: Date | null; details: Record<string, unknown> }
       | undefined;

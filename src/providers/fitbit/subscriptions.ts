@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import type { Logger } from '../../shared/logger.ts';
 import { ProviderResponseError } from '../errors.ts';
 import type { ProviderAppCredentials, SubscriptionAdapter, VendorHttp, VendorRequest } from '../types.ts';
 import { FITBIT_WEBHOOK_DATA_TYPES, GOOGLE_HEALTH_PATHS } from './manifest.ts';
@@ -65,18 +66,22 @@ async function asProject<T>(account: GoogleServiceAccount, call: (auth: AdminAut
 /** Emitted once per check of an app WearLink cannot subscribe for (no service account). */
 export const NO_SERVICE_ACCOUNT_WARNING = 'WEARLINK_FITBIT_SUBSCRIBER_NOT_MANAGED';
 
-function warnNotManaged(app: ProviderAppCredentials, project: string, callbackUrl: string): void {
+function warnNotManaged(
+  logger: Pick<Logger, 'warn'> | undefined,
+  app: ProviderAppCredentials,
+  project: string,
+  callbackUrl: string,
+): void {
   const owner =
     app.developerId === null ? 'the instance fitbit app' : `developer ${app.developerId}'s fitbit app`;
-  // The adapter has no logger; a process warning reaches the operator's stderr without a Google call.
-  process.emitWarning(
+  logger?.warn(
+    { code: NO_SERVICE_ACCOUNT_WARNING, project, callback_url: callbackUrl },
     `Google Health webhooks of ${owner} (client ${app.clientId}) are not subscribed by WearLink: ` +
       `Google authorizes subscriber calls with a service account of project ${project}. ` +
       `Create the subscriber in that Google Cloud project (POST projects/${project}/subscribers, ` +
       `endpointUri ${callbackUrl}, endpointAuthorization.secret "Bearer <the app's webhook secret>", ` +
       `subscriptionCreatePolicy AUTOMATIC for ${FITBIT_WEBHOOK_DATA_TYPES.join(', ')})` +
       (app.developerId === null ? ', or set FITBIT_SERVICE_ACCOUNT_KEY_FILE.' : '.'),
-    { type: 'WearLinkWarning', code: NO_SERVICE_ACCOUNT_WARNING },
   );
 }
 
@@ -87,7 +92,7 @@ async function list(http: VendorHttp, project: string, auth: AdminAuth): Promise
 }
 
 export const fitbitSubscriptions: SubscriptionAdapter = {
-  async ensure({ http, app, callbackUrl, existing }) {
+  async ensure({ http, app, callbackUrl, existing, logger }) {
     const secret = app.webhookSecret;
     if (secret === undefined || secret === '')
       throw new Error(
@@ -95,7 +100,7 @@ export const fitbitSubscriptions: SubscriptionAdapter = {
       );
     const project = projectOfClientId(app.clientId);
     if (app.serviceAccount === undefined) {
-      warnNotManaged(app, project, callbackUrl);
+      warnNotManaged(logger, app, project, callbackUrl);
       return undefined;
     }
     return asProject(app.serviceAccount, (auth) =>

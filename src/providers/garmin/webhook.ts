@@ -74,7 +74,7 @@ function summaryNotifications(
       });
       return;
     }
-    out.push({ kind: 'pull', providerUserId: userId, target: { resource, url } });
+    out.push({ kind: 'pull', providerUserId: userId, target: { resource, url, details: { list_key: key } } });
   });
   for (const [userId, indexes] of pushed)
     out.push({ kind: 'pull', providerUserId: userId, target: { resource, delivery: { key, indexes } } });

@@ -25,6 +25,7 @@ export async function ensureSubscription(
     http,
     app,
     callbackUrl,
+    logger: runtime.logger,
     existing:
       existing === undefined
         ? undefined

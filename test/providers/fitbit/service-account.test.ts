@@ -151,10 +151,11 @@ describe('subscriber calls', () => {
   });
 
   it('without a service account (a developer’s own app): no Google call, one warning naming what to create', async () => {
-    const warnings: Error[] = [];
-    const listen = (w: Error) => warnings.push(w);
-    process.on('warning', listen);
-    try {
+    const warnings: { fields: { code?: string }; message: string }[] = [];
+    const logger = {
+      warn: (fields: { code?: string }, message: string) => warnings.push({ fields, message }),
+    };
+    {
       const own: ProviderAppCredentials = { ...app, developerId: 'dev-7' };
       const http = createVendorHttp(runtimeFor(google.url), { module: fitbitProvider, app: own });
       const calls = google.serviceAccounts.calls.length + google.serviceAccounts.counts.unauthorized;
@@ -164,19 +165,17 @@ describe('subscriber calls', () => {
         app: own,
         callbackUrl,
         existing: undefined,
+        logger: logger as never,
       });
-      await new Promise((r) => setImmediate(r));
       expect(result).toBeUndefined();
       expect(google.serviceAccounts.calls.length + google.serviceAccounts.counts.unauthorized).toBe(calls);
       expect(google.subscribers.counts.list).toBe(lists);
-      const mine = warnings.filter((w) => (w as { code?: string }).code === NO_SERVICE_ACCOUNT_WARNING);
+      const mine = warnings.filter((w) => w.fields.code === NO_SERVICE_ACCOUNT_WARNING);
       expect(mine).toHaveLength(1);
       expect(mine[0]?.message).toContain("developer dev-7's fitbit app");
       expect(mine[0]?.message).toContain('projects/123456789012/subscribers');
       expect(mine[0]?.message).toContain(callbackUrl);
       expect(mine[0]?.message).not.toContain(app.webhookSecret);
-    } finally {
-      process.off('warning', listen);
     }
   });
 });
