@@ -1,3 +1,5 @@
+import { fitbitProvider } from './fitbit/index.ts';
+import { garminProvider } from './garmin/index.ts';
 import { ouraProvider } from './oura/index.ts';
 import { polarProvider } from './polar/index.ts';
 import { sandboxProvider } from './sandbox/sandbox-provider.ts';
@@ -17,6 +19,8 @@ const modules: ProviderModule[] = [
   whoopProvider,
   polarProvider,
   withingsProvider,
+  garminProvider,
+  fitbitProvider,
 ];
 
 const registry = new Map<string, ProviderModule>(modules.map((m) => [m.manifest.slug, m]));

@@ -249,7 +249,13 @@ describeEachDatabase('sandbox provider through the sync engine', (ctx) => {
       auth: a.auth,
       json: { provider: 'garmin' },
     });
-    expect(garmin.status).toBe(501);
+    expect(garmin.status).toBe(400);
+    expect(garmin.body.code).toBe('oauth_required');
+    const apple = await server.api.request('POST', `/api/v1/users/${a.user.id}/connections`, {
+      auth: a.auth,
+      json: { provider: 'apple' },
+    });
+    expect(apple.status).toBe(501);
     const twice = await server.api.request('POST', `/api/v1/users/${a.user.id}/connections`, {
       auth: a.auth,
       json: { provider: 'sandbox' },
