@@ -33,7 +33,7 @@ export function registerInboundWebhookRoutes(app: OpenAPIHono<AppEnv>): void {
       tags: ['Provider webhooks'],
       summary: alias ? 'Vendor webhook (alias)' : 'Vendor webhook',
       description:
-        'Where a vendor (Oura, WHOOP, Polar, Strava, Withings) sends its notifications; register this URL with the vendor. Signed vendors are verified against every configured app of the vendor (401 `invalid_signature` / `stale_timestamp` otherwise). The raw request is stored before the answer and processed as a job: a notification pulls what it names, a deauthorization revokes the connection. A repeated delivery is answered 200 `duplicate` and not processed again. Bodies above PROVIDER_WEBHOOK_MAX_BYTES get 413.',
+        "Where a vendor (Garmin, Oura, Fitbit via Google Health, WHOOP, Polar, Strava, Withings) sends its notifications; register this URL with the vendor. Signed vendors are verified against every configured app of the vendor (401 `invalid_signature` / `stale_timestamp` otherwise); Garmin must name a configured app in `garmin-client-id` and Google must echo an app's webhook secret in `Authorization` (401 `unknown_app` / `invalid_secret`). The raw request is stored before the answer and processed as a job: a notification pulls what it names, pushed data (Garmin) is mapped from the stored body, a deauthorization revokes the connection. A repeated delivery is answered 200 `duplicate` and not processed again. Bodies above PROVIDER_WEBHOOK_MAX_BYTES get 413.",
       request: { params: z.object({ provider: ProviderParam }) },
       responses: {
         200: { description: 'Stored (or already stored)', content: { 'application/json': { schema: Ack } } },
