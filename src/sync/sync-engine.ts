@@ -5,7 +5,7 @@ import type { ConnectionRow, SyncRunRow } from '../db/schema.ts';
 import { archiveRawPayload } from '../health-data/raw-payloads.repo.ts';
 import { writeCanonicalBatch } from '../ingest/write-batch.ts';
 import { PushOnlyError } from '../providers/backfill/errors.ts';
-import { markDelivered } from '../providers/backfill/repo.ts';
+import { dataSpan, markDelivered } from '../providers/backfill/repo.ts';
 import { retryTargets, runBackfill } from '../providers/backfill/runner.ts';
 import { ProviderAuthError, ProviderRateLimitError, ProviderResponseError } from '../providers/errors.ts';
 import { findProviderModule } from '../providers/registry.ts';
@@ -429,7 +429,7 @@ export class SyncEngine {
         http,
       });
       await this.runs.transition(run.id, 'fetching', { message: `Fetching ${item.label}` });
-      const payloads = await this.#fetchItem(module, item, context, connection);
+      const payloads = await this.#fetchItem(module, item, context);
       await this.runs.transition(run.id, 'processing', { message: `Normalising ${item.label}` });
       const batches = payloads.map(({ resource, payload }) => ({
         resource,
@@ -455,6 +455,12 @@ export class SyncEngine {
         workouts += counts.workouts.inserted + counts.workouts.updated;
       }
       samples += inserted;
+      if (item.kind === 'target' && module.manifest.backfill !== undefined) {
+        // Pushed or pinged data has landed: a backfill waiting for this list key over these times sees
+        // its windows arrive (a routine push of today does not settle last month's window).
+        const key = item.target.delivery?.key ?? item.target.details?.list_key ?? item.target.resource;
+        await markDelivered(this.db, connection, module.manifest, key, dataSpan(batches.map((b) => b.batch)));
+      }
       await this.runs.transition(
         run.id,
         'saving',
@@ -493,7 +499,6 @@ export class SyncEngine {
     module: ProviderModule,
     item: WorkItem,
     context: (resource: string) => PullContext,
-    connection: ConnectionRow,
   ): Promise<{ resource: string; payload: unknown }[]> {
     if (item.kind === 'target') {
       const { target } = item;
@@ -504,21 +509,10 @@ export class SyncEngine {
           throw new ProviderResponseError(
             `The ${module.manifest.name} delivery holding ${target.resource} is no longer stored`,
           );
-        // A backfill waiting for this list key sees its windows arrive.
-        await markDelivered(this.db, connection, module.manifest, target.delivery.key);
         return [{ resource: target.resource, payload }];
       }
-      if (module.pull.fetchTarget !== undefined) {
-        const pages = await module.pull.fetchTarget(context(target.resource), target);
-        // A ping's data has been fetched: a backfill waiting for its list key sees it arrive.
-        await markDelivered(
-          this.db,
-          connection,
-          module.manifest,
-          target.details?.list_key ?? target.resource,
-        );
-        return pages;
-      }
+      if (module.pull.fetchTarget !== undefined)
+        return module.pull.fetchTarget(context(target.resource), target);
       if (target.fromMs === undefined || target.toMs === undefined)
         throw new ProviderResponseError(`${module.manifest.name} cannot pull a single ${target.resource}`);
       const window = { fromMs: target.fromMs, toMs: target.toMs, label: target.resource };

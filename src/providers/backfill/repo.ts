@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Db } from '../../db/database.ts';
 import type { ConnectionRow, ProviderBackfillWindowRow } from '../../db/schema.ts';
+import type { CanonicalBatch } from '../../health-data/canonical.ts';
 import type { ProviderManifest } from '../manifest.ts';
 import { type PlannedWindow, UNCOVERING_STATUSES } from './planner.ts';
 
@@ -187,20 +188,48 @@ export async function markDelivered(
   connection: Pick<ConnectionRow, 'id'>,
   manifest: ProviderManifest,
   listKey: string,
+  span?: { fromMs: number; toMs: number },
 ): Promise<number> {
   const types = (manifest.backfill?.types ?? [])
     .filter((t) => t.delivered_as.includes(listKey))
     .map((t) => t.name);
   if (types.length === 0) return 0;
-  const result = await db
+  let update = db
     .updateTable('provider_backfill_windows')
     .set({ status: 'received', received_at: new Date() })
     .where('connection_id', '=', connection.id)
     .where('type', 'in', types)
     .where('status', '=', 'requested')
-    .where('requested_at', '<=', new Date())
-    .executeTakeFirst();
+    .where('requested_at', '<=', new Date());
+  // Data whose times are known settles only the windows it falls in; data that mapped to nothing
+  // (Move IQ, a partial epoch) still says the type's delivery came.
+  if (span !== undefined)
+    update = update
+      .where('window_start', '<=', new Date(span.toMs))
+      .where('window_end', '>=', new Date(span.fromMs));
+  const result = await update.executeTakeFirst();
   return Number(result.numUpdatedRows);
+}
+
+/** The time span of what a delivery mapped to (samples, workouts, sleep, score days), or undefined when nothing. */
+export function dataSpan(batches: readonly CanonicalBatch[]): { fromMs: number; toMs: number } | undefined {
+  let fromMs = Number.POSITIVE_INFINITY;
+  let toMs = Number.NEGATIVE_INFINITY;
+  const add = (start: number, end: number) => {
+    if (!Number.isFinite(start) || !Number.isFinite(end)) return;
+    fromMs = Math.min(fromMs, start);
+    toMs = Math.max(toMs, end);
+  };
+  for (const batch of batches) {
+    for (const s of batch.samples) add(s.startMs, s.startMs + s.durationMs);
+    for (const w of batch.workouts) add(w.startMs, w.endMs);
+    for (const i of batch.sleep) add(i.startMs, i.endMs);
+    for (const score of batch.scores) {
+      const day = Date.parse(`${score.date}T00:00:00Z`);
+      add(day, day + 86_400_000);
+    }
+  }
+  return fromMs <= toMs ? { fromMs, toMs } : undefined;
 }
 
 /** Every window of a connection (the status route aggregates them: a few per type and run). */

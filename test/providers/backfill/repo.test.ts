@@ -1,6 +1,8 @@
 import { expect, it } from 'vitest';
 import { createConnection } from '../../../src/connections/connections.repo.ts';
+import { emptyBatch } from '../../../src/health-data/canonical.ts';
 import {
+  dataSpan,
   expireStaleRequests,
   insertPlannedWindows,
   markDelivered,
@@ -79,6 +81,27 @@ describeEachDatabase('backfill windows repo', (ctx) => {
     expect(status('dailies', 10)).toBe('pending'); // never asked: a delivery does not settle it
     expect(status('hrv', 0)).toBe('requested');
     expect(after.find((r) => r.status === 'received')?.received_at).toBeInstanceOf(Date);
+  });
+
+  it('data with known times settles only the windows it falls in', async () => {
+    const { db, connection } = await setup();
+    await insertPlannedWindows(db, connection, 'run-1', [w('dailies', 0, 10), w('dailies', 10, 20)]);
+    for (const row of await windowsOfUser(db, connection)) await settleRequest(db, row.id, 'requested', null);
+    // Today's routine push (day 25) settles nothing; a day-12 record settles the second window only.
+    expect(
+      await markDelivered(db, connection, manifest, 'dailies', {
+        fromMs: t0 + 25 * DAY,
+        toMs: t0 + 26 * DAY,
+      }),
+    ).toBe(0);
+    const span = dataSpan([
+      { ...emptyBatch(), samples: [{ startMs: t0 + 12 * DAY, durationMs: 900_000 } as never] },
+    ]);
+    expect(span).toEqual({ fromMs: t0 + 12 * DAY, toMs: t0 + 12 * DAY + 900_000 });
+    expect(await markDelivered(db, connection, manifest, 'dailies', span)).toBe(1);
+    const after = await windowsOfUser(db, connection);
+    expect(after.map((r) => r.status)).toEqual(['requested', 'received']);
+    expect(dataSpan([emptyBatch()])).toBeUndefined();
   });
 
   it('a run that ended without its data leaves its requested windows to the next run as timed out', async () => {
