@@ -1,0 +1,72 @@
+import { createServer as createHttpServer } from 'node:http';
+import { type AddressInfo, createServer } from 'node:net';
+import { sql } from 'kysely';
+import type { Db } from '../../../src/db/database.ts';
+
+/** Small helpers of the Garmin end-to-end test: ports, polling with a deadline, row counts, a foreign host. */
+
+export async function freePort(): Promise<number> {
+  const probe = createServer();
+  await new Promise<void>((resolve) => probe.listen(0, '127.0.0.1', resolve));
+  const { port } = probe.address() as AddressInfo;
+  await new Promise<void>((resolve) => probe.close(() => resolve()));
+  return port;
+}
+
+/** Polls `check` until it returns a value; a deadline, never a fixed sleep, so a loaded machine only waits longer. */
+export async function eventually<T>(
+  check: () => Promise<T | undefined>,
+  what: string,
+  timeoutMs = 45_000,
+): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await check();
+    if (value !== undefined) return value;
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
+
+const USER_TABLES = [
+  'samples',
+  'workouts',
+  'sleep_sessions',
+  'sleep_stage_intervals',
+  'health_scores',
+] as const;
+
+/** Rows a user has in each canonical table, and route points of their workouts. */
+const counter = (db: Db) => async (query: ReturnType<typeof sql<{ n: string | number }>>) =>
+  Number((await query.execute(db)).rows[0]?.n ?? 0);
+
+/** Every stored vendor delivery (one server per test file: all of them are the test's). */
+export const countInbound = (db: Db) => counter(db)(sql`select count(*) as n from inbound_webhooks`);
+
+export async function countRows(db: Db, userId: string): Promise<Record<string, number>> {
+  const count = counter(db);
+  const out: Record<string, number> = {};
+  for (const table of USER_TABLES)
+    out[table] = await count(sql`select count(*) as n from ${sql.table(table)} where user_id = ${userId}`);
+  out.workout_route_points = await count(
+    sql`select count(*) as n from workout_route_points p join workouts w on w.id = p.workout_id where w.user_id = ${userId}`,
+  );
+  return out;
+}
+
+/** A host that is not Garmin's: counts what reaches it (a refused ping must reach nothing). */
+export async function startForeignHost(): Promise<{ url: string; hits: number; close(): Promise<void> }> {
+  const host = { url: '', hits: 0, close: async () => {} };
+  const server = createHttpServer((_req, res) => {
+    host.hits += 1;
+    res.writeHead(200, { 'content-type': 'application/json' }).end('[]');
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  host.url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  host.close = () =>
+    new Promise<void>((resolve) => {
+      server.closeAllConnections();
+      server.close(() => resolve());
+    });
+  return host;
+}
