@@ -139,6 +139,12 @@ export async function openPlatform(
     logger,
     (config.SYNC_JOB_EXPIRE_SECONDS * 1000) / 3,
     (module, connection) => connectionHttp(providerRuntime, module, connection),
+    {
+      backfillTiming: {
+        pollSeconds: config.BACKFILL_POLL_SECONDS,
+        waitMinutes: config.BACKFILL_WAIT_MINUTES,
+      },
+    },
   );
   const appleImports = new AppleImportService(database.db, runs, queue, config, logger);
 

@@ -100,14 +100,19 @@ export class SyncEngine {
      */
     private readonly jobBudgetMs: number,
     private readonly httpFor: ConnectionHttp,
-    private readonly modules: (slug: string) => ProviderModule | undefined = findProviderModule,
-  ) {}
+    options: {
+      /** The provider modules by slug (tests: a vendor of their own). */
+      modules?: (slug: string) => ProviderModule | undefined;
+      /** How a backfill run waits for pushed data (BACKFILL_POLL_SECONDS, BACKFILL_WAIT_MINUTES). */
+      backfillTiming?: { pollSeconds: number; waitMinutes: number | undefined };
+    } = {},
+  ) {
+    this.modules = options.modules ?? findProviderModule;
+    this.backfillTiming = options.backfillTiming ?? { pollSeconds: 10, waitMinutes: undefined };
+  }
 
-  /** How a backfill run waits for pushed data (BACKFILL_POLL_SECONDS, BACKFILL_WAIT_MINUTES): set by the worker. */
-  backfillTiming: { pollSeconds: number; waitMinutes: number | undefined } = {
-    pollSeconds: 10,
-    waitMinutes: undefined,
-  };
+  private readonly modules: (slug: string) => ProviderModule | undefined;
+  private readonly backfillTiming: { pollSeconds: number; waitMinutes: number | undefined };
 
   providerFor(slug: string): ProviderModule {
     const module = this.modules(slug);

@@ -15,11 +15,6 @@ import { InvalidTransitionError } from './sync-runs.repo.ts';
  */
 export async function startSyncWorker(platform: Platform): Promise<void> {
   const { config, deps, logger } = platform;
-  // Backfill runs poll from the process that runs their jobs: this one.
-  deps.sync.backfillTiming = {
-    pollSeconds: config.BACKFILL_POLL_SECONDS,
-    waitMinutes: config.BACKFILL_WAIT_MINUTES,
-  };
   await platform.queue.work(config.SYNC_WORKER_CONCURRENCY, ({ runId }, attempt) =>
     deps.sync.runJob(runId, attempt),
   );

@@ -122,7 +122,7 @@ describeEachDatabase('crash windows of runs and jobs', (ctx) => {
       platform.logger,
       60_000,
       () => Promise.reject(new Error('the sandbox makes no vendor calls')),
-      (slug) => (slug === 'sandbox' ? failingOnce : undefined),
+      { modules: (slug) => (slug === 'sandbox' ? failingOnce : undefined) },
     );
     try {
       const started = await server.api.request('POST', '/api/v1/sync', {
