@@ -26,13 +26,14 @@ export type ProcessDeps = Pick<AppDeps, 'db' | 'logger' | 'sync' | 'config' | 'r
  * Whether an unsigned vendor's deauthorization is real: the user's token must no longer work. The
  * check's refresh is refused on purpose, so a dead access token counts as a dead grant without
  * touching the stored tokens; signed vendors and vendors without a check are taken at their word.
+ * A client-id header (Garmin) is not a signature: anyone who knows the public client id can send it.
  */
 async function deauthorizationConfirmed(
   deps: ProcessDeps,
   module: ProviderModule,
   connection: ConnectionRow,
 ): Promise<boolean> {
-  if (module.manifest.webhook?.verification.scheme !== 'none' || module.confirmGrant === undefined)
+  if (module.manifest.webhook?.verification.scheme === 'hmac_sha256' || module.confirmGrant === undefined)
     return true;
   const app = await resolveProviderApp(deps, connection.developer_id, module.manifest.slug);
   if (app === undefined) return true;
