@@ -2,6 +2,8 @@ import { createServer as createHttpServer } from 'node:http';
 import { type AddressInfo, createServer } from 'node:net';
 import { sql } from 'kysely';
 import type { Db } from '../../../src/db/database.ts';
+import type { TestServer } from '../../support/harness.ts';
+import type { RunningGarminMock } from '../../support/vendor-mocks/garmin.ts';
 
 /** Small helpers of the Garmin end-to-end test: ports, polling with a deadline, row counts, a foreign host. */
 
@@ -69,4 +71,35 @@ export async function startForeignHost(): Promise<{ url: string; hits: number; c
       server.close(() => resolve());
     });
   return host;
+}
+
+/**
+ * The connect flow a developer's app drives: WearLink's authorize URL, the user approving at (mock)
+ * Garmin as `garminUser`, Garmin redirecting to WearLink's callback, WearLink redirecting to the app.
+ * Returns Garmin's consent URL and where the user ended up.
+ */
+export async function connectThroughGarmin(
+  server: TestServer,
+  garmin: RunningGarminMock,
+  key: string,
+  userId: string,
+  garminUser: string,
+): Promise<{ consent: URL; authorizeStatus: number; outcome: URL; outcomeStatus: number }> {
+  const redirectUri = 'http://127.0.0.1:9/garmin-done';
+  const start = await server.api.request(
+    'GET',
+    `/api/v1/providers/garmin/authorize?user_id=${userId}&redirect_uri=${encodeURIComponent(redirectUri)}`,
+    { auth: { key } },
+  );
+  if (start.status !== 200) throw new Error(`authorize: ${start.status} ${start.text}`);
+  const consent = new URL(start.body.authorization_url);
+  garmin.oauth.approveNextAs(garminUser);
+  const toCallback = await fetch(consent, { redirect: 'manual' });
+  const done = await fetch(toCallback.headers.get('location') ?? '', { redirect: 'manual' });
+  return {
+    consent,
+    authorizeStatus: start.status,
+    outcome: new URL(done.headers.get('location') ?? 'http://invalid/'),
+    outcomeStatus: done.status,
+  };
 }

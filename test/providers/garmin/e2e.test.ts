@@ -5,7 +5,14 @@ import { withProviderModules } from '../../../src/providers/registry.ts';
 import { databaseLegs, startTestServer, type TestServer, waitForRun } from '../../support/harness.ts';
 import { type RunningGarminMock, startGarminMock } from '../../support/vendor-mocks/garmin.ts';
 import { garminExpectations, pickActivityDay } from './e2e-data.ts';
-import { countInbound, countRows, eventually, freePort, startForeignHost } from './e2e-support.ts';
+import {
+  connectThroughGarmin,
+  countInbound,
+  countRows,
+  eventually,
+  freePort,
+  startForeignHost,
+} from './e2e-support.ts';
 
 /**
  * Garmin end to end through the real app on both storage legs: connect (OAuth 2.0 with PKCE, Garmin's
@@ -19,8 +26,12 @@ const CLIENT_ID = 'garmin-e2e-client';
 const CLIENT_SECRET = 'garmin-e2e-secret';
 const GARMIN_USER = 'garmin-e2e-user-7f3a';
 const DAY = 86_400_000;
-/** Delivered by ping (their callback URLs served by the mock); every other type by push. */
-const PINGED = ['sleeps', 'stressDetails', 'activityDetails'];
+/**
+ * Delivered by ping (their callback URLs served by the mock); every other type by push. Each pinged day
+ * is one callback call against the app's 100 calls/minute budget (manifest), which the whole test must
+ * stay under (else the disconnect's DELETE would be refused locally): two types, about 46 calls.
+ */
+const PINGED = ['stressDetails', 'activityDetails'];
 /** Garmin refuses this type's backfill once (the user switched it off: 412), to be retried. */
 const FAILING = 'bloodPressures';
 const TYPES = garminBackfillTypes().map((t) => t.name);
@@ -128,22 +139,17 @@ for (const { leg, skip } of databaseLegs) {
       });
 
       it('connects with PKCE, records Garmin’s user id and permissions, and backfills every type', async () => {
-        const redirectUri = 'http://127.0.0.1:9/garmin-done';
-        const start = await server.api.request(
-          'GET',
-          `/api/v1/providers/garmin/authorize?user_id=${userId}&redirect_uri=${encodeURIComponent(redirectUri)}`,
-          { auth: auth() },
+        const { consent, outcome, outcomeStatus } = await connectThroughGarmin(
+          server,
+          garmin,
+          key,
+          userId,
+          GARMIN_USER,
         );
-        expect(start.status, start.text).toBe(200);
-        const consent = new URL(start.body.authorization_url);
         expect(`${consent.origin}${consent.pathname}`).toBe(`${garmin.url}/oauth2Confirm`);
         expect(consent.searchParams.get('code_challenge_method')).toBe('S256');
         expect(consent.searchParams.get('code_challenge')).toBeTruthy();
-        garmin.oauth.approveNextAs(GARMIN_USER);
-        const toCallback = await fetch(consent, { redirect: 'manual' });
-        const done = await fetch(toCallback.headers.get('location') ?? '', { redirect: 'manual' });
-        expect(done.status).toBe(302);
-        const outcome = new URL(done.headers.get('location') ?? '');
+        expect(outcomeStatus).toBe(302);
         expect(Object.fromEntries(outcome.searchParams)).toMatchObject({
           status: 'success',
           provider: 'garmin',
@@ -342,6 +348,35 @@ for (const { leg, skip } of databaseLegs) {
           async () => ((await connection()).scopes.join() === 'HEALTH_EXPORT' ? true : undefined),
           'the scopes updated',
         );
+      });
+
+      it('a deregistration is believed only once Garmin refuses the token (the user removed the app)', async () => {
+        // A second user, without historical consent: every backfill request is refused (403), nothing waits.
+        const other = 'garmin-e2e-user-2';
+        const account = garmin.addUser(other, { historicalConsent: false });
+        const secondUser = (await server.api.createUser(key)).id;
+        const { outcome } = await connectThroughGarmin(server, garmin, key, secondUser, other);
+        expect(outcome.searchParams.get('status')).toBe('success');
+        const connectionOf = () =>
+          db()
+            .selectFrom('connections')
+            .selectAll()
+            .where('user_id', '=', secondUser)
+            .executeTakeFirstOrThrow();
+        // Garmin signs nothing: a deregistration while the token still works is a forgery, not obeyed.
+        const forged = await webhook({ deregistrations: [{ userId: other }] });
+        expect(forged.status, forged.text).toBe(200);
+        expect((await inbound(forged.body.id)).detail).toMatch(/token still works/);
+        expect((await connectionOf()).status).toBe('active');
+        // The user removes WearLink in Garmin Connect: the grant dies, then Garmin notifies.
+        account.deregistered = true;
+        garmin.oauth.revokeUser(other);
+        garmin.notifier.send('lifecycle', { deregistrations: [{ userId: other, summaryId: 'dereg-1' }] });
+        await eventually(
+          async () => ((await connectionOf()).status === 'revoked' ? true : undefined),
+          'revoked',
+        );
+        expect((await connection()).status).toBe('active');
       });
 
       it('disconnect deletes the registration at Garmin; its deregistration push leaves it revoked', async () => {
