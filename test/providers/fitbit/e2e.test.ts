@@ -1,10 +1,10 @@
-import { createServer } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { fitbitProvider } from '../../../src/providers/fitbit/index.ts';
 import { GOOGLE_HEALTH_SCOPES } from '../../../src/providers/fitbit/manifest.ts';
 import { withProviderModules } from '../../../src/providers/registry.ts';
 import { ensureAppSubscriptions } from '../../../src/providers/webhooks/subscriptions.ts';
 import { databaseLegs, startTestServer, type TestServer, waitForRun } from '../../support/harness.ts';
+import { eventually, freePort } from '../../support/vendor-e2e.ts';
 import {
   type RunningGoogleHealthMock,
   startGoogleHealthMock,
@@ -24,28 +24,6 @@ const WEBHOOK_SECRET = 'gh-e2e-webhook';
 const GOOGLE_USER = 'ghUserE2E';
 const SERVICE_ACCOUNT = 'wearlink-e2e@wearlink.iam.gserviceaccount.com';
 const DAY = 86_400_000;
-
-async function freePort(): Promise<number> {
-  const probe = createServer();
-  await new Promise<void>((resolve) => probe.listen(0, '127.0.0.1', resolve));
-  const { port } = probe.address() as { port: number };
-  await new Promise<void>((resolve) => probe.close(() => resolve()));
-  return port;
-}
-
-async function eventually<T>(
-  check: () => Promise<T | undefined>,
-  what: string,
-  timeoutMs = 30_000,
-): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await check();
-    if (value !== undefined) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
-}
 
 const restore = withProviderModules([fitbitProvider]);
 afterAll(restore);

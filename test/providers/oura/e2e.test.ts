@@ -1,7 +1,7 @@
-import { createServer } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ensureAppSubscriptions } from '../../../src/providers/webhooks/subscriptions.ts';
 import { databaseLegs, startTestServer, type TestServer, waitForRun } from '../../support/harness.ts';
+import { eventually, freePort } from '../../support/vendor-e2e.ts';
 import { type RunningOuraMock, startOuraMock } from '../../support/vendor-mocks/oura.ts';
 import { ouraDataSet } from './e2e-data.ts';
 
@@ -17,28 +17,6 @@ const CLIENT_SECRET = 'oura-e2e-secret';
 const VERIFY_TOKEN = 'oura-e2e-verify';
 const OURA_USER = 'oura-e2e-user';
 const DAY = 86_400_000;
-
-async function freePort(): Promise<number> {
-  const probe = createServer();
-  await new Promise<void>((resolve) => probe.listen(0, '127.0.0.1', resolve));
-  const { port } = probe.address() as { port: number };
-  await new Promise<void>((resolve) => probe.close(() => resolve()));
-  return port;
-}
-
-async function eventually<T>(
-  check: () => Promise<T | undefined>,
-  what: string,
-  timeoutMs = 30_000,
-): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await check();
-    if (value !== undefined) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
-}
 
 for (const { leg, skip } of databaseLegs) {
   describe.skipIf(skip !== undefined)(`Oura end to end [${leg}]${skip ? ` (skipped: ${skip})` : ''}`, () => {

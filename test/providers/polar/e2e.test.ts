@@ -1,6 +1,6 @@
-import { createServer } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { databaseLegs, startTestServer, type TestServer, waitForRun } from '../../support/harness.ts';
+import { eventually, freePort } from '../../support/vendor-e2e.ts';
 import { type RunningPolarMock, startPolarMock } from '../../support/vendor-mocks/polar.ts';
 import {
   polarActivityDay,
@@ -23,28 +23,6 @@ const CLIENT_ID = 'polar-e2e-client';
 const CLIENT_SECRET = 'polar-e2e-secret';
 const POLAR_USER = 475;
 const DAY = 86_400_000;
-
-async function freePort(): Promise<number> {
-  const probe = createServer();
-  await new Promise<void>((resolve) => probe.listen(0, '127.0.0.1', resolve));
-  const { port } = probe.address() as { port: number };
-  await new Promise<void>((resolve) => probe.close(() => resolve()));
-  return port;
-}
-
-async function eventually<T>(
-  check: () => Promise<T | undefined>,
-  what: string,
-  timeoutMs = 30_000,
-): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await check();
-    if (value !== undefined) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
-}
 
 const date = (ms: number) => new Date(ms).toISOString().slice(0, 10);
 

@@ -1,31 +1,8 @@
-import { createServer } from 'node:net';
 import { type ActivitySpec, BIG_ID } from '../../support/vendor-mocks/strava.ts';
 
 /** The Strava e2e's activities (relative to now) and its small waiting helpers. */
 
 export const DAY = 86_400_000;
-
-export async function freePort(): Promise<number> {
-  const probe = createServer();
-  await new Promise<void>((resolve) => probe.listen(0, '127.0.0.1', resolve));
-  const { port } = probe.address() as { port: number };
-  await new Promise<void>((resolve) => probe.close(() => resolve()));
-  return port;
-}
-
-export async function eventually<T>(
-  check: () => Promise<T | undefined>,
-  what: string,
-  timeoutMs = 30_000,
-): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await check();
-    if (value !== undefined) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
-}
 
 /** Whole seconds, as Strava's start dates are. */
 const at = (ms: number) => new Date(Math.floor(ms / 1000) * 1000).toISOString();

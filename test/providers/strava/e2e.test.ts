@@ -1,13 +1,14 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ensureAppSubscriptions } from '../../../src/providers/webhooks/subscriptions.ts';
 import { databaseLegs, startTestServer, type TestServer, waitForRun } from '../../support/harness.ts';
+import { eventually, freePort } from '../../support/vendor-e2e.ts';
 import {
   ATHLETE_ID,
   BIG_ID,
   type RunningStravaMock,
   startStravaMock,
 } from '../../support/vendor-mocks/strava.ts';
-import { DAY, dataSet, eventually, freePort } from './e2e-data.ts';
+import { DAY, dataSet } from './e2e-data.ts';
 
 /**
  * Strava end to end through the real app, on both storage legs: connect through the OAuth redirect

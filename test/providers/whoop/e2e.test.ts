@@ -1,6 +1,6 @@
-import { createServer } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { databaseLegs, startTestServer, type TestServer, waitForRun } from '../../support/harness.ts';
+import { eventually, freePort } from '../../support/vendor-e2e.ts';
 import { startWhoopMock, type WhoopMock } from '../../support/vendor-mocks/whoop.ts';
 import { whoopNight, whoopWorkout } from '../../support/vendor-mocks/whoop-data.ts';
 
@@ -13,28 +13,6 @@ import { whoopNight, whoopWorkout } from '../../support/vendor-mocks/whoop-data.
 const CLIENT_ID = 'whoop-e2e-client';
 const CLIENT_SECRET = 'whoop-e2e-secret';
 const DAY = 86_400_000;
-
-async function freePort(): Promise<number> {
-  const probe = createServer();
-  await new Promise<void>((resolve) => probe.listen(0, '127.0.0.1', resolve));
-  const { port } = probe.address() as { port: number };
-  await new Promise<void>((resolve) => probe.close(() => resolve()));
-  return port;
-}
-
-async function eventually<T>(
-  check: () => Promise<T | undefined>,
-  what: () => Promise<string>,
-  timeoutMs = 30_000,
-): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await check();
-    if (value !== undefined) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${await what()}`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
-}
 
 for (const { leg, skip } of databaseLegs) {
   describe.skipIf(skip !== undefined)(`WHOOP end to end [${leg}]${skip ? ` (skipped: ${skip})` : ''}`, () => {

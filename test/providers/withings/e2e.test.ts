@@ -1,6 +1,6 @@
-import { createServer } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { databaseLegs, startTestServer, type TestServer, waitForRun } from '../../support/harness.ts';
+import { eventually, freePort } from '../../support/vendor-e2e.ts';
 import { type RunningWithingsMock, startWithingsMock } from '../../support/vendor-mocks/withings.ts';
 
 /**
@@ -19,28 +19,6 @@ const WITHINGS_USER = 12345;
 const DAY = 86_400_000;
 const s = (ms: number) => Math.floor(ms / 1000);
 const date = (ms: number) => new Date(ms).toISOString().slice(0, 10);
-
-async function freePort(): Promise<number> {
-  const probe = createServer();
-  await new Promise<void>((resolve) => probe.listen(0, '127.0.0.1', resolve));
-  const { port } = probe.address() as { port: number };
-  await new Promise<void>((resolve) => probe.close(() => resolve()));
-  return port;
-}
-
-async function eventually<T>(
-  check: () => Promise<T | undefined>,
-  what: string,
-  timeoutMs = 30_000,
-): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await check();
-    if (value !== undefined) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
-}
 
 for (const { leg, skip } of databaseLegs) {
   describe.skipIf(skip !== undefined)(
