@@ -103,3 +103,30 @@ export async function connectThroughGarmin(
     outcomeStatus: done.status,
   };
 }
+
+/** The stored delivery once its job has settled it (processed, ignored or failed). */
+export function settledInbound(db: Db, id: string) {
+  return eventually(async () => {
+    const row = await db.selectFrom('inbound_webhooks').selectAll().where('id', '=', id).executeTakeFirst();
+    return row !== undefined && row.status !== 'received' ? row : undefined;
+  }, `inbound webhook ${id} settled`);
+}
+
+/** Every delivery the mock sent answered, every stored one processed, every run of the user finished. */
+export async function allProcessed(db: Db, garmin: RunningGarminMock, userId: string): Promise<void> {
+  await garmin.notifier.idle();
+  await eventually(async () => {
+    const open = await db
+      .selectFrom('inbound_webhooks')
+      .select('id')
+      .where('status', '=', 'received')
+      .executeTakeFirst();
+    const running = await db
+      .selectFrom('sync_runs')
+      .select('id')
+      .where('user_id', '=', userId)
+      .where('ended_at', 'is', null)
+      .executeTakeFirst();
+    return open === undefined && running === undefined ? true : undefined;
+  }, 'deliveries processed');
+}

@@ -6,11 +6,13 @@ import { databaseLegs, startTestServer, type TestServer, waitForRun } from '../.
 import { type RunningGarminMock, startGarminMock } from '../../support/vendor-mocks/garmin.ts';
 import { garminExpectations, pickActivityDay } from './e2e-data.ts';
 import {
+  allProcessed,
   connectThroughGarmin,
   countInbound,
   countRows,
   eventually,
   freePort,
+  settledInbound,
   startForeignHost,
 } from './e2e-support.ts';
 
@@ -80,33 +82,8 @@ for (const { leg, skip } of databaseLegs) {
           json: body,
           headers: { 'garmin-client-id': clientId, 'user-agent': 'Garmin Health API' },
         });
-      const inbound = (id: string) =>
-        eventually(async () => {
-          const row = await db()
-            .selectFrom('inbound_webhooks')
-            .selectAll()
-            .where('id', '=', id)
-            .executeTakeFirst();
-          return row !== undefined && row.status !== 'received' ? row : undefined;
-        }, `inbound webhook ${id} settled`);
-      /** Every delivery answered, every stored one processed, every run it started finished. */
-      const quiet = async () => {
-        await garmin.notifier.idle();
-        await eventually(async () => {
-          const open = await db()
-            .selectFrom('inbound_webhooks')
-            .select('id')
-            .where('status', '=', 'received')
-            .executeTakeFirst();
-          const running = await db()
-            .selectFrom('sync_runs')
-            .select('id')
-            .where('user_id', '=', userId)
-            .where('ended_at', 'is', null)
-            .executeTakeFirst();
-          return open === undefined && running === undefined ? true : undefined;
-        }, 'deliveries processed');
-      };
+      const inbound = (id: string) => settledInbound(db(), id);
+      const quiet = () => allProcessed(db(), garmin, userId);
 
       beforeAll(async () => {
         garmin = await startGarminMock({ clientId: CLIENT_ID, clientSecret: CLIENT_SECRET });
