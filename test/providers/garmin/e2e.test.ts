@@ -366,6 +366,12 @@ for (const { leg, skip } of databaseLegs) {
         const deregistration = garmin.notifier.deliveries.find((d) => 'deregistrations' in d.body);
         expect(deregistration?.delivered).toBe(true);
         expect((await connection()).status).toBe('revoked');
+        // What Garmin still sends for the revoked user is acknowledged and dropped.
+        const late = await webhook({
+          dailies: [{ userId: GARMIN_USER, summaryId: 'late', calendarDate: day }],
+        });
+        expect(late.status).toBe(200);
+        expect(await inbound(late.body.id)).toMatchObject({ status: 'ignored' });
         const kept = await series('body_battery', expected.stressWindow.from, expected.stressWindow.to);
         expect(kept.data).toHaveLength(expected.bodyBattery.length);
       });
