@@ -147,6 +147,12 @@ export const ProviderManifest = z
           z.strictObject({
             scheme: z.literal('client_id_header'),
             header: z.string().min(1),
+            /**
+             * A query parameter that must carry the app's webhook secret when the app has one: the
+             * vendor signs nothing and client ids are public (they travel in authorize URLs), so the
+             * secret in the registered URL is what keeps forged deliveries out.
+             */
+            secret_query: z.string().min(1).optional(),
             why: z.string(),
           }),
           /**

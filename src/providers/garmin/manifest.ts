@@ -65,11 +65,12 @@ export const garminManifest = parseManifest({
     host: 'api',
     // [UNV] Garmin documents no request limit beyond "evaluation keys are rate-limited" and the backfill
     // limits counted in days of data (evaluation 100 days/min, production 10,000 days/min per key).
-    // 100 calls a minute is open-wearables' assumption for evaluation keys; WearLink calls Garmin only for
-    // identify, revoke, pings' callbacks and backfill requests, so the low floor costs nothing. A backfill
-    // request of a 30/90-day window spends many "days" of Garmin's quota in one call: a 429 (not
-    // documented either) is handled by the client like any other and the run waits.
-    budgets: [{ limit: 100, window_seconds: 60 }],
+    // open-wearables assumes 100 calls a minute for evaluation keys, but every pinged day's callback is a
+    // call (a pinged 30-day backfill is 31 calls per type, and the e2e saw a disconnect's DELETE refused
+    // by that local budget): WearLink keeps a generous app-wide floor and relies on Garmin's 429 (not
+    // documented either), which the client handles like any other: the run waits. A backfill request of
+    // a 30/90-day window spends many "days" of Garmin's own quota in one call.
+    budgets: [{ limit: 1000, window_seconds: 60 }],
     // No documented 429 or Retry-After: wait a minute (open-wearables waits 60 s after a limit hit).
     rate_limit_headers: { retry_after: 'retry-after', reset_kind: 'seconds' },
     pagination: 'none',
@@ -98,6 +99,7 @@ export const garminManifest = parseManifest({
     verification: {
       scheme: 'client_id_header',
       header: 'garmin-client-id',
+      secret_query: 'key',
       why:
         'Garmin signs nothing (no HMAC exists); every push and ping names the app in garmin-client-id, ' +
         "which must be one of the configured apps' client ids, and ping URLs are followed only to Garmin's hosts",

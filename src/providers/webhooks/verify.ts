@@ -162,9 +162,19 @@ export function identifyApp(
     if (raw === undefined || raw === '')
       return { ok: false, code: 'unknown_app', detail: `Missing ${verification.header} header` };
     const app = apps.find((a) => sameSecret(a.clientId, raw));
-    return app !== undefined
-      ? { ok: true, app }
-      : { ok: false, code: 'unknown_app', detail: `${verification.header} names no configured app` };
+    if (app === undefined)
+      return { ok: false, code: 'unknown_app', detail: `${verification.header} names no configured app` };
+    const { secret_query: param } = verification;
+    if (param !== undefined && app.webhookSecret !== undefined && app.webhookSecret !== '') {
+      const presented = request.query[param];
+      if (presented === undefined || !sameSecret(presented, app.webhookSecret))
+        return {
+          ok: false,
+          code: 'invalid_secret',
+          detail: `The webhook URL's ?${param}= does not match the app's webhook secret`,
+        };
+    }
+    return { ok: true, app };
   }
   if (raw === undefined || raw === '')
     return { ok: false, code: 'invalid_secret', detail: `Missing ${verification.header} header` };

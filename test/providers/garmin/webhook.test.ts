@@ -81,7 +81,11 @@ describe('Garmin ping bodies', () => {
 
   it('a callbackURL on Garmin’s host → a pull of that URL', () => {
     expect(notificationsOf({ sleeps: [{ userId: 'u1', callbackURL: url }] })).toEqual([
-      { kind: 'pull', providerUserId: 'u1', target: { resource: 'sleeps', url } },
+      {
+        kind: 'pull',
+        providerUserId: 'u1',
+        target: { resource: 'sleeps', url, details: { list_key: 'sleeps' } },
+      },
     ]);
   });
 
