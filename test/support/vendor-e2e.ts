@@ -15,13 +15,13 @@ export async function freePort(): Promise<number> {
 }
 
 /**
- * Polls `check` every 50 ms until it returns a value, or fails naming `what` after `timeoutMs`
+ * Polls `check` every 50 ms (a deadline, never a fixed sleep: a loaded machine only waits longer) until it returns a value, or fails naming `what` after `timeoutMs`
  * (`what` may be a function, to describe the state at the time of the failure).
  */
 export async function eventually<T>(
   check: () => Promise<T | undefined>,
   what: string | (() => Promise<string>),
-  timeoutMs = 30_000,
+  timeoutMs = 45_000,
 ): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {

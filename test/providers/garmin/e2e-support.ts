@@ -1,34 +1,12 @@
 import { createServer as createHttpServer } from 'node:http';
-import { type AddressInfo, createServer } from 'node:net';
+import type { AddressInfo } from 'node:net';
 import { sql } from 'kysely';
 import type { Db } from '../../../src/db/database.ts';
 import type { TestServer } from '../../support/harness.ts';
+import { eventually } from '../../support/vendor-e2e.ts';
 import type { RunningGarminMock } from '../../support/vendor-mocks/garmin.ts';
 
-/** Small helpers of the Garmin end-to-end test: ports, polling with a deadline, row counts, a foreign host. */
-
-export async function freePort(): Promise<number> {
-  const probe = createServer();
-  await new Promise<void>((resolve) => probe.listen(0, '127.0.0.1', resolve));
-  const { port } = probe.address() as AddressInfo;
-  await new Promise<void>((resolve) => probe.close(() => resolve()));
-  return port;
-}
-
-/** Polls `check` until it returns a value; a deadline, never a fixed sleep, so a loaded machine only waits longer. */
-export async function eventually<T>(
-  check: () => Promise<T | undefined>,
-  what: string,
-  timeoutMs = 45_000,
-): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await check();
-    if (value !== undefined) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
-}
+/** Small helpers of the Garmin end-to-end test: row counts, a foreign host, the connect flow, processing waits. */
 
 const USER_TABLES = [
   'samples',

@@ -3,6 +3,7 @@ import { garminProvider } from '../../../src/providers/garmin/index.ts';
 import { garminBackfillTypes } from '../../../src/providers/garmin/summary-types.ts';
 import { withProviderModules } from '../../../src/providers/registry.ts';
 import { databaseLegs, startTestServer, type TestServer, waitForRun } from '../../support/harness.ts';
+import { eventually, freePort } from '../../support/vendor-e2e.ts';
 import { type RunningGarminMock, startGarminMock } from '../../support/vendor-mocks/garmin.ts';
 import { garminExpectations, pickActivityDay } from './e2e-data.ts';
 import {
@@ -10,8 +11,6 @@ import {
   connectThroughGarmin,
   countInbound,
   countRows,
-  eventually,
-  freePort,
   settledInbound,
   startForeignHost,
 } from './e2e-support.ts';
