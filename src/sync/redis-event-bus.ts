@@ -176,8 +176,11 @@ export class RedisEventBus implements SyncEventBus {
         replayed += 1;
       } catch (error) {
         head.sent ||= wasSent(error);
+        // Always a real pause: when the socket died but ioredis has not yet handled its 'close' (status
+        // still `ready`), every append is refused at once, and a loop of already-settled awaits would
+        // spin in microtasks, starving the event loop that would deliver that 'close' (CI hung on it).
+        await new Promise((r) => setTimeout(r, 50));
         await this.#ready(this.#writer, REPLAY_RETRY_MS);
-        if (this.#writer.status !== 'ready') await new Promise((r) => setTimeout(r, 50));
       }
     }
     if (replayed > 0 || this.#dropped > 0) {
