@@ -402,6 +402,10 @@ describe.skipIf(!redisUrl)(
         expect(closed).toBe(true);
         redis.disconnect();
         await proxy.close();
+        const direct = new Redis(redisUrl as string);
+        const keys = await direct.keys(`${prefix}*`);
+        if (keys.length) await direct.del(...keys);
+        direct.disconnect();
       }
     }, 45_000);
   },
