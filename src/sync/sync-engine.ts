@@ -8,6 +8,7 @@ import { PushOnlyError } from '../providers/backfill/errors.ts';
 import { dataSpan, markDelivered } from '../providers/backfill/repo.ts';
 import { retryTargets, runBackfill } from '../providers/backfill/runner.ts';
 import { ProviderAuthError, ProviderRateLimitError, ProviderResponseError } from '../providers/errors.ts';
+import { urlForLogs } from '../providers/http/url-for-logs.ts';
 import { findProviderModule } from '../providers/registry.ts';
 import type { ProviderModule, PullContext, PullTarget, PullWindow, VendorHttp } from '../providers/types.ts';
 import { deliveredItems } from '../providers/webhooks/inbound.repo.ts';
@@ -490,7 +491,7 @@ export class SyncEngine {
         target,
         label: target.delivery
           ? `${target.resource} (${target.delivery.indexes.length} pushed)`
-          : `${target.resource} ${target.objectId ?? (target.url === undefined ? '' : withoutQuery(target.url))}`.trim(),
+          : `${target.resource} ${target.objectId ?? (target.url === undefined ? '' : urlForLogs(target.url))}`.trim(),
       }));
     return pullWindows(
       run.window_from?.getTime() ?? 0,
@@ -561,10 +562,4 @@ export class SyncEngine {
   async #fail(run: SyncRunRow, error: SyncError): Promise<void> {
     await this.runs.finish(run.id, { stage: 'failed', status: 'failed', message: error.message, error });
   }
-}
-
-/** A vendor-handed URL as shown in run events: its query may carry a pull token (Garmin's `&token=`). */
-function withoutQuery(url: string): string {
-  const at = url.indexOf('?');
-  return at === -1 ? url : url.slice(0, at);
 }

@@ -1,3 +1,4 @@
+import { urlForLogs } from '../http/url-for-logs.ts';
 import type { InboundRequest, WebhookAdapter, WebhookNotification, WebhookParseContext } from '../types.ts';
 import { GARMIN_LIFECYCLE_KEYS, resourceOfListKey } from './summary-types.ts';
 
@@ -33,16 +34,6 @@ function userIdOf(item: Json): string | undefined {
   return undefined;
 }
 
-/** The callback URL's host and path only: its query carries a pull token that must not reach logs. */
-function withoutQuery(url: string): string {
-  try {
-    const u = new URL(url);
-    return `${u.origin}${u.pathname}`;
-  } catch {
-    return '(not a URL)';
-  }
-}
-
 function summaryNotifications(
   key: string,
   resource: string,
@@ -70,7 +61,7 @@ function summaryNotifications(
     if (context?.isVendorUrl(url) !== true) {
       out.push({
         kind: 'ignore',
-        reason: `refused: callback host of Garmin ${key} ping is not Garmin's (${withoutQuery(url)})`,
+        reason: `refused: callback host of Garmin ${key} ping is not Garmin's (${urlForLogs(url)})`,
       });
       return;
     }

@@ -1,11 +1,9 @@
 import { createHash, randomBytes } from 'node:crypto';
-import { loadConfig } from '../../../src/config/load-config.ts';
-import { MemoryRateLimiter } from '../../../src/http/rate-limit.ts';
 import { ProviderAuthError } from '../../../src/providers/errors.ts';
 import { GOOGLE_HEALTH_SCOPES } from '../../../src/providers/fitbit/manifest.ts';
 import type { ProviderRuntime } from '../../../src/providers/runtime.ts';
 import type { PullContext, TokenSet, TokenSource, VendorHttp } from '../../../src/providers/types.ts';
-import { createLogger } from '../../../src/shared/logger.ts';
+import { providerRuntimeFor } from '../../support/provider-runtime.ts';
 
 /** The app, runtime and OAuth helper the Fitbit (Google Health) tests call the local mock with (no database). */
 export const DAY = 86_400_000;
@@ -17,19 +15,7 @@ export const app = {
   scopes: [],
 };
 
-export function runtimeFor(url: string): ProviderRuntime {
-  const config = loadConfig({
-    WEARLINK_DATA_DIR: 'memory://',
-    PROVIDER_URLS: `fitbit=${url}`,
-    PROVIDER_HTTP_ATTEMPTS: '2',
-    PROVIDER_HTTP_TIMEOUT_MS: '5000',
-  });
-  return {
-    config,
-    logger: createLogger('silent'),
-    rateLimiter: new MemoryRateLimiter(),
-  } as unknown as ProviderRuntime;
-}
+export const runtimeFor = (url: string): ProviderRuntime => providerRuntimeFor('fitbit', url);
 
 /** Connects a mock user the way the OAuth flow does (authorize with PKCE → code → token). */
 export async function connect(

@@ -1,12 +1,10 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { loadConfig } from '../../../src/config/load-config.ts';
-import { MemoryRateLimiter } from '../../../src/http/rate-limit.ts';
 import { ProviderAuthError } from '../../../src/providers/errors.ts';
 import type { ProviderRuntime } from '../../../src/providers/runtime.ts';
 import type { TokenSet, TokenSource } from '../../../src/providers/types.ts';
-import { createLogger } from '../../../src/shared/logger.ts';
+import { providerRuntimeFor } from '../../support/provider-runtime.ts';
 import { readBody } from '../../support/vendor-mocks/oauth.ts';
 
 /** The app, provider runtime, PKCE connect and a webhook receiver the Garmin tests use with the local mock. */
@@ -19,19 +17,7 @@ export const app = {
   scopes: [],
 };
 
-export function runtimeFor(garminUrl: string): ProviderRuntime {
-  const config = loadConfig({
-    WEARLINK_DATA_DIR: 'memory://',
-    PROVIDER_URLS: `garmin=${garminUrl}`,
-    PROVIDER_HTTP_ATTEMPTS: '2',
-    PROVIDER_HTTP_TIMEOUT_MS: '5000',
-  });
-  return {
-    config,
-    logger: createLogger('silent'),
-    rateLimiter: new MemoryRateLimiter(),
-  } as unknown as ProviderRuntime;
-}
+export const runtimeFor = (url: string): ProviderRuntime => providerRuntimeFor('garmin', url);
 
 /** Authorize with an S256 challenge, exchange the code with its verifier; a token source that refreshes. */
 export async function connectGarmin(

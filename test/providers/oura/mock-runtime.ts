@@ -1,7 +1,5 @@
-import { loadConfig } from '../../../src/config/load-config.ts';
-import { MemoryRateLimiter } from '../../../src/http/rate-limit.ts';
 import type { ProviderRuntime } from '../../../src/providers/runtime.ts';
-import { createLogger } from '../../../src/shared/logger.ts';
+import { providerRuntimeFor } from '../../support/provider-runtime.ts';
 
 /** The app and the provider runtime the Oura tests call the local Oura mock with (no database needed). */
 export const DAY = 86_400_000;
@@ -13,16 +11,4 @@ export const app = {
   scopes: [],
 };
 
-export function runtimeFor(ouraUrl: string): ProviderRuntime {
-  const config = loadConfig({
-    WEARLINK_DATA_DIR: 'memory://',
-    PROVIDER_URLS: `oura=${ouraUrl}`,
-    PROVIDER_HTTP_ATTEMPTS: '2',
-    PROVIDER_HTTP_TIMEOUT_MS: '5000',
-  });
-  return {
-    config,
-    logger: createLogger('silent'),
-    rateLimiter: new MemoryRateLimiter(),
-  } as unknown as ProviderRuntime;
-}
+export const runtimeFor = (url: string): ProviderRuntime => providerRuntimeFor('oura', url);
