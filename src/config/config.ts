@@ -229,6 +229,52 @@ const envVariables = z.object({
     .min(1024)
     .default(10 * 1024 * 1024),
   ...providerAppDefaults(),
+  /** How long a user export's download link (its signed, single-use token) stays valid. */
+  EXPORT_LINK_TTL_MINUTES: z.coerce
+    .number()
+    .int()
+    .min(1)
+    .max(7 * 1440)
+    .default(1440),
+  /** How long a finished export's ZIP is kept (then deleted; its link ends with it). */
+  EXPORT_KEEP_HOURS: z.coerce.number().int().min(1).default(168),
+  /** `POST /users/{id}/export` answers in-band only up to this many bytes; larger accounts get 413 (use /export/async). */
+  EXPORT_INLINE_MAX_BYTES: z.coerce
+    .number()
+    .int()
+    .min(1024)
+    .default(25 * 1024 * 1024),
+  /** Rows one statement of a user (or provider-data) deletion removes: small enough that PGlite stays responsive. */
+  DELETE_BATCH_ROWS: z.coerce.number().int().min(100).max(1_000_000).default(5000),
+  /** How often the retention pass (per-developer data-retention policies) runs. */
+  RETENTION_INTERVAL_MINUTES: z.coerce.number().int().min(1).default(60),
+  /** The plan of new developers (daily meal-photo quota: hobby 20, developer 500, scale 5,000, enterprise unlimited). */
+  DEFAULT_PLAN: z.enum(['hobby', 'developer', 'scale', 'enterprise']).default('hobby'),
+  /** Emails of the instance's superusers (comma-separated): the only accounts that see /admin routes. */
+  SUPERUSER_EMAILS: z
+    .string()
+    .default('')
+    .transform((v) =>
+      v
+        .split(',')
+        .map((e) => e.trim().toLowerCase())
+        .filter(Boolean),
+    ),
+  /** Meal-photo recogniser: `none` (every photo goes to the review queue), `openai` (any OpenAI-compatible chat-completions API) or `anthropic`. */
+  VISION_PROVIDER: z.enum(['none', 'openai', 'anthropic']).default('none'),
+  VISION_MODEL: optionalString,
+  /** e.g. https://api.openai.com/v1, http://127.0.0.1:11434/v1 (Ollama), https://api.anthropic.com */
+  VISION_BASE_URL: optionalString,
+  VISION_API_KEY: optionalString,
+  /** Optional second-opinion model, consulted below the accept threshold (same choices as VISION_PROVIDER). */
+  VERIFIER_PROVIDER: z.enum(['none', 'openai', 'anthropic']).default('none'),
+  VERIFIER_MODEL: optionalString,
+  VERIFIER_BASE_URL: optionalString,
+  VERIFIER_API_KEY: optionalString,
+  /** A vision call that has not answered within this long fails (and is retried per the job policy). */
+  VISION_TIMEOUT_MS: z.coerce.number().int().min(100).max(300_000).default(60_000),
+  /** Meal photos are deleted from the blob store this many days after upload; unset: kept. */
+  NUTRITION_IMAGE_RETENTION_DAYS: z.coerce.number().int().min(1).optional(),
   /**
    * A Google service-account JSON key for the instance-wide fitbit app: authorizes the Google Health
    * webhook subscriber calls (project-level, no user token). Checked at start.

@@ -39,6 +39,8 @@ export interface UsersTable {
   source_priority: ColumnType<unknown, string | null | undefined, string | null>;
   created_at: CreatedAt;
   updated_at: Timestamp;
+  /** Set when a delete was asked: the user is gone from the API at once, its rows go by a job. */
+  deleted_at: NullableTimestamp;
 }
 
 export interface DataSourcesTable {
@@ -391,6 +393,57 @@ export interface ProviderBackfillWindowsTable {
 }
 export type ProviderBackfillWindowRow = Selectable<ProviderBackfillWindowsTable>;
 
+/** One privileged action of a developer (issue 18). Append-only; `hash` chains to the previous row. */
+export interface AuditLogsTable {
+  id: Generated<number>;
+  developer_id: string;
+  seq: number;
+  actor_type: string;
+  actor_id: string | null;
+  action: string;
+  target_type: string | null;
+  target_id: string | null;
+  ip: string | null;
+  user_agent: string | null;
+  request_id: string | null;
+  detail: ColumnType<unknown, string, never>;
+  created_at: ColumnType<Date, Date, never>;
+  prev_hash: string;
+  hash: string;
+}
+
+export interface AuditChainHeadsTable {
+  developer_id: string;
+  seq: number;
+  hash: string;
+}
+
+export interface DataExportsTable {
+  id: string;
+  developer_id: string;
+  user_id: string;
+  run_id: string | null;
+  status: string;
+  format_version: number;
+  blob_key: string | null;
+  size_bytes: number | null;
+  manifest: ColumnType<unknown, string | null | undefined, string | null>;
+  error: ColumnType<unknown, string | null | undefined, string | null>;
+  token_nonce: string | null;
+  expires_at: NullableTimestamp;
+  downloaded_at: NullableTimestamp;
+  created_at: CreatedAt;
+  completed_at: NullableTimestamp;
+}
+
+export interface DataRetentionPoliciesTable {
+  developer_id: string;
+  raw_payload_days: number | null;
+  sample_days: number | null;
+  delete_after_days: number | null;
+  updated_at: Timestamp;
+}
+
 export interface Database {
   developers: DevelopersTable;
   api_keys: ApiKeysTable;
@@ -418,6 +471,11 @@ export interface Database {
   inbound_webhooks: InboundWebhooksTable;
   provider_subscriptions: ProviderSubscriptionsTable;
   provider_backfill_windows: ProviderBackfillWindowsTable;
+  audit_logs: AuditLogsTable;
+  audit_chain_heads: AuditChainHeadsTable;
+  data_exports: DataExportsTable;
+  data_retention_policies: DataRetentionPoliciesTable;
+  // Nutrition (issue 19): its tables below.
 }
 
 export type DeveloperRow = Selectable<DevelopersTable>;

@@ -1,8 +1,12 @@
 import { OpenAPIHono } from '@hono/zod-openapi';
 import type { Context } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
+import { registerAuditRoutes } from '../audit/audit.routes.ts';
 import { TokenService } from '../auth/tokens.ts';
 import { registerConnectionRoutes } from '../connections/connections.routes.ts';
+import { registerDeletionRoutes } from '../data-rights/deletion/deletion.routes.ts';
+import { registerExportRoutes } from '../data-rights/export/export.routes.ts';
+import { registerRetentionRoutes } from '../data-rights/retention/retention.routes.ts';
 import { registerApiKeyRoutes } from '../developers/api-keys.routes.ts';
 import { registerAuthRoutes } from '../developers/auth.routes.ts';
 import { registerDataSummaryRoutes } from '../health-data/data-summary.routes.ts';
@@ -28,6 +32,8 @@ import {
   ingestBodyLimitPattern,
   registerIngestRoutes,
 } from '../ingest/ingest.routes.ts';
+import { registerNutritionRoutes } from '../nutrition/nutrition.routes.ts';
+import { registerNutritionReviewRoutes } from '../nutrition/review/review.routes.ts';
 import { registerProviderRoutes } from '../providers/routes.ts';
 import { providerWebhookPattern } from '../providers/webhooks/paths.ts';
 import { PayloadTooLargeError } from '../shared/errors.ts';
@@ -131,6 +137,12 @@ export function createApp(
   registerSnsNotificationRoutes(app);
   registerWebhookRoutes(app, tokens);
   registerProviderRoutes(app, tokens);
+  registerExportRoutes(app, tokens);
+  registerDeletionRoutes(app, tokens);
+  registerRetentionRoutes(app, tokens);
+  registerAuditRoutes(app, tokens);
+  registerNutritionRoutes(app, tokens);
+  registerNutritionReviewRoutes(app, tokens);
 
   app.openAPIRegistry.registerComponent('securitySchemes', 'ApiKey', {
     type: 'apiKey',

@@ -59,12 +59,39 @@ export type ProviderWebhookJobData =
 const PROVIDER_WEBHOOK_JOB_EXPIRE_SECONDS = 120;
 export const PROVIDER_SUBSCRIPTIONS_JOB_EXPIRE_SECONDS = 1800;
 
+/**
+ * Data-rights work (src/data-rights): building a user's export, deleting a user or one provider's data
+ * in batches, and the periodic retention pass. Every task is idempotent and resumable (it re-reads what
+ * is left), so a retry after a lost worker carries on where the last attempt stopped.
+ */
+export const DATA_RIGHTS_QUEUE = 'data-rights';
+
+export type DataRightsJobData =
+  | { task: 'export'; exportId: string }
+  | { task: 'delete-user'; userId: string }
+  | { task: 'delete-provider-data'; userId: string; provider: string }
+  | { task: 'retention' };
+
+/** Nutrition (src/nutrition): recognising a meal photo with the configured vision model. */
+export const NUTRITION_QUEUE = 'nutrition';
+
+export type NutritionJobData = { task: 'recognize'; logId: string };
+
 export type QueueName =
   | typeof SYNC_QUEUE
   | typeof IMPORT_QUEUE
   | typeof INGEST_QUEUE
-  | typeof PROVIDER_WEBHOOK_QUEUE;
-const QUEUES: readonly QueueName[] = [SYNC_QUEUE, IMPORT_QUEUE, INGEST_QUEUE, PROVIDER_WEBHOOK_QUEUE];
+  | typeof PROVIDER_WEBHOOK_QUEUE
+  | typeof DATA_RIGHTS_QUEUE
+  | typeof NUTRITION_QUEUE;
+const QUEUES: readonly QueueName[] = [
+  SYNC_QUEUE,
+  IMPORT_QUEUE,
+  INGEST_QUEUE,
+  PROVIDER_WEBHOOK_QUEUE,
+  DATA_RIGHTS_QUEUE,
+  NUTRITION_QUEUE,
+];
 
 /** Ingest jobs one process runs at once: each holds a mapped batch (up to 32 MiB of JSON) in memory. */
 export const INGEST_WORKER_CONCURRENCY = 2;
@@ -78,6 +105,8 @@ const POLLING_INTERVAL_SECONDS = {
   [IMPORT_QUEUE]: 0.5,
   [INGEST_QUEUE]: 1,
   [PROVIDER_WEBHOOK_QUEUE]: 1,
+  [DATA_RIGHTS_QUEUE]: 1,
+  [NUTRITION_QUEUE]: 1,
 } as const;
 /** How often a failed attempt's record is retried while the database is away. */
 const RECORD_FAILURE_RETRY_MS = 1000;
@@ -218,7 +247,30 @@ export class JobQueue {
       retryDelay: 2,
       expireInSeconds: PROVIDER_WEBHOOK_JOB_EXPIRE_SECONDS,
     };
-    for (const queue of [syncOptions, importOptions, ingestOptions, providerWebhookOptions]) {
+    const dataRightsOptions = {
+      ...syncOptions,
+      name: DATA_RIGHTS_QUEUE,
+      // Exports and deletions of big accounts take minutes; a lost worker's task resumes after this.
+      retryLimit: 5,
+      retryDelay: 5,
+      expireInSeconds: Math.max(config.SYNC_JOB_EXPIRE_SECONDS, 3600),
+    };
+    const nutritionOptions = {
+      ...syncOptions,
+      name: NUTRITION_QUEUE,
+      // Vision models answer in seconds; retries cover their 429s, timeouts and 5xx.
+      retryLimit: 3,
+      retryDelay: 5,
+      expireInSeconds: 300,
+    };
+    for (const queue of [
+      syncOptions,
+      importOptions,
+      ingestOptions,
+      providerWebhookOptions,
+      dataRightsOptions,
+      nutritionOptions,
+    ]) {
       try {
         if ((await boss.getQueue(queue.name)) === null) await boss.createQueue(queue.name, queue);
         else await boss.updateQueue(queue.name, queue);
@@ -318,6 +370,23 @@ export class JobQueue {
   }
 
   /**
+   * Queues a data-rights task. `singleton` as for provider webhooks (the retention pass runs once per slot).
+   *
+   * @example
+   * await queue.enqueueDataRights({ task: 'delete-user', userId }, { db: trx });
+   */
+  enqueueDataRights(
+    data: DataRightsJobData,
+    options: ProviderWebhookEnqueueOptions = {},
+  ): Promise<string | undefined> {
+    return this.#sendMaybe(DATA_RIGHTS_QUEUE, data, options);
+  }
+
+  enqueueNutrition(data: NutritionJobData, options: EnqueueOptions = {}): Promise<string> {
+    return this.#send(NUTRITION_QUEUE, data, options);
+  }
+
+  /**
    * Makes an idle worker of this process ask for `queue`'s jobs now instead of at its next poll. Call
    * after the transaction that enqueued has committed (before, the job is not visible yet).
    */
@@ -376,6 +445,20 @@ export class JobQueue {
     handler: (data: ProviderWebhookJobData, attempt: JobAttempt) => Promise<void>,
   ): Promise<void> {
     return this.#work(PROVIDER_WEBHOOK_QUEUE, concurrency, handler);
+  }
+
+  workDataRights(
+    concurrency: number,
+    handler: (data: DataRightsJobData, attempt: JobAttempt) => Promise<void>,
+  ): Promise<void> {
+    return this.#work(DATA_RIGHTS_QUEUE, concurrency, handler);
+  }
+
+  workNutrition(
+    concurrency: number,
+    handler: (data: NutritionJobData, attempt: JobAttempt) => Promise<void>,
+  ): Promise<void> {
+    return this.#work(NUTRITION_QUEUE, concurrency, handler);
   }
 
   /**

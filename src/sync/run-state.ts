@@ -17,7 +17,7 @@ export type SyncStage = (typeof syncStages)[number];
 export const syncStatuses = ['in_progress', 'success', 'partial', 'failed', 'cancelled'] as const;
 export type SyncStatus = (typeof syncStatuses)[number];
 
-export const syncSources = ['pull', 'webhook', 'sdk', 'backfill', 'xml_import'] as const;
+export const syncSources = ['pull', 'webhook', 'sdk', 'backfill', 'xml_import', 'export'] as const;
 export type SyncSource = (typeof syncSources)[number];
 
 const ending: SyncStage[] = ['failed', 'cancelled'];

@@ -1,6 +1,8 @@
 import parser from 'cron-parser';
 import { sql } from 'kysely';
+import { startDataRightsWorker } from '../data-rights/worker.ts';
 import type { ConnectionRow, SyncRunRow } from '../db/schema.ts';
+import { startNutritionWorker } from '../nutrition/worker.ts';
 import type { Platform } from '../platform.ts';
 import { providerModules } from '../providers/registry.ts';
 import { startProviderWebhookWorker } from '../providers/webhooks/worker.ts';
@@ -24,6 +26,9 @@ export async function startSyncWorker(platform: Platform): Promise<void> {
   await deps.appleImports.startWorker();
   // Vendor webhooks: stored deliveries turned into pulls, and the vendor subscriptions kept alive.
   await startProviderWebhookWorker(platform);
+  // Exports, deletions and the retention pass (issue 18); meal-photo recognition (issue 19).
+  await startDataRightsWorker(platform);
+  await startNutritionWorker(platform);
   const reap = () =>
     reapOrphanedRuns(platform).catch((error: unknown) =>
       logger.error({ error: toStoredError(error) }, 'reaping orphaned runs failed'),

@@ -10,6 +10,9 @@ import * as offsetDaysInInsert from './0008_offset_days_in_insert.ts';
 import * as importLeases from './0009_import_leases.ts';
 import * as providerPlatform from './0010_provider_platform.ts';
 import * as providerBackfill from './0011_provider_backfill.ts';
+import * as dataRights from './0012_data_rights.ts';
+import * as nutrition from './0013_nutrition.ts';
+import * as foodDb from './0014_food_db.ts';
 
 /** Every migration, in order. One set for PostgreSQL and PGlite alike; names are never renamed. */
 export const migrations: Record<string, Migration> = {
@@ -24,4 +27,7 @@ export const migrations: Record<string, Migration> = {
   '0009_import_leases': importLeases,
   '0010_provider_platform': providerPlatform,
   '0011_provider_backfill': providerBackfill,
+  '0012_data_rights': dataRights,
+  '0013_nutrition': nutrition,
+  '0014_food_db': foodDb,
 };
