@@ -444,6 +444,68 @@ export interface DataRetentionPoliciesTable {
   updated_at: Timestamp;
 }
 
+/** A meal log (issue 19): a photo awaiting or past recognition, or a manual entry. */
+export interface NutritionLogsTable {
+  id: string;
+  developer_id: string;
+  user_id: string;
+  /** pending | recognized | manual | failed | discarded */
+  status: string;
+  /** queued | approved | rejected; null when no human review was needed */
+  review_state: string | null;
+  /** breakfast | lunch | dinner | snack | other */
+  meal_type: ColumnType<string, string | undefined, string>;
+  detected_at: Date;
+  note: string | null;
+  image_key: string | null;
+  image_content_type: string | null;
+  image_bytes: number | null;
+  /** Redacted EXIF dict (no location). */
+  exif: ColumnType<unknown, string | null | undefined, string | null>;
+  vision_model: string | null;
+  verifier_model: string | null;
+  confidence_score: number | null;
+  verifier_agreed: boolean | null;
+  human_reviewed: Generated<boolean>;
+  /** {code, message} of a recognition that failed for good. */
+  failure: ColumnType<unknown, string | null | undefined, string | null>;
+  job_id: string | null;
+  discarded_at: NullableTimestamp;
+  image_deleted_at: NullableTimestamp;
+  created_at: CreatedAt;
+  updated_at: Timestamp;
+}
+
+export interface NutritionItemsTable {
+  id: string;
+  log_id: string;
+  user_id: string;
+  position: number;
+  dish_name: string;
+  quantity_grams: number | null;
+  quantity_uncertainty: number | null;
+  confidence: number | null;
+  calories_kcal: number | null;
+  protein_g: number | null;
+  carbs_g: number | null;
+  fat_g: number | null;
+  fiber_g: number | null;
+  sugar_g: number | null;
+  sodium_mg: number | null;
+  food_db_source: string | null;
+  food_db_id: string | null;
+  is_corrected: Generated<boolean>;
+  created_at: CreatedAt;
+  updated_at: Timestamp;
+}
+
+/** Photos accepted per developer and UTC day: what the plan's daily quota is checked against. */
+export interface NutritionImageUsageTable {
+  developer_id: string;
+  day: ColumnType<string, string, string>;
+  used: number;
+}
+
 export interface Database {
   developers: DevelopersTable;
   api_keys: ApiKeysTable;
@@ -476,6 +538,9 @@ export interface Database {
   data_exports: DataExportsTable;
   data_retention_policies: DataRetentionPoliciesTable;
   // Nutrition (issue 19): its tables below.
+  nutrition_logs: NutritionLogsTable;
+  nutrition_items: NutritionItemsTable;
+  nutrition_image_usage: NutritionImageUsageTable;
 }
 
 export type DeveloperRow = Selectable<DevelopersTable>;
