@@ -66,6 +66,7 @@ export function registerAuthRoutes(app: OpenAPIHono<AppEnv>, tokens: TokenServic
     else await checkRegistrationAllowed(db, mode);
     const { developer, key } = await createDeveloperAccount(db, body, {
       onlyIfFirst: mode === 'first' && !invited,
+      plan: config.DEFAULT_PLAN,
     });
     c.var.logger.info({ developer_id: developer.id }, 'developer registered');
     return c.json({ ...toDeveloper(developer), api_key: toApiKeyWithSecret(key) }, 201);

@@ -29,7 +29,9 @@ export async function createDeveloperFromCli(
     return 2;
   }
   try {
-    const { developer, key } = await createDeveloperAccount(platform.deps.db, parsed.data);
+    const { developer, key } = await createDeveloperAccount(platform.deps.db, parsed.data, {
+      plan: platform.config.DEFAULT_PLAN,
+    });
     out(`Developer ${developer.id} created for ${developer.email}.`);
     out(`API key (shown once, store it now): ${key.key}`);
     if (generated) out(`Dashboard password (shown once): ${password}`);

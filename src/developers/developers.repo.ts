@@ -6,12 +6,18 @@ import { ConflictError } from '../shared/errors.ts';
 
 export async function createDeveloper(
   db: Db,
-  input: { email: string; name: string; passwordHash: string },
+  input: { email: string; name: string; passwordHash: string; plan?: string | undefined },
 ): Promise<DeveloperRow> {
   try {
     return await db
       .insertInto('developers')
-      .values({ id: randomUUID(), email: input.email, name: input.name, password_hash: input.passwordHash })
+      .values({
+        id: randomUUID(),
+        email: input.email,
+        name: input.name,
+        password_hash: input.passwordHash,
+        ...(input.plan === undefined ? {} : { plan: input.plan }),
+      })
       .returningAll()
       .executeTakeFirstOrThrow();
   } catch (error) {

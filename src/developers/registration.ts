@@ -38,7 +38,8 @@ export async function checkRegistrationAllowed(db: Db, mode: RegistrationMode): 
 export async function createDeveloperAccount(
   db: Db,
   input: { email: string; name: string; password: string },
-  options: { onlyIfFirst?: boolean } = {},
+  /** `plan`: the instance's DEFAULT_PLAN (the column's own default is hobby). */
+  options: { onlyIfFirst?: boolean; plan?: string } = {},
 ): Promise<{ developer: DeveloperRow; key: NewApiKey }> {
   const passwordHash = await hashPassword(input.password);
   return db.transaction().execute(async (trx) => {
@@ -50,7 +51,12 @@ export async function createDeveloperAccount(
         );
       }
     }
-    const developer = await createDeveloper(trx, { email: input.email, name: input.name, passwordHash });
+    const developer = await createDeveloper(trx, {
+      email: input.email,
+      name: input.name,
+      passwordHash,
+      plan: options.plan,
+    });
     return { developer, key: await createApiKey(trx, developer.id, 'Default') };
   });
 }
