@@ -1,6 +1,6 @@
 import type { Platform } from '../platform.ts';
 import type { DataRightsJobData, JobAttempt } from '../sync/job-queue.ts';
-import { runProviderDataDeletionJob, runUserDeletionJob } from './deletion/job.ts';
+import { resumeUserDeletions, runProviderDataDeletionJob, runUserDeletionJob } from './deletion/job.ts';
 import { runExportJob } from './export/job.ts';
 import { runRetentionPass, scheduleRetention } from './retention/job.ts';
 
@@ -32,4 +32,8 @@ export async function startDataRightsWorker(platform: Platform): Promise<void> {
     ),
   );
   scheduleRetention(platform);
+  // Deletions whose job ended without finishing (its last attempt failed) carry on from what is left.
+  await resumeUserDeletions(platform).catch((error: unknown) =>
+    platform.logger.error({ err: error }, 'could not resume unfinished user deletions'),
+  );
 }

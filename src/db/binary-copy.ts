@@ -30,24 +30,35 @@ export function copyPoolOf(db: Db): pg.Pool | undefined {
 /**
  * Runs `copy <target> from stdin (format binary)` with `payload`, then `after`, in one transaction on
  * a connection of its own. A failing statement rolls everything back and rethrows its error.
+ * `guard`, when given, runs first in the same transaction: when it returns no row, nothing is copied,
+ * the transaction rolls back and the result is false (a lock it takes holds until the commit).
  */
 export async function copyBinaryInTransaction(
   pool: pg.Pool,
   target: string,
   payload: Buffer,
   after: CompiledQuery,
-): Promise<void> {
+  guard?: CompiledQuery,
+): Promise<boolean> {
   const client = await pool.connect();
   let broken: Error | undefined;
   try {
     await client.query('begin');
     try {
+      if (
+        guard !== undefined &&
+        (await client.query(guard.sql, guard.parameters as unknown[])).rowCount === 0
+      ) {
+        await client.query('rollback');
+        return false;
+      }
       await pipeline(
         Readable.from([payload]),
         client.query(copyFrom(`copy ${target} from stdin (format binary)`)),
       );
       await client.query(after.sql, after.parameters as unknown[]);
       await client.query('commit');
+      return true;
     } catch (error) {
       await client.query('rollback').catch((rollbackError: Error) => {
         broken = rollbackError;

@@ -12,6 +12,7 @@ import {
 import type { Db } from '../db/database.ts';
 import { isUniqueViolation } from '../db/errors.ts';
 import { binaryNumericArray, type NumericArrayType, numericArrays } from '../db/numeric-array.ts';
+import { UserGoneError } from '../users/user-gone.ts';
 import { sampleEventsCtes } from '../webhooks/outbox.ts';
 import { type CanonicalSample, NO_OFFSET, type SampleColumns, toSampleColumns } from './canonical.ts';
 
@@ -198,6 +199,16 @@ function chunkEffects(
 type Encode = (values: ArrayLike<number | null>, type: NumericArrayType) => string | Buffer;
 
 /**
+ * The write guard of every sample chunk: the user's row while they are not being deleted, locked `for
+ * key share` until the chunk commits. `samples` and `sample_rollups` have no foreign key (bulk writes
+ * stay cheap), so this is what keeps a deletion from racing a write: once `deleted_at` is set no chunk
+ * starts, and the deletion's final `delete from users` waits for the chunks already holding the lock,
+ * then sweeps what they wrote (src/data-rights/deletion/job.ts). One lock per chunk, not per row.
+ */
+const liveUserSql = (userId: string) =>
+  sql`select 1 as live from users where id = ${userId}::uuid and deleted_at is null for key share`;
+
+/**
  * The rest of a chunk's statement: writes the rollups, offset days and webhook events named by the
  * CTEs before it (`roll_in`, `days_in`, `ins_types`). Rollup upserts go in key order, so overlapping
  * concurrent chunks lock in one order: no deadlocks.
@@ -227,26 +238,31 @@ const insertRowsSql = (userId: string, rows: ChunkRows, e: Encode) => sql`
   select ${userId}::uuid, unnest(${e(rows.types, 'int2')}::int2[]),
          to_timestamp(unnest(${e(rows.starts, 'float8')}::float8[])), unnest(${e(rows.sources, 'int4')}::int4[]),
          unnest(${e(rows.durations, 'int4')}::int4[]), unnest(${e(rows.values, 'float8')}::float8[]),
-         unnest(${e(rows.offsets, 'int2')}::int2[])`;
+         unnest(${e(rows.offsets, 'int2')}::int2[])
+  from live`;
 
-/** The tallied effects of a new chunk as the `roll_in`, `days_in` and `ins_types` CTEs. */
-function tallyCtes(userId: string, fx: ChunkEffects, e: Encode) {
+/**
+ * The tallied effects of a new chunk as the `roll_in`, `days_in` and `ins_types` CTEs; `gated`: each
+ * yields rows only when the statement's `live` CTE (the write guard) found the user.
+ */
+function tallyCtes(userId: string, fx: ChunkEffects, e: Encode, gated: boolean) {
   const { rollups: r, days: d, types: t } = fx;
+  const from = gated ? sql`from live cross join` : sql`from`;
   return sql`roll_in as (
       select series_type, to_timestamp(h) at time zone 'UTC' as local_hour, source_id, n, sum, min, max
-      from unnest(${e(r.type, 'int2')}::int2[], ${e(r.hour, 'float8')}::float8[], ${e(r.source, 'int4')}::int4[],
+      ${from} unnest(${e(r.type, 'int2')}::int2[], ${e(r.hour, 'float8')}::float8[], ${e(r.source, 'int4')}::int4[],
                   ${e(r.n, 'int4')}::int4[], ${e(r.sum, 'float8')}::float8[], ${e(r.min, 'float8')}::float8[],
                   ${e(r.max, 'float8')}::float8[]) as u(series_type, h, source_id, n, sum, min, max)
     ),
     days_in as (
       select series_type, source_id, date '1970-01-01' + day as day, utc_offset_min
-      from unnest(${e(d.type, 'int2')}::int2[], ${e(d.source, 'int4')}::int4[], ${e(d.day, 'int4')}::int4[],
+      ${from} unnest(${e(d.type, 'int2')}::int2[], ${e(d.source, 'int4')}::int4[], ${e(d.day, 'int4')}::int4[],
                   ${e(d.offset, 'int2')}::int2[])
                   as u(series_type, source_id, day, utc_offset_min)
     ),
     ins_types as (
       select series_type, n, to_timestamp(f) as first, to_timestamp(l) as last
-      from unnest(${e(t.type, 'int2')}::int2[], ${e(t.n, 'int4')}::int4[], ${e(t.first, 'float8')}::float8[],
+      ${from} unnest(${e(t.type, 'int2')}::int2[], ${e(t.n, 'int4')}::int4[], ${e(t.first, 'float8')}::float8[],
                   ${e(t.last, 'float8')}::float8[])
                   as u(series_type, n, f, l)
     )${effectsCtes(userId, t.type)}`;
@@ -257,10 +273,12 @@ async function insertNewChunk(db: Db, userId: string, rows: ChunkRows, fx: Chunk
   const e = numericArrays(db);
   // The main query reads `ins`, so the insert runs first and a stored key fails the statement before
   // the other CTEs (run after the main query, in no promised order) write anything.
-  await sql`
-    with ins as (${insertRowsSql(userId, rows, e)} returning 1),
-    ${tallyCtes(userId, fx, e)}
-    select count(*) from ins`.execute(db);
+  const { rows: out } = await sql<{ live: number }>`
+    with live as (${liveUserSql(userId)}),
+    ins as (${insertRowsSql(userId, rows, e)} returning 1),
+    ${tallyCtes(userId, fx, e, true)}
+    select (select count(*)::int from live) as live, count(*) from ins`.execute(db);
+  if (out[0]?.live !== 1) throw new UserGoneError(userId);
 }
 
 const COPY_TARGET =
@@ -297,8 +315,18 @@ async function copyNewChunk(
     if (offset === null) out.null();
     else out.int2(offset);
   }
-  const effects = sql`with ${tallyCtes(userId, fx, binaryNumericArray)} select 1`.compile(db);
-  await copyBinaryInTransaction(pool, COPY_TARGET, out.finish(), effects);
+  const effects = sql`with ${tallyCtes(userId, fx, binaryNumericArray, false)} select 1`.compile(db);
+  // The guard runs first in the COPY's transaction: its lock holds until the rows and effects commit.
+  if (
+    !(await copyBinaryInTransaction(
+      pool,
+      COPY_TARGET,
+      out.finish(),
+      effects,
+      liveUserSql(userId).compile(db),
+    ))
+  )
+    throw new UserGoneError(userId);
 }
 
 /** Any chunk: inserts what is new (or everything, unless `skipExisting`), effects from what it inserted. */
@@ -309,8 +337,9 @@ async function insertChunk(
   timezone: string,
   skipExisting: boolean,
 ): Promise<number> {
-  const { rows: out } = await sql<{ inserted: number }>`
-    with ins as (
+  const { rows: out } = await sql<{ inserted: number; live: number }>`
+    with live as (${liveUserSql(userId)}),
+    ins as (
       ${insertRowsSql(userId, rows, numericArrays(db))}
       ${skipExisting ? sql`on conflict do nothing` : sql``}
       returning series_type, start_time, source_id, value, utc_offset_min
@@ -329,7 +358,8 @@ async function insertChunk(
       select series_type, count(*)::int as n, min(start_time) as first, max(start_time) as last
       from ins group by series_type
     )${effectsCtes(userId, rows.types)}
-    select count(*)::int as inserted from ins`.execute(db);
+    select count(*)::int as inserted, (select count(*)::int from live) as live from ins`.execute(db);
+  if (out[0]?.live !== 1) throw new UserGoneError(userId);
   return out[0]?.inserted ?? 0;
 }
 

@@ -1,5 +1,6 @@
 import { findSeriesTypeById, seriesValueProblem } from '../catalog/series-types.ts';
 import type { Db } from '../db/database.ts';
+import { isForeignKeyViolation } from '../db/errors.ts';
 import type {
   CanonicalHealthScore,
   CanonicalSleepInterval,
@@ -14,6 +15,7 @@ import { insertSamples } from '../health-data/samples.repo.ts';
 import { ingestSleep } from '../health-data/sleep.repo.ts';
 import { upsertWorkouts } from '../health-data/workouts.repo.ts';
 import { effectiveTimezone } from '../users/timezones.ts';
+import { UserGoneError } from '../users/user-gone.ts';
 import { printable } from './entry-guard.ts';
 import { isStorableInstant, OUT_OF_TIME_RANGE, TIME_BOUNDS } from './time.ts';
 
@@ -49,10 +51,43 @@ export interface WriteCounts {
  * error, that step is bisected down to the records it refuses (each retry is idempotent, so what was
  * committed before the failure is neither lost nor counted twice). Both kinds come back in
  * `write_rejected`. Errors that are not about the data (a lost connection) fail the write as before.
+ *
+ * A user who is deleted or being deleted gets nothing written: `UserGoneError` (a 404), checked up
+ * front and again by every sample chunk's guard (samples.repo.ts); a row of a table with a foreign key
+ * to users that fails it because the user went meanwhile is the same error.
  */
 export async function writeCanonicalBatch(
   db: Db,
   userId: string,
+  batch: StorableBatch,
+): Promise<WriteCounts> {
+  const user = await db
+    .selectFrom('users')
+    .select('timezone')
+    .where('id', '=', userId)
+    .where('deleted_at', 'is', null)
+    .executeTakeFirst();
+  if (user === undefined) throw new UserGoneError(userId);
+  try {
+    return await writeLiveUserBatch(db, userId, user.timezone, batch);
+  } catch (error) {
+    if (isForeignKeyViolation(error)) {
+      const live = await db
+        .selectFrom('users')
+        .select('id')
+        .where('id', '=', userId)
+        .where('deleted_at', 'is', null)
+        .executeTakeFirst();
+      if (live === undefined) throw new UserGoneError(userId);
+    }
+    throw error;
+  }
+}
+
+async function writeLiveUserBatch(
+  db: Db,
+  userId: string,
+  storedTimezone: string | null,
   batch: StorableBatch,
 ): Promise<WriteCounts> {
   const rejects = new Rejects();
@@ -78,8 +113,7 @@ export async function writeCanonicalBatch(
   const scores = batch.scores.filter((s) => keepScore(s, rejects));
   const ids = sourceIds as number[];
 
-  const user = await db.selectFrom('users').select('timezone').where('id', '=', userId).executeTakeFirst();
-  const timezone = await effectiveTimezone(db, user?.timezone);
+  const timezone = await effectiveTimezone(db, storedTimezone);
   const budget = { failures: 0 };
 
   const sampleIndices = Array.from({ length: samples.length }, (_, i) => i);

@@ -13,6 +13,7 @@ import { findProviderModule } from '../providers/registry.ts';
 import type { ProviderModule, PullContext, PullTarget, PullWindow, VendorHttp } from '../providers/types.ts';
 import { deliveredItems } from '../providers/webhooks/inbound.repo.ts';
 import type { Logger } from '../shared/logger.ts';
+import { isUserGone } from '../users/user-gone.ts';
 import { type JobQueue, SYNC_QUEUE } from './job-queue.ts';
 import type { SyncRunRecorder } from './run-recorder.ts';
 import { createRun, newRunId } from './sync-runs.repo.ts';
@@ -374,6 +375,17 @@ export class SyncEngine {
       if (error instanceof ProviderResponseError) {
         // Malformed JSON, an unexpected 4xx: retrying the same call cannot help.
         await this.#fail(run, { code: 'PLATFORM_ERROR', message: error.message });
+        return;
+      }
+      if (isUserGone(error)) {
+        // The user is being deleted (the write guard refused the batch): the deletion ends the run.
+        await this.runs
+          .finish(run.id, {
+            stage: 'cancelled',
+            status: 'cancelled',
+            message: 'Cancelled: the user was deleted',
+          })
+          .catch(() => undefined);
         return;
       }
       const message = error instanceof Error ? error.message : String(error);

@@ -2,7 +2,6 @@ import { randomUUID } from 'node:crypto';
 import type { Db } from '../db/database.ts';
 import { isUniqueViolation } from '../db/errors.ts';
 import type { UserRow } from '../db/schema.ts';
-import { deleteSamplesOfUser } from '../health-data/samples.repo.ts';
 import { ConflictError } from '../shared/errors.ts';
 
 /** As validated from a request body: absent (or undefined) leaves a field as it is. */
@@ -54,12 +53,17 @@ export async function createUser(db: Db, developerId: string, fields: UserFields
   }
 }
 
+/**
+ * A user of the developer's, unless deleted: a user whose deletion has started (`deleted_at`) is gone
+ * from the whole API at once (every route under a user is fenced with this), while the job wipes the rows.
+ */
 export function findUser(db: Db, developerId: string, userId: string): Promise<UserRow | undefined> {
   return db
     .selectFrom('users')
     .selectAll()
     .where('developer_id', '=', developerId)
     .where('id', '=', userId)
+    .where('deleted_at', 'is', null)
     .executeTakeFirst();
 }
 
@@ -75,6 +79,7 @@ export async function updateUser(
       .set({ ...definedOnly(fields), updated_at: new Date() })
       .where('developer_id', '=', developerId)
       .where('id', '=', userId)
+      .where('deleted_at', 'is', null)
       .returningAll()
       .executeTakeFirst();
   } catch (error) {
@@ -83,20 +88,25 @@ export async function updateUser(
 }
 
 /**
- * Deleting a user removes everything stored for them: foreign keys cascade, except from `samples`,
- * which has none (see migration 0002) and is cleared explicitly in the same transaction.
+ * The first step of deleting a user, in the caller's transaction: `deleted_at` makes them invisible at
+ * once and refuses every later write (samples.repo.ts's guard); their email and external id are cleared
+ * so that both can be used again right away (and are the first personal data to go). The rows are wiped
+ * by the deletion job (src/data-rights/deletion/job.ts). Undefined when there is no such live user.
  */
-export async function deleteUser(db: Db, developerId: string, userId: string): Promise<boolean> {
-  return db.transaction().execute(async (trx) => {
-    const result = await trx
-      .deleteFrom('users')
-      .where('developer_id', '=', developerId)
-      .where('id', '=', userId)
-      .executeTakeFirst();
-    if (result.numDeletedRows === 0n) return false;
-    await deleteSamplesOfUser(trx, userId);
-    return true;
-  });
+export function markUserDeleted(
+  db: Db,
+  developerId: string,
+  userId: string,
+): Promise<{ id: string } | undefined> {
+  const now = new Date();
+  return db
+    .updateTable('users')
+    .set({ deleted_at: now, updated_at: now, email: null, external_id: null })
+    .where('developer_id', '=', developerId)
+    .where('id', '=', userId)
+    .where('deleted_at', 'is', null)
+    .returning('id')
+    .executeTakeFirst();
 }
 
 function escapeLike(text: string): string {
@@ -108,7 +118,7 @@ export async function listUsers(
   developerId: string,
   query: ListUsersQuery,
 ): Promise<{ rows: UserRow[]; total: number }> {
-  let base = db.selectFrom('users').where('developer_id', '=', developerId);
+  let base = db.selectFrom('users').where('developer_id', '=', developerId).where('deleted_at', 'is', null);
   if (query.search !== undefined && query.search !== '') {
     const pattern = `%${escapeLike(query.search)}%`;
     base = base.where((eb) =>

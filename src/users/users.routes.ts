@@ -1,5 +1,7 @@
 import { createRoute, type OpenAPIHono } from '@hono/zod-openapi';
+import { auditActor, auditRequest, recordAudit } from '../audit/audit-log.ts';
 import type { TokenService } from '../auth/tokens.ts';
+import { startUserDeletion } from '../data-rights/deletion/start.ts';
 import type { UserRow } from '../db/schema.ts';
 import { AccessToken } from '../developers/schemas.ts';
 import { rebuildRollups } from '../health-data/samples.repo.ts';
@@ -10,7 +12,7 @@ import { pickErrors, security } from '../http/openapi.ts';
 import { NotFoundError } from '../shared/errors.ts';
 import { CreateUserBody, ListUsersQuery, UpdateUserBody, User, UserIdParams, UserList } from './schemas.ts';
 import { checkedTimezone } from './timezones.ts';
-import { createUser, deleteUser, findUser, listUsers, updateUser } from './users.repo.ts';
+import { createUser, findUser, listUsers, updateUser } from './users.repo.ts';
 
 export const toUser = (row: UserRow) => ({
   id: row.id,
@@ -24,6 +26,10 @@ export const toUser = (row: UserRow) => ({
 });
 
 export const userNotFound = () => new NotFoundError('User not found');
+
+/** The fields a request sets (absent ones are left as they are). */
+const definedFields = (fields: object) =>
+  Object.fromEntries(Object.entries(fields).filter(([, v]) => v !== undefined));
 
 export function registerUserRoutes(app: OpenAPIHono<AppEnv>, tokens: TokenService): void {
   const base = { tags: ['Users'], security: security.developer, middleware: authenticate(tokens) };
@@ -85,7 +91,20 @@ export function registerUserRoutes(app: OpenAPIHono<AppEnv>, tokens: TokenServic
       const { db } = c.var.deps;
       const body = c.req.valid('json');
       const fields = { ...body, timezone: await checkedTimezone(db, body.timezone) };
-      const row = await createUser(db, c.var.principal.developerId, fields);
+      const { developerId } = c.var.principal;
+      const row = await db.transaction().execute(async (trx) => {
+        const created = await createUser(trx, developerId, fields);
+        // Field names only: the values are personal data, and the trail outlives the user.
+        await recordAudit(trx, {
+          developerId,
+          actor: auditActor(c),
+          action: 'user.created',
+          target: { type: 'user', id: created.id },
+          request: auditRequest(c),
+          detail: { fields: Object.keys(definedFields(fields)).sort() },
+        });
+        return created;
+      });
       return c.json(toUser(row), 201);
     },
   );
@@ -135,6 +154,16 @@ export function registerUserRoutes(app: OpenAPIHono<AppEnv>, tokens: TokenServic
         if (after !== undefined && fields.timezone !== undefined && after.timezone !== before?.timezone) {
           await rebuildRollups(trx, user_id, after.timezone ?? 'UTC');
         }
+        if (after !== undefined) {
+          await recordAudit(trx, {
+            developerId,
+            actor: auditActor(c),
+            action: 'user.updated',
+            target: { type: 'user', id: user_id },
+            request: auditRequest(c),
+            detail: { fields: Object.keys(definedFields(fields)).sort() },
+          });
+        }
         return after;
       });
       if (row === undefined) throw userNotFound();
@@ -148,16 +177,22 @@ export function registerUserRoutes(app: OpenAPIHono<AppEnv>, tokens: TokenServic
       method: 'delete',
       path: '/api/v1/users/{user_id}',
       summary: 'Delete a user and all their data',
+      description:
+        'The user is gone from the API at once (404 everywhere, left out of lists, no SDK tokens) and nothing ' +
+        'more is stored for them: running syncs and imports stop, connections are revoked at the vendor, ' +
+        'and every row is wiped by a background job in batches (resumed after a crash). ' +
+        'The 204 answers when the deletion is committed to; the wipe follows within moments.',
       request: { params: UserIdParams },
       responses: { 204: { description: 'Deleted' }, ...pickErrors(401, 403, 404, 422) },
     }),
     async (c) => {
-      const deleted = await deleteUser(
-        c.var.deps.db,
-        c.var.principal.developerId,
-        c.req.valid('param').user_id,
-      );
-      if (!deleted) throw userNotFound();
+      const started = await startUserDeletion(c.var.deps, {
+        developerId: c.var.principal.developerId,
+        userId: c.req.valid('param').user_id,
+        actor: auditActor(c),
+        request: auditRequest(c),
+      });
+      if (!started) throw userNotFound();
       return c.body(null, 204);
     },
   );

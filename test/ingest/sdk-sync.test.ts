@@ -2,6 +2,7 @@ import { sql } from 'kysely';
 import { expect, it } from 'vitest';
 import { appleBatch, healthConnectBatch } from '../fixtures/sdk-batches.ts';
 import { describeEachDatabase, type TestServer, waitForRun } from '../support/harness.ts';
+import { eventually } from '../support/vendor-e2e.ts';
 
 async function setup(server: TestServer) {
   const dev = await server.api.registerDeveloper();
@@ -268,15 +269,17 @@ describeEachDatabase('SDK sync (POST /sdk/users/{id}/sync)', (ctx) => {
       { provider: 'google', count: 1 },
     ]);
 
-    // Deleting the user removes every sample too (samples carry no foreign key).
+    // Deleting the user removes every sample too (samples carry no foreign key), by the deletion job.
     expect(
       (await server.api.request('DELETE', `/api/v1/users/${user.id}`, { auth: { key: dev.key } })).status,
     ).toBe(204);
-    const left = await server.platform.database.db
-      .selectFrom('samples')
-      .select((eb) => eb.fn.countAll<number>().as('n'))
-      .where('user_id', '=', user.id)
-      .executeTakeFirstOrThrow();
-    expect(Number(left.n)).toBe(0);
+    await eventually(async () => {
+      const left = await server.platform.database.db
+        .selectFrom('samples')
+        .select((eb) => eb.fn.countAll<number>().as('n'))
+        .where('user_id', '=', user.id)
+        .executeTakeFirstOrThrow();
+      return Number(left.n) === 0 ? true : undefined;
+    }, "the deleted user's samples to go");
   });
 });

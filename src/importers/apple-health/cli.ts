@@ -28,7 +28,12 @@ export async function importAppleFromCli(platform: Platform, file: string, userI
   const uuid = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(userId);
   const user = !uuid
     ? undefined
-    : await db.selectFrom('users').select(['id', 'developer_id']).where('id', '=', userId).executeTakeFirst();
+    : await db
+        .selectFrom('users')
+        .select(['id', 'developer_id'])
+        .where('id', '=', userId)
+        .where('deleted_at', 'is', null)
+        .executeTakeFirst();
   if (user === undefined) {
     process.stderr.write(`wearlink: no user ${userId}\n`);
     return 1;

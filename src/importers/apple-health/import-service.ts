@@ -23,6 +23,7 @@ import type { SyncRunRecorder } from '../../sync/run-recorder.ts';
 import { statusForTerminal } from '../../sync/run-state.ts';
 import { type StoredError, toStoredError } from '../../sync/stored-error.ts';
 import { createRun, InvalidTransitionError, newRunId } from '../../sync/sync-runs.repo.ts';
+import { isUserGone } from '../../users/user-gone.ts';
 import { type ImportProgress, importAppleExport } from './import-export.ts';
 import { ImportFormatError } from './xml-stream.ts';
 
@@ -701,6 +702,18 @@ export class AppleImportService {
       }
       if (error instanceof InvalidTransitionError) {
         // Cancelled (or ended elsewhere) while running: nothing more to record.
+        await this.#discard(job, downloaded);
+        return;
+      }
+      if (isUserGone(error)) {
+        // The user is being deleted: the write guard refused the next batch. Not worth a retry.
+        await this.runs
+          .finish(job.runId, {
+            stage: 'cancelled',
+            status: 'cancelled',
+            message: 'Cancelled: the user was deleted',
+          })
+          .catch(() => undefined);
         await this.#discard(job, downloaded);
         return;
       }
