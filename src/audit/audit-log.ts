@@ -38,9 +38,12 @@ export const AUDIT_ACTIONS = [
 ] as const;
 export type AuditAction = (typeof AUDIT_ACTIONS)[number];
 
-/** Who acted: a developer (by API key or session), an admin, an end user's SDK token, or nobody known. */
+/**
+ * Who acted: a developer (by API key or session), an admin, an end user's SDK token, an end user in a
+ * browser flow the developer started (OAuth consent: known by the flow's state), or nobody known.
+ */
 export interface AuditActor {
-  type: 'developer' | 'api_key' | 'admin' | 'sdk_user' | 'anonymous' | 'system';
+  type: 'developer' | 'api_key' | 'admin' | 'sdk_user' | 'end_user' | 'anonymous' | 'system';
   id: string | null;
 }
 

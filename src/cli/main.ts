@@ -1,4 +1,5 @@
 import { Command } from 'commander';
+import { verifyAuditFromCli } from '../audit/verify.ts';
 import { ConfigError } from '../config/config.ts';
 import { type Config, loadConfig } from '../config/load-config.ts';
 import { rotateSecretsFromCli } from '../crypto/cli.ts';
@@ -170,5 +171,17 @@ program
     'Re-seal every stored secret under the current ENCRYPTION_KEY (the old key in ENCRYPTION_KEY_PREVIOUS), so the old key can be dropped',
   )
   .action(() => runWithPlatform((platform) => rotateSecretsFromCli(platform)));
+
+program
+  .command('audit')
+  .description('Check the audit log')
+  .command('verify')
+  .description(
+    "Walk every developer's audit trail (or one) and check its hash chain: exits 1 naming the first changed, removed or inserted row",
+  )
+  .option('--developer <id>', 'check only this developer')
+  .action((options: { developer?: string }) =>
+    runWithPlatform((platform) => verifyAuditFromCli(platform.deps.db, options)),
+  );
 
 await program.parseAsync(process.argv);

@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { Db } from '../db/database.ts';
 import { isUniqueViolation } from '../db/errors.ts';
 import type { ConnectionRow } from '../db/schema.ts';
+import { inTransaction } from '../db/transaction.ts';
 import { ConflictError } from '../shared/errors.ts';
 import { enqueueWebhookEvents } from '../webhooks/outbox.ts';
 
@@ -16,7 +17,7 @@ export async function createConnection(
   },
 ): Promise<ConnectionRow> {
   try {
-    return await db.transaction().execute(async (trx) => {
+    return await inTransaction(db, async (trx) => {
       const row = await trx
         .insertInto('connections')
         .values({
@@ -67,7 +68,7 @@ export async function upsertOAuthConnection(
   },
   sealTokens: (connectionId: string) => string,
 ): Promise<{ row: ConnectionRow; created: boolean; reactivated: boolean }> {
-  return db.transaction().execute(async (trx) => {
+  return inTransaction(db, async (trx) => {
     const existing = await trx
       .selectFrom('connections')
       .selectAll()
@@ -154,9 +155,12 @@ export function findConnectionByProvider(
     .executeTakeFirst();
 }
 
-/** Revoking keeps the row (history, ingested data) but stops syncs and drops the credentials. */
-export async function revokeConnection(db: Db, id: string): Promise<void> {
-  await db.transaction().execute(async (trx) => {
+/**
+ * Revoking keeps the row (history, ingested data) but stops syncs and drops the credentials. Returns
+ * the revoked row (undefined when there is none); `db` may be the caller's transaction.
+ */
+export function revokeConnection(db: Db, id: string): Promise<ConnectionRow | undefined> {
+  return inTransaction(db, async (trx) => {
     const row = await trx
       .updateTable('connections')
       .set({
@@ -174,6 +178,7 @@ export async function revokeConnection(db: Db, id: string): Promise<void> {
         { type: 'connection.revoked', userId: row.user_id, data: connectionEventData(row) },
       ]);
     }
+    return row;
   });
 }
 

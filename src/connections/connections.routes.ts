@@ -1,4 +1,5 @@
 import { createRoute, type OpenAPIHono, z } from '@hono/zod-openapi';
+import { auditActor, auditRequest, recordAudit } from '../audit/audit-log.ts';
 import type { TokenService } from '../auth/tokens.ts';
 import { PROVIDER_SLUGS } from '../catalog/providers.ts';
 import type { ConnectionRow } from '../db/schema.ts';
@@ -105,12 +106,25 @@ export function registerConnectionRoutes(app: OpenAPIHono<AppEnv>, tokens: Token
           );
         throw new NotImplementedError(`Connecting ${body.provider} is not available yet`);
       }
-      const row = await createConnection(c.var.deps.db, {
-        developerId: c.var.principal.developerId,
-        userId: c.req.valid('param').user_id,
-        provider: 'sandbox',
-        settings: SandboxSettings.parse(body.settings ?? {}),
-        providerUserId: `sandbox-${c.req.valid('param').user_id.slice(0, 8)}`,
+      const developerId = c.var.principal.developerId;
+      const userId = c.req.valid('param').user_id;
+      const row = await c.var.deps.db.transaction().execute(async (trx) => {
+        const created = await createConnection(trx, {
+          developerId,
+          userId,
+          provider: 'sandbox',
+          settings: SandboxSettings.parse(body.settings ?? {}),
+          providerUserId: `sandbox-${userId.slice(0, 8)}`,
+        });
+        await recordAudit(trx, {
+          developerId,
+          actor: auditActor(c),
+          action: 'connection.created',
+          target: { type: 'connection', id: created.id },
+          request: auditRequest(c),
+          detail: { provider: created.provider, user_id: userId, via: 'api' },
+        });
+        return created;
       });
       return c.json(toConnection(row), 201);
     },
@@ -144,7 +158,10 @@ export function registerConnectionRoutes(app: OpenAPIHono<AppEnv>, tokens: Token
       );
       if (connection === undefined || connection.status === 'revoked')
         throw new NotFoundError('Connection not found');
-      await disconnectConnection(c.var.deps, connection);
+      await disconnectConnection(c.var.deps, connection, {
+        actor: auditActor(c),
+        request: auditRequest(c),
+      });
       return c.body(null, 204);
     },
   );

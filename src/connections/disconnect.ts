@@ -1,3 +1,4 @@
+import { type AuditActor, type AuditRequest, recordAudit } from '../audit/audit-log.ts';
 import type { ConnectionRow } from '../db/schema.ts';
 import { resolveProviderApp } from '../providers/apps/provider-apps.repo.ts';
 import { createVendorHttp } from '../providers/http/vendor-client.ts';
@@ -13,6 +14,7 @@ import { revokeConnection } from './connections.repo.ts';
  * the module's `revoke` for vendors that deregister or sign), drops a per-user webhook subscription, then
  * marks the connection `revoked` with its tokens dropped and `connection.revoked` emitted. Ingested data
  * stays. A vendor failure is logged and the local revoke happens anyway: the user asked to leave.
+ * `audit`: who asked; their `connection.revoked` trail row commits with the revoke.
  *
  * @example
  * await disconnectConnection(deps, connection); // connection.status is now 'revoked'
@@ -20,6 +22,7 @@ import { revokeConnection } from './connections.repo.ts';
 export async function disconnectConnection(
   runtime: ProviderRuntime,
   connection: ConnectionRow,
+  audit?: { actor: AuditActor; request: AuditRequest },
 ): Promise<void> {
   const module = findProviderModule(connection.provider);
   const log = { provider: connection.provider, connectionId: connection.id };
@@ -42,7 +45,18 @@ export async function disconnectConnection(
       await removeUserSubscription(runtime, module, app, connection);
     }
   }
-  await revokeConnection(runtime.db, connection.id);
+  await runtime.db.transaction().execute(async (trx) => {
+    const revoked = await revokeConnection(trx, connection.id);
+    if (revoked !== undefined && audit !== undefined)
+      await recordAudit(trx, {
+        developerId: connection.developer_id,
+        actor: audit.actor,
+        action: 'connection.revoked',
+        target: { type: 'connection', id: connection.id },
+        request: audit.request,
+        detail: { provider: connection.provider, user_id: connection.user_id },
+      });
+  });
 }
 
 async function revokeAtVendor(

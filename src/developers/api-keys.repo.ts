@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { generateApiKey, hashApiKey } from '../auth/api-key-secret.ts';
 import type { Db } from '../db/database.ts';
 import type { ApiKeyRow } from '../db/schema.ts';
+import { inTransaction } from '../db/transaction.ts';
 
 export type NewApiKey = ApiKeyRow & { key: string };
 
@@ -38,19 +39,23 @@ export function findApiKeyBySecret(db: Db, key: string): Promise<ApiKeyRow | und
   return db.selectFrom('api_keys').selectAll().where('key_hash', '=', hashApiKey(key)).executeTakeFirst();
 }
 
-/** Returns whether a key was deleted. */
-export async function deleteApiKey(db: Db, developerId: string, id: string): Promise<boolean> {
-  const result = await db
+/** The deleted key's name and prefix; undefined when there was none. */
+export function deleteApiKey(
+  db: Db,
+  developerId: string,
+  id: string,
+): Promise<Pick<ApiKeyRow, 'name' | 'prefix'> | undefined> {
+  return db
     .deleteFrom('api_keys')
     .where('developer_id', '=', developerId)
     .where('id', '=', id)
+    .returning(['name', 'prefix'])
     .executeTakeFirst();
-  return result.numDeletedRows > 0n;
 }
 
 /** Rotation is delete + create under the same name, atomically: the old key stops working at once. */
 export function rotateApiKey(db: Db, developerId: string, id: string): Promise<NewApiKey | undefined> {
-  return db.transaction().execute(async (trx) => {
+  return inTransaction(db, async (trx) => {
     const old = await trx
       .deleteFrom('api_keys')
       .where('developer_id', '=', developerId)

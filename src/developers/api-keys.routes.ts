@@ -1,4 +1,5 @@
 import { createRoute, type OpenAPIHono, z } from '@hono/zod-openapi';
+import { auditActor, auditRequest, recordAudit } from '../audit/audit-log.ts';
 import type { TokenService } from '../auth/tokens.ts';
 import type { ApiKeyRow } from '../db/schema.ts';
 import { authenticate } from '../http/auth.ts';
@@ -63,7 +64,20 @@ export function registerApiKeyRoutes(app: OpenAPIHono<AppEnv>, tokens: TokenServ
     }),
     async (c) => {
       const { name } = CreateApiKeyBody.parse(c.req.valid('json'));
-      const key = await createApiKey(c.var.deps.db, c.var.principal.developerId, name);
+      const developerId = c.var.principal.developerId;
+      const key = await c.var.deps.db.transaction().execute(async (trx) => {
+        const created = await createApiKey(trx, developerId, name);
+        // The prefix is what the dashboard shows; the key itself never enters the trail.
+        await recordAudit(trx, {
+          developerId,
+          actor: auditActor(c),
+          action: 'api_key.created',
+          target: { type: 'api_key', id: created.id },
+          request: auditRequest(c),
+          detail: { name: created.name, prefix: created.prefix },
+        });
+        return created;
+      });
       return c.json(toApiKeyWithSecret(key), 201);
     },
   );
@@ -81,11 +95,21 @@ export function registerApiKeyRoutes(app: OpenAPIHono<AppEnv>, tokens: TokenServ
       },
     }),
     async (c) => {
-      const rotated = await rotateApiKey(
-        c.var.deps.db,
-        c.var.principal.developerId,
-        c.req.valid('param').key_id,
-      );
+      const developerId = c.var.principal.developerId;
+      const oldId = c.req.valid('param').key_id;
+      const rotated = await c.var.deps.db.transaction().execute(async (trx) => {
+        const key = await rotateApiKey(trx, developerId, oldId);
+        if (key !== undefined)
+          await recordAudit(trx, {
+            developerId,
+            actor: auditActor(c),
+            action: 'api_key.rotated',
+            target: { type: 'api_key', id: oldId },
+            request: auditRequest(c),
+            detail: { name: key.name, new_key_id: key.id, prefix: key.prefix },
+          });
+        return key;
+      });
       if (rotated === undefined) throw keyNotFound();
       return c.json(toApiKeyWithSecret(rotated), 201);
     },
@@ -101,11 +125,21 @@ export function registerApiKeyRoutes(app: OpenAPIHono<AppEnv>, tokens: TokenServ
       responses: { 204: { description: 'Deleted' }, ...pickErrors(401, 403, 404, 422) },
     }),
     async (c) => {
-      const deleted = await deleteApiKey(
-        c.var.deps.db,
-        c.var.principal.developerId,
-        c.req.valid('param').key_id,
-      );
+      const developerId = c.var.principal.developerId;
+      const id = c.req.valid('param').key_id;
+      const deleted = await c.var.deps.db.transaction().execute(async (trx) => {
+        const key = await deleteApiKey(trx, developerId, id);
+        if (key !== undefined)
+          await recordAudit(trx, {
+            developerId,
+            actor: auditActor(c),
+            action: 'api_key.deleted',
+            target: { type: 'api_key', id },
+            request: auditRequest(c),
+            detail: { name: key.name, prefix: key.prefix },
+          });
+        return key !== undefined;
+      });
       if (!deleted) throw keyNotFound();
       return c.body(null, 204);
     },

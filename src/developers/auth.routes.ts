@@ -1,4 +1,5 @@
 import { createRoute, type OpenAPIHono } from '@hono/zod-openapi';
+import { auditRequest, recordAudit } from '../audit/audit-log.ts';
 import { verifyPassword } from '../auth/passwords.ts';
 import type { TokenService } from '../auth/tokens.ts';
 import type { DeveloperRow } from '../db/schema.ts';
@@ -67,6 +68,8 @@ export function registerAuthRoutes(app: OpenAPIHono<AppEnv>, tokens: TokenServic
     const { developer, key } = await createDeveloperAccount(db, body, {
       onlyIfFirst: mode === 'first' && !invited,
       plan: config.DEFAULT_PLAN,
+      via: invited ? 'invite' : 'self_service',
+      request: auditRequest(c),
     });
     c.var.logger.info({ developer_id: developer.id }, 'developer registered');
     return c.json({ ...toDeveloper(developer), api_key: toApiKeyWithSecret(key) }, 201);
@@ -76,6 +79,21 @@ export function registerAuthRoutes(app: OpenAPIHono<AppEnv>, tokens: TokenServic
     const form = c.req.valid('form');
     const developer = await findDeveloperByEmail(c.var.deps.db, form.username);
     const ok = await verifyPassword(developer?.password_hash, form.password);
+    // A failed login joins the trail of the account it tried (actor anonymous: nobody proved who they
+    // are). An email with no account has no trail to join and is not recorded: storing it would keep
+    // whatever strangers type, and the rate limiter already bounds guessing.
+    if (developer !== undefined) {
+      await c.var.deps.db.transaction().execute((trx) =>
+        recordAudit(trx, {
+          developerId: developer.id,
+          actor: ok ? { type: 'developer', id: developer.id } : { type: 'anonymous', id: null },
+          action: ok ? 'developer.login' : 'developer.login_failed',
+          target: { type: 'developer', id: developer.id },
+          request: auditRequest(c),
+          detail: ok ? {} : { reason: 'wrong_password' },
+        }),
+      );
+    }
     if (!ok || developer === undefined) throw new UnauthorizedError('Incorrect email or password');
     return c.json(await tokens.issue({ kind: 'developer', developerId: developer.id }), 200);
   });

@@ -1,4 +1,5 @@
 import { createRoute, type OpenAPIHono, z } from '@hono/zod-openapi';
+import { auditActor, auditRequest, recordAudit } from '../audit/audit-log.ts';
 import type { TokenService } from '../auth/tokens.ts';
 import { authenticate } from '../http/auth.ts';
 import type { AppEnv } from '../http/context.ts';
@@ -39,11 +40,24 @@ export function registerInviteRoutes(app: OpenAPIHono<AppEnv>, tokens: TokenServ
     }),
     async (c) => {
       const body = c.req.valid('json');
+      const developerId = c.var.principal.developerId;
       const invite = await createInvite(
         c.var.deps.config.jwtSecret,
-        c.var.principal.developerId,
+        developerId,
         body.email,
         body.expires_in_hours,
+      );
+      // Invites are stateless (signed tokens): the trail row is the only record one was made. The
+      // token itself admits an account, so only its email and expiry are kept.
+      await c.var.deps.db.transaction().execute((trx) =>
+        recordAudit(trx, {
+          developerId,
+          actor: auditActor(c),
+          action: 'developer.invite_created',
+          target: { type: 'invite', id: body.email.toLowerCase() },
+          request: auditRequest(c),
+          detail: { email: body.email.toLowerCase(), expires_at: invite.expiresAt.toISOString() },
+        }),
       );
       c.var.logger.info({ developer_id: c.var.principal.developerId }, 'developer invite created');
       return c.json(

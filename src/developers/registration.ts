@@ -1,4 +1,5 @@
 import { sql } from 'kysely';
+import { type AuditRequest, recordAudit } from '../audit/audit-log.ts';
 import { hashPassword } from '../auth/passwords.ts';
 import type { Config } from '../config/load-config.ts';
 import type { Db } from '../db/database.ts';
@@ -38,8 +39,17 @@ export async function checkRegistrationAllowed(db: Db, mode: RegistrationMode): 
 export async function createDeveloperAccount(
   db: Db,
   input: { email: string; name: string; password: string },
-  /** `plan`: the instance's DEFAULT_PLAN (the column's own default is hobby). */
-  options: { onlyIfFirst?: boolean; plan?: string } = {},
+  /**
+   * `plan`: the instance's DEFAULT_PLAN (the column's own default is hobby). `via` and `request` go to
+   * the account's first audit row (`developer.registered`): by its owner over HTTP, or by the operator
+   * (`cli`, the default).
+   */
+  options: {
+    onlyIfFirst?: boolean;
+    plan?: string;
+    via?: 'self_service' | 'invite' | 'cli';
+    request?: AuditRequest;
+  } = {},
 ): Promise<{ developer: DeveloperRow; key: NewApiKey }> {
   const passwordHash = await hashPassword(input.password);
   return db.transaction().execute(async (trx) => {
@@ -57,6 +67,22 @@ export async function createDeveloperAccount(
       passwordHash,
       plan: options.plan,
     });
-    return { developer, key: await createApiKey(trx, developer.id, 'Default') };
+    const key = await createApiKey(trx, developer.id, 'Default');
+    const via = options.via ?? 'cli';
+    await recordAudit(trx, {
+      developerId: developer.id,
+      actor: via === 'cli' ? { type: 'system', id: 'cli' } : { type: 'developer', id: developer.id },
+      action: 'developer.registered',
+      target: { type: 'developer', id: developer.id },
+      ...(options.request === undefined ? {} : { request: options.request }),
+      detail: {
+        email: developer.email,
+        name: developer.name,
+        plan: developer.plan,
+        via,
+        default_api_key: { id: key.id, prefix: key.prefix },
+      },
+    });
+    return { developer, key };
   });
 }

@@ -4,6 +4,7 @@ import { webhookEndpointContext } from '../crypto/contexts.ts';
 import { SecretBox, SecretOpenError } from '../crypto/secret-box.ts';
 import type { Db } from '../db/database.ts';
 import type { WebhookEndpointRow } from '../db/schema.ts';
+import { inTransaction } from '../db/transaction.ts';
 import { newMessageId } from './outbox.ts';
 import { generateSecret } from './signing.ts';
 
@@ -108,13 +109,18 @@ export function updateEndpoint(
     .executeTakeFirst();
 }
 
-export async function deleteEndpoint(db: Db, developerId: string, id: string): Promise<boolean> {
-  const result = await db
+/** The deleted endpoint's URL; undefined when there was none. */
+export function deleteEndpoint(
+  db: Db,
+  developerId: string,
+  id: string,
+): Promise<Pick<WebhookEndpointRow, 'url'> | undefined> {
+  return db
     .deleteFrom('webhook_endpoints')
     .where('developer_id', '=', developerId)
     .where('id', '=', id)
+    .returning('url')
     .executeTakeFirst();
-  return result.numDeletedRows > 0n;
 }
 
 /**
@@ -129,7 +135,7 @@ export function rotateSecret(
   id: string,
   overlapSeconds: number,
 ): Promise<WebhookEndpointRow | undefined> {
-  return db.transaction().execute(async (trx) => {
+  return inTransaction(db, async (trx) => {
     const current = await trx
       .selectFrom('webhook_endpoints')
       .select(['id', 'secret', 'previous_secret'])

@@ -1,4 +1,5 @@
 import { createRoute, type OpenAPIHono, z } from '@hono/zod-openapi';
+import { type AuditEntry, auditActor, auditRequest, recordAudit } from '../audit/audit-log.ts';
 import type { TokenService } from '../auth/tokens.ts';
 import { type SecretBox, SecretOpenError } from '../crypto/secret-box.ts';
 import type { WebhookEndpointRow } from '../db/schema.ts';
@@ -121,6 +122,18 @@ const json = <T extends z.ZodType>(schema: T, description: string) => ({
   content: { 'application/json': { schema } },
 });
 
+/**
+ * An endpoint URL as the audit trail keeps it: its origin only. Paths and queries of receivers often
+ * carry a secret of their own (Slack's and Zapier's hook URLs are bearer capabilities).
+ */
+function auditedUrl(url: string): string {
+  try {
+    return new URL(url).origin;
+  } catch {
+    return '(unparsable)';
+  }
+}
+
 async function checkInput(
   url: string | undefined,
   filters: string[] | undefined,
@@ -145,6 +158,19 @@ async function checkInput(
 
 export function registerWebhookRoutes(app: OpenAPIHono<AppEnv>, tokens: TokenService): void {
   const base = { tags: ['Webhooks'], security: security.session, middleware: authenticate(tokens) };
+  const audit = (
+    c: Parameters<typeof auditActor>[0],
+    action: AuditEntry['action'],
+    id: string,
+    detail: Record<string, unknown>,
+  ): AuditEntry => ({
+    developerId: c.var.principal.developerId,
+    actor: auditActor(c),
+    action,
+    target: { type: 'webhook_endpoint', id },
+    request: auditRequest(c),
+    detail,
+  });
   const endpointOf = async (c: { var: AppEnv['Variables'] }, id: string) => {
     const row = await findEndpoint(c.var.deps.db, c.var.principal.developerId, id);
     if (row === undefined) throw new NotFoundError('Webhook endpoint not found');
@@ -183,12 +209,23 @@ export function registerWebhookRoutes(app: OpenAPIHono<AppEnv>, tokens: TokenSer
     async (c) => {
       const body = c.req.valid('json');
       await checkInput(body.url, body.filter_types, c.var.deps.config.WEBHOOK_ALLOW_PRIVATE_URLS);
-      const row = await createEndpoint(c.var.deps.db, c.var.deps.secrets, {
-        developerId: c.var.principal.developerId,
-        url: body.url,
-        description: body.description ?? null,
-        filterTypes: body.filter_types ?? [],
-        enabled: body.disabled !== true,
+      const row = await c.var.deps.db.transaction().execute(async (trx) => {
+        const created = await createEndpoint(trx, c.var.deps.secrets, {
+          developerId: c.var.principal.developerId,
+          url: body.url,
+          description: body.description ?? null,
+          filterTypes: body.filter_types ?? [],
+          enabled: body.disabled !== true,
+        });
+        await recordAudit(
+          trx,
+          audit(c, 'webhook_endpoint.created', created.id, {
+            url_origin: auditedUrl(created.url),
+            filter_types: created.filter_types,
+            disabled: !created.enabled,
+          }),
+        );
+        return created;
       });
       return c.json(toEndpoint(row), 201);
     },
@@ -223,11 +260,24 @@ export function registerWebhookRoutes(app: OpenAPIHono<AppEnv>, tokens: TokenSer
       const body = c.req.valid('json');
       await endpointOf(c, id);
       await checkInput(body.url, body.filter_types, c.var.deps.config.WEBHOOK_ALLOW_PRIVATE_URLS);
-      const row = await updateEndpoint(c.var.deps.db, c.var.principal.developerId, id, {
-        ...(body.url !== undefined ? { url: body.url } : {}),
-        ...(body.description !== undefined ? { description: body.description } : {}),
-        ...(body.filter_types !== undefined ? { filterTypes: body.filter_types } : {}),
-        ...(body.disabled !== undefined ? { enabled: !body.disabled } : {}),
+      const row = await c.var.deps.db.transaction().execute(async (trx) => {
+        const updated = await updateEndpoint(trx, c.var.principal.developerId, id, {
+          ...(body.url !== undefined ? { url: body.url } : {}),
+          ...(body.description !== undefined ? { description: body.description } : {}),
+          ...(body.filter_types !== undefined ? { filterTypes: body.filter_types } : {}),
+          ...(body.disabled !== undefined ? { enabled: !body.disabled } : {}),
+        });
+        if (updated !== undefined)
+          await recordAudit(
+            trx,
+            audit(c, 'webhook_endpoint.updated', id, {
+              changed: Object.keys(body).sort(),
+              ...(body.url !== undefined ? { url_origin: auditedUrl(body.url) } : {}),
+              ...(body.filter_types !== undefined ? { filter_types: body.filter_types } : {}),
+              ...(body.disabled !== undefined ? { disabled: body.disabled } : {}),
+            }),
+          );
+        return updated;
       });
       if (row === undefined) throw new NotFoundError('Webhook endpoint not found');
       return c.json(toEndpoint(row), 200);
@@ -244,8 +294,17 @@ export function registerWebhookRoutes(app: OpenAPIHono<AppEnv>, tokens: TokenSer
       responses: { 204: { description: 'Deleted' }, ...pickErrors(401, 403, 404) },
     }),
     async (c) => {
-      if (!(await deleteEndpoint(c.var.deps.db, c.var.principal.developerId, c.req.valid('param').id)))
-        throw new NotFoundError('Webhook endpoint not found');
+      const { id } = c.req.valid('param');
+      const deleted = await c.var.deps.db.transaction().execute(async (trx) => {
+        const gone = await deleteEndpoint(trx, c.var.principal.developerId, id);
+        if (gone !== undefined)
+          await recordAudit(
+            trx,
+            audit(c, 'webhook_endpoint.deleted', id, { url_origin: auditedUrl(gone.url) }),
+          );
+        return gone !== undefined;
+      });
+      if (!deleted) throw new NotFoundError('Webhook endpoint not found');
       return c.body(null, 204);
     },
   );
@@ -294,13 +353,25 @@ export function registerWebhookRoutes(app: OpenAPIHono<AppEnv>, tokens: TokenSer
       responses: { 200: json(Secret, 'The new secret'), ...pickErrors(401, 403, 404) },
     }),
     async (c) => {
-      const row = await rotateSecret(
-        c.var.deps.db,
-        c.var.deps.secrets,
-        c.var.principal.developerId,
-        c.req.valid('param').id,
-        c.var.deps.config.WEBHOOK_SECRET_OVERLAP_SECONDS,
-      );
+      const { id } = c.req.valid('param');
+      const row = await c.var.deps.db.transaction().execute(async (trx) => {
+        const rotated = await rotateSecret(
+          trx,
+          c.var.deps.secrets,
+          c.var.principal.developerId,
+          id,
+          c.var.deps.config.WEBHOOK_SECRET_OVERLAP_SECONDS,
+        );
+        // Neither secret, sealed or not: only until when the previous one keeps signing.
+        if (rotated !== undefined)
+          await recordAudit(
+            trx,
+            audit(c, 'webhook_endpoint.secret_rotated', id, {
+              previous_secret_expires_at: rotated.previous_secret_expires_at?.toISOString() ?? null,
+            }),
+          );
+        return rotated;
+      });
       if (row === undefined) throw new NotFoundError('Webhook endpoint not found');
       return c.json(secretOf(c.var.deps.secrets, row), 200);
     },

@@ -2,6 +2,7 @@ import { providerAppContext } from '../../crypto/contexts.ts';
 import { SecretOpenError } from '../../crypto/secret-box.ts';
 import type { Db } from '../../db/database.ts';
 import type { ProviderAppRow } from '../../db/schema.ts';
+import { inTransaction } from '../../db/transaction.ts';
 import type { ProviderRuntime } from '../runtime.ts';
 import type { ProviderAppCredentials } from '../types.ts';
 import { defaultScopes, instanceApp } from './instance-app.ts';
@@ -65,7 +66,7 @@ export async function saveProviderApp(
       : runtime.secrets.seal(change, providerAppContext(input.developerId, input.provider, field));
   const clientSecret = seal('client_secret', input.clientSecret);
   const webhookSecret = seal('webhook_secret', input.webhookSecret);
-  return runtime.db.transaction().execute(async (trx) => {
+  return inTransaction(runtime.db, async (trx) => {
     const existing = await trx
       .selectFrom('provider_apps')
       .selectAll()

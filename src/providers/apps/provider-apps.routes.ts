@@ -1,4 +1,5 @@
 import { createRoute, type OpenAPIHono, type z } from '@hono/zod-openapi';
+import { auditActor, auditRequest, recordAudit } from '../../audit/audit-log.ts';
 import type { TokenService } from '../../auth/tokens.ts';
 import { PROVIDERS } from '../../catalog/providers.ts';
 import type { ProviderAppRow } from '../../db/schema.ts';
@@ -152,13 +153,38 @@ export function registerProviderAppRoutes(app: OpenAPIHono<AppEnv>, tokens: Toke
       const { slug } = oauthProvider(c.req.valid('param').provider);
       const body = c.req.valid('json');
       try {
-        const { row, created } = await saveProviderApp(c.var.deps, {
-          developerId: c.var.principal.developerId,
-          provider: slug,
-          clientId: body.client_id,
-          clientSecret: body.client_secret,
-          webhookSecret: body.webhook_secret,
-          scopes: body.scopes ?? null,
+        const developerId = c.var.principal.developerId;
+        const { row, created } = await c.var.deps.db.transaction().execute(async (trx) => {
+          const saved = await saveProviderApp(
+            { db: trx, secrets: c.var.deps.secrets },
+            {
+              developerId,
+              provider: slug,
+              clientId: body.client_id,
+              clientSecret: body.client_secret,
+              webhookSecret: body.webhook_secret,
+              scopes: body.scopes ?? null,
+            },
+          );
+          // What happened to each secret, never the secret: set, cleared, or kept as stored.
+          const secretChange = (change: string | null | undefined) =>
+            change === undefined ? 'kept' : change === null ? 'cleared' : 'set';
+          await recordAudit(trx, {
+            developerId,
+            actor: auditActor(c),
+            action: 'provider_app.saved',
+            target: { type: 'provider_app', id: slug },
+            request: auditRequest(c),
+            detail: {
+              provider: slug,
+              created: saved.created,
+              client_id: body.client_id,
+              client_secret: secretChange(body.client_secret),
+              webhook_secret: secretChange(body.webhook_secret),
+              scopes: body.scopes ?? null,
+            },
+          });
+          return saved;
         });
         // A vendor subscribed per app (Oura, Strava, Polar) gets its subscription now, not at the next hourly check.
         if (findProviderModule(slug)?.manifest.webhook?.subscription === 'per_app_api')
@@ -184,8 +210,20 @@ export function registerProviderAppRoutes(app: OpenAPIHono<AppEnv>, tokens: Toke
     }),
     async (c) => {
       const { slug, name } = oauthProvider(c.req.valid('param').provider);
-      if (!(await deleteProviderApp(c.var.deps.db, c.var.principal.developerId, slug)))
-        throw new NotFoundError(`You have no ${name} app of your own to remove`);
+      const developerId = c.var.principal.developerId;
+      const deleted = await c.var.deps.db.transaction().execute(async (trx) => {
+        if (!(await deleteProviderApp(trx, developerId, slug))) return false;
+        await recordAudit(trx, {
+          developerId,
+          actor: auditActor(c),
+          action: 'provider_app.deleted',
+          target: { type: 'provider_app', id: slug },
+          request: auditRequest(c),
+          detail: { provider: slug },
+        });
+        return true;
+      });
+      if (!deleted) throw new NotFoundError(`You have no ${name} app of your own to remove`);
       return c.body(null, 204);
     },
   );

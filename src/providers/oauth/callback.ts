@@ -1,3 +1,4 @@
+import { type AuditRequest, recordAudit } from '../../audit/audit-log.ts';
 import { upsertOAuthConnection } from '../../connections/connections.repo.ts';
 import { oauthStateContext } from '../../crypto/contexts.ts';
 import type { AppDeps } from '../../http/context.ts';
@@ -32,7 +33,7 @@ export interface CallbackQuery {
  */
 export async function completeAuthorization(
   deps: AppDeps,
-  input: { provider: string; query: CallbackQuery; callbackUrl: string },
+  input: { provider: string; query: CallbackQuery; callbackUrl: string; request?: AuditRequest },
 ): Promise<string> {
   const { query, provider } = input;
   if (!query.state) throw new OAuthFlowError('bad_request', 'state_missing', 'The callback carries no state');
@@ -102,18 +103,38 @@ export async function completeAuthorization(
   }
 
   const scopes = granted ?? tokens.scope?.split(/[ ,]+/).filter(Boolean) ?? app.scopes;
-  const { row } = await upsertOAuthConnection(
-    deps.db,
-    {
+  const row = await deps.db.transaction().execute(async (trx) => {
+    const stored = await upsertOAuthConnection(
+      trx,
+      {
+        developerId: state.developer_id,
+        userId: state.user_id,
+        provider,
+        providerUserId,
+        scopes,
+        tokenExpiresAt: tokens.expires_at === undefined ? null : new Date(tokens.expires_at),
+      },
+      (connectionId) => sealTokens(deps, connectionId, tokens),
+    );
+    // Every completed consent is one row: a new connection, a revoked one taken back, or an active
+    // one's grant replaced (which changes what WearLink may read). The actor is the end user the
+    // developer's authorize link was issued for; the tokens never enter the trail.
+    await recordAudit(trx, {
       developerId: state.developer_id,
-      userId: state.user_id,
-      provider,
-      providerUserId,
-      scopes,
-      tokenExpiresAt: tokens.expires_at === undefined ? null : new Date(tokens.expires_at),
-    },
-    (connectionId) => sealTokens(deps, connectionId, tokens),
-  );
+      actor: { type: 'end_user', id: state.user_id },
+      action: 'connection.created',
+      target: { type: 'connection', id: stored.row.id },
+      ...(input.request === undefined ? {} : { request: input.request }),
+      detail: {
+        provider,
+        user_id: state.user_id,
+        via: 'oauth',
+        outcome: stored.created ? 'created' : stored.reactivated ? 'reactivated' : 'reauthorized',
+        scopes,
+      },
+    });
+    return stored.row;
+  });
   await ensureUserSubscription(deps, module, app, row);
   try {
     await deps.sync.requestSync(row, 'historical');

@@ -1,5 +1,6 @@
 import { createRoute, type OpenAPIHono, z } from '@hono/zod-openapi';
 import type { Context } from 'hono';
+import { auditRequest } from '../../audit/audit-log.ts';
 import type { TokenService } from '../../auth/tokens.ts';
 import { authenticate } from '../../http/auth.ts';
 import type { AppEnv } from '../../http/context.ts';
@@ -124,6 +125,7 @@ async function callback(c: Context<AppEnv>): Promise<Response> {
       scope: q('scope'),
     },
     callbackUrl: callbackUrl(c, provider),
+    request: auditRequest(c),
   });
   c.header('cache-control', 'no-store');
   c.header('referrer-policy', 'no-referrer');
