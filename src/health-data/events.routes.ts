@@ -185,7 +185,7 @@ interface WorkoutRow {
   route_points: number;
 }
 
-async function workoutRows(db: Db, w: PageWindow): Promise<WorkoutRow[]> {
+export async function workoutRows(db: Db, w: PageWindow): Promise<WorkoutRow[]> {
   const { rows } = await sql<WorkoutRow>`
     select w.*, d.provider, coalesce(d.device_name, d.app_name) as device, r.n as route_points
     from (
@@ -203,7 +203,7 @@ async function workoutRows(db: Db, w: PageWindow): Promise<WorkoutRow[]> {
   return rows;
 }
 
-const toWorkout = (r: WorkoutRow): z.infer<typeof Workout> => ({
+export const toWorkout = (r: WorkoutRow): z.infer<typeof Workout> => ({
   id: r.id,
   type: r.type,
   start_time: new Date(r.start_time).toISOString(),
@@ -264,7 +264,7 @@ const SLEEP_AVERAGES = {
  * The page of sessions with their vitals averaged over the samples (from any source) that start inside
  * each session, all in one statement: the lateral aggregate runs once per session of the page only.
  */
-async function sleepRows(db: Db, w: PageWindow): Promise<SleepRow[]> {
+export async function sleepRows(db: Db, w: PageWindow): Promise<SleepRow[]> {
   const ids = Object.values(SLEEP_AVERAGES);
   const avgOf = (id: number) =>
     sql`round((avg(value) filter (where series_type = ${id}::int2))::numeric, 1)::float8`;
@@ -292,7 +292,7 @@ async function sleepRows(db: Db, w: PageWindow): Promise<SleepRow[]> {
 
 const minutes = (seconds: number) => Math.round((seconds / 60) * 10) / 10;
 
-const toSleep = (r: SleepRow): z.infer<typeof Sleep> => {
+export const toSleep = (r: SleepRow): z.infer<typeof Sleep> => {
   const start = new Date(r.start_time);
   const end = new Date(r.end_time);
   return {

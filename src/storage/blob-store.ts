@@ -2,8 +2,10 @@ import { createReadStream } from 'node:fs';
 import { mkdir, rename, rm, stat, writeFile } from 'node:fs/promises';
 import { dirname, join, resolve, sep } from 'node:path';
 import type { Readable } from 'node:stream';
+import { s3Settings } from '../config/config.ts';
 import type { Config } from '../config/load-config.ts';
 import { uploadDirectory } from '../importers/apple-health/import-service.ts';
+import { S3BlobStore } from './s3.ts';
 
 /**
  * Where WearLink keeps files it made or was given for later (user exports, meal photos): a directory
@@ -77,7 +79,36 @@ export class LocalBlobStore implements BlobStore {
   }
 }
 
+/** Objects in the configured S3 bucket, streamed both ways (s3.ts). */
+export class S3ObjectBlobStore implements BlobStore {
+  readonly kind = 's3';
+  constructor(readonly client: S3BlobStore) {}
+
+  async putFile(key: string, path: string, contentType: string): Promise<void> {
+    assertBlobKey(key);
+    await this.client.putFile(key, path, contentType);
+    await rm(path, { force: true });
+  }
+
+  async putBuffer(key: string, data: Buffer, contentType: string): Promise<void> {
+    assertBlobKey(key);
+    await this.client.putBuffer(key, data, contentType);
+  }
+
+  async open(key: string): Promise<{ stream: Readable; bytes: number } | undefined> {
+    assertBlobKey(key);
+    return this.client.openStream(key);
+  }
+
+  async delete(key: string): Promise<void> {
+    assertBlobKey(key);
+    await this.client.delete(key);
+  }
+}
+
 /** The store this configuration asks for: S3 when S3_* are set, else `<upload dir>/blobs`. */
 export function blobStoreFor(config: Config): BlobStore {
+  const settings = s3Settings(config);
+  if (settings !== undefined) return new S3ObjectBlobStore(new S3BlobStore(settings));
   return new LocalBlobStore(join(uploadDirectory(config), 'blobs'));
 }

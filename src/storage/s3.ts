@@ -1,15 +1,15 @@
 import { createHash, createHmac } from 'node:crypto';
-import { createWriteStream } from 'node:fs';
-import { rm } from 'node:fs/promises';
+import { createReadStream, createWriteStream } from 'node:fs';
+import { rm, stat } from 'node:fs/promises';
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import type { ReadableStream as NodeReadableStream } from 'node:stream/web';
 import type { S3Settings } from '../config/config.ts';
 
 /**
- * A minimal S3 client: presigned URLs and the three object calls WearLink needs (HEAD, GET, DELETE),
+ * A minimal S3 client: presigned URLs and the object calls WearLink needs (HEAD, GET, PUT, DELETE),
  * signed with AWS Signature Version 4 on node:crypto. Works with AWS S3 and S3-compatible stores
- * (MinIO, Ceph, R2, …), path-style or virtual-host style. An SDK would add megabytes for four calls.
+ * (MinIO, Ceph, R2, …), path-style or virtual-host style. An SDK would add megabytes for a handful of calls.
  */
 
 const ALGORITHM = 'AWS4-HMAC-SHA256';
@@ -138,13 +138,17 @@ export function presignUrl(
   return url.toString();
 }
 
-/** Headers for a header-signed request with an empty body; `host` is left to fetch (it derives the same). */
+/**
+ * Headers for a header-signed request, with an empty body unless `payloadHash` (the body's SHA-256, hex)
+ * says otherwise; `host` is left to fetch (it derives the same).
+ */
 export function signedRequestHeaders(
   settings: S3Settings,
   method: S3Method,
   key: string,
-  options: { now?: Date; headers?: Record<string, string> } = {},
+  options: { now?: Date; headers?: Record<string, string>; payloadHash?: string } = {},
 ): { url: URL; headers: Record<string, string> } {
+  const payloadHash = options.payloadHash ?? EMPTY_PAYLOAD_SHA256;
   const url = objectUrl(settings, key);
   const date = amzDate(options.now ?? new Date());
   const extra = Object.fromEntries(
@@ -152,7 +156,7 @@ export function signedRequestHeaders(
   );
   const headers: Record<string, string> = {
     ...extra,
-    'x-amz-content-sha256': EMPTY_PAYLOAD_SHA256,
+    'x-amz-content-sha256': payloadHash,
     'x-amz-date': date,
   };
   const signed = signature(settings, {
@@ -160,7 +164,7 @@ export function signedRequestHeaders(
     path: url.pathname,
     query: [],
     headers: { ...headers, host: url.host },
-    payloadHash: EMPTY_PAYLOAD_SHA256,
+    payloadHash,
     date,
   });
   headers.authorization = `${ALGORITHM} Credential=${credentialScope(settings, date)}, SignedHeaders=${signed.signedHeaders}, Signature=${signed.signature}`;
@@ -288,6 +292,100 @@ export class S3BlobStore {
     } finally {
       clearTimeout(idle);
     }
+  }
+
+  /**
+   * Uploads the file at `path` in one streamed PUT (never read into memory) with its Content-Length and
+   * its SHA-256 signed in, so the store refuses a body that differs from what was hashed. The file is read
+   * twice: once to hash, once to send. Single PUTs take up to 5 GiB on AWS.
+   */
+  async putFile(key: string, path: string, contentType: string): Promise<void> {
+    const hash = createHash('sha256');
+    await pipeline(createReadStream(path), hash);
+    const payloadHash = hash.digest('hex');
+    const { size } = await stat(path);
+    const { url, headers } = signedRequestHeaders(this.settings, 'PUT', key, {
+      payloadHash,
+      headers: { 'content-type': contentType, 'content-length': String(size) },
+    });
+    const controller = new AbortController();
+    const idle = setTimeout(
+      () => controller.abort(new S3Error(`S3 PUT ${key} stalled`, undefined, undefined)),
+      this.timeoutMs,
+    );
+    const body = createReadStream(path);
+    body.on('data', () => idle.refresh());
+    let response: Response;
+    try {
+      response = await fetch(url, {
+        method: 'PUT',
+        headers,
+        body: Readable.toWeb(body) as unknown as RequestInit['body'],
+        duplex: 'half',
+        signal: controller.signal,
+        redirect: 'manual',
+      } as RequestInit);
+    } catch (error) {
+      const reason =
+        controller.signal.aborted && controller.signal.reason instanceof S3Error
+          ? controller.signal.reason.message
+          : error instanceof Error
+            ? error.message
+            : String(error);
+      throw new S3Error(`S3 PUT ${key} failed: ${reason}`, undefined, undefined);
+    } finally {
+      clearTimeout(idle);
+      body.destroy();
+    }
+    if (!response.ok) throw await errorFrom(response, `PUT ${key}`);
+    await response.body?.cancel();
+  }
+
+  /** Uploads a small object held in memory. */
+  async putBuffer(key: string, data: Buffer, contentType: string): Promise<void> {
+    const { url, headers } = signedRequestHeaders(this.settings, 'PUT', key, {
+      payloadHash: createHash('sha256').update(data).digest('hex'),
+      headers: { 'content-type': contentType },
+    });
+    let response: Response;
+    try {
+      response = await fetch(url, {
+        method: 'PUT',
+        headers,
+        body: data,
+        signal: AbortSignal.timeout(this.timeoutMs),
+        redirect: 'manual',
+      });
+    } catch (error) {
+      throw new S3Error(`S3 PUT ${key} failed: ${(error as Error).message}`, undefined, undefined);
+    }
+    if (!response.ok) throw await errorFrom(response, `PUT ${key}`);
+    await response.body?.cancel();
+  }
+
+  /**
+   * The object as a stream with its size, or undefined when it does not exist. The timeout applies to the
+   * answer's headers; the body then streams at the reader's pace.
+   */
+  async openStream(key: string): Promise<{ stream: Readable; bytes: number } | undefined> {
+    // A timer, not AbortSignal.timeout: that would also cut a long download's body off.
+    const controller = new AbortController();
+    const timer = setTimeout(
+      () => controller.abort(new S3Error(`S3 GET ${key} timed out`, undefined, undefined)),
+      this.timeoutMs,
+    );
+    const response = await this.#send('GET', key, controller.signal).finally(() => clearTimeout(timer));
+    if (response.status === 404) {
+      await response.body?.cancel();
+      return undefined;
+    }
+    if (!response.ok || response.body === null) throw await errorFrom(response, `GET ${key}`);
+    const bytes = Number(response.headers.get('content-length'));
+    if (!Number.isSafeInteger(bytes) || bytes < 0) {
+      await response.body.cancel();
+      throw new S3Error(`S3 GET ${key} answered without a Content-Length`, response.status, undefined);
+    }
+    return { stream: Readable.fromWeb(response.body as NodeReadableStream<Uint8Array>), bytes };
   }
 
   /** Deletes the object; a missing one counts as deleted. */

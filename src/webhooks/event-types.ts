@@ -35,6 +35,12 @@ const fixed: EventTypeInfo[] = [
   },
   { name: 'nutrition.log.corrected', group: 'nutrition', description: 'The user corrected a logged item.' },
   {
+    name: 'export.completed',
+    group: 'export',
+    description:
+      "A user's data export is ready: data {export_id, user_id, download_url, expires_at} (the link is single-use).",
+  },
+  {
     name: 'endpoint.disabled',
     group: 'endpoint',
     description: 'One of your webhook endpoints was disabled after failing persistently.',
