@@ -32,7 +32,11 @@ import {
   ingestBodyLimitPattern,
   registerIngestRoutes,
 } from '../ingest/ingest.routes.ts';
-import { registerNutritionRoutes } from '../nutrition/nutrition.routes.ts';
+import {
+  NUTRITION_IMAGE_BODY_LIMIT_BYTES,
+  nutritionImagePattern,
+  registerNutritionRoutes,
+} from '../nutrition/nutrition.routes.ts';
 import { registerNutritionReviewRoutes } from '../nutrition/review/review.routes.ts';
 import { registerProviderRoutes } from '../providers/routes.ts';
 import { providerWebhookPattern } from '../providers/webhooks/paths.ts';
@@ -82,6 +86,7 @@ export function createApp(
     { pattern: directUploadPattern, bytes: DIRECT_UPLOAD_BODY_LIMIT_BYTES },
     { pattern: largeUploadPattern, bytes: LARGE_UPLOAD_MAX_BYTES },
     { pattern: providerWebhookPattern, bytes: deps.config.PROVIDER_WEBHOOK_MAX_BYTES },
+    { pattern: nutritionImagePattern, bytes: NUTRITION_IMAGE_BODY_LIMIT_BYTES },
   ];
   const limiters = new Map<number, ReturnType<typeof bodyLimit>>();
   app.use('*', (c, next) => {
