@@ -310,16 +310,35 @@ describeEachDatabase('data retention', (ctx) => {
   it('delete_after_days removes every kind of health row older than the limit and keeps the rest', async () => {
     const server = ctx();
     const now = new Date();
-    const { user, auth } = await seed(server, now);
+    const { dev, user, auth } = await seed(server, now);
     const before = await census(server, user.id, now);
     for (const counts of Object.values(before))
       expect(Object.keys(counts).sort()).toEqual(['mid', 'old', 'recent']);
+
+    // Outgoing webhook messages carry data too: an old one and a recent one, as the outbox stores them.
+    const db = server.platform.database.db;
+    for (const [id, days] of [
+      [`msg_old_${user.id}`, 400],
+      [`msg_new_${user.id}`, 2],
+    ] as const) {
+      await sql`insert into webhook_messages (id, developer_id, event_type, payload, created_at)
+                values (${id}, ${dev.id}, 'workout.created', '{}', ${new Date(hourDaysAgo(now, days))})`.execute(
+        db,
+      );
+    }
 
     await server.api.request('PUT', '/api/v1/developer/data-retention', {
       auth,
       json: { delete_after_days: 100 },
     });
-    await applyRetentionPolicies(server.platform, now);
+    const report = await applyRetentionPolicies(server.platform, now);
+    expect(report.webhook_messages).toBe(1);
+    const messages = await db
+      .selectFrom('webhook_messages')
+      .select('id')
+      .where('developer_id', '=', dev.id)
+      .execute();
+    expect(messages.map((m) => m.id)).toEqual([`msg_new_${user.id}`]);
     const after = await census(server, user.id, now);
     const { old: _old, ...kept } = before.samples;
     expect(after.samples).toEqual(kept);

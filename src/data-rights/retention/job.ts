@@ -7,6 +7,7 @@ import {
   deleteInboundWebhooksBefore,
   deleteRawPayloadsBefore,
   deleteSamplesBefore,
+  deleteWebhookMessagesBefore,
   policiesWithLimits,
   userIdsOfDeveloper,
 } from './retention.repo.ts';
@@ -17,13 +18,15 @@ export interface RetentionReport {
   users: number;
   raw_payloads: number;
   inbound_webhooks: number;
+  webhook_messages: number;
   samples_rolled_up: number;
   deleted: Record<string, number>;
 }
 
 /**
  * One pass of every developer's retention policy (issue 18). Per user, in this order:
- * `delete_after_days` removes every health row older than that; `raw_payload_days` removes the raw
+ * `delete_after_days` removes every health row older than that (and the developer's outgoing webhook
+ * messages, which carry data too); `raw_payload_days` removes the raw
  * payloads (and processed vendor webhook bodies) older than that; `sample_days` drops raw samples older
  * than that, whose hours stay in the hourly rollups. Every step deletes by a cutoff computed from `now`
  * in batches of DELETE_BATCH_ROWS: a step run twice removes nothing the second time, and a pass cut
@@ -42,6 +45,7 @@ export async function applyRetentionPolicies(platform: Platform, now: Date): Pro
     users: 0,
     raw_payloads: 0,
     inbound_webhooks: 0,
+    webhook_messages: 0,
     samples_rolled_up: 0,
     deleted: {},
   };
@@ -52,6 +56,14 @@ export async function applyRetentionPolicies(platform: Platform, now: Date): Pro
         db,
         policy.developer_id,
         daysBefore(now, policy.raw_payload_days),
+        batch,
+      );
+    }
+    if (policy.delete_after_days !== null) {
+      report.webhook_messages += await deleteWebhookMessagesBefore(
+        db,
+        policy.developer_id,
+        daysBefore(now, policy.delete_after_days),
         batch,
       );
     }

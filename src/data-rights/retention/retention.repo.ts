@@ -125,6 +125,25 @@ export function deleteInboundWebhooksBefore(db: Db, developerId: string, before:
 }
 
 /**
+ * Outgoing webhook messages of the developer created before `before` (the exact bodies sent, which
+ * carry the data items their event announced), with their delivery log; a message still being
+ * delivered to some endpoint stays until that ends.
+ */
+export function deleteWebhookMessagesBefore(db: Db, developerId: string, before: Date, batch: number) {
+  return inBatches(batch, async () =>
+    affected(
+      await sql`
+        delete from webhook_messages where id in (
+          select m.id from webhook_messages m
+          where m.developer_id = ${developerId} and m.created_at < ${before}
+            and not exists (select 1 from webhook_deliveries d where d.message_id = m.id and d.status = 'pending')
+          limit ${batch}
+        )`.execute(db),
+    ),
+  );
+}
+
+/**
  * Raw samples of a user that started before `before`. Their hours stay in `sample_rollups`: rollups are
  * written by the same statement that inserts the samples (insertSamples), so every stored sample is
  * already counted in its hour and dropping the sample leaves the hour's n, sum, min and max as they
