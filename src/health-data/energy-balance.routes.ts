@@ -3,7 +3,9 @@ import type { TokenService } from '../auth/tokens.ts';
 import { authenticate } from '../http/auth.ts';
 import type { AppEnv } from '../http/context.ts';
 import { pickErrors, security } from '../http/openapi.ts';
+import { dailyTotals } from '../nutrition/logs.repo.ts';
 import { UserIdParams } from '../users/schemas.ts';
+import { findUser } from '../users/users.repo.ts';
 import { activitySummaries } from './daily-summaries.ts';
 import { dateRangeQuery } from './date-range.ts';
 
@@ -34,7 +36,8 @@ const allDays = (from: string, to: string) => {
 /**
  * Calories in (nutrition logs) against calories out (active + basal, after source priority) per local
  * day. Either side may be missing: the day says which it has, and the net is null unless both are there.
- * Nutrition logging is not built yet, so calories in are null until it is.
+ * Calories in are the items of the day's recognized and manual logs (a pending, failed or discarded log
+ * has not been eaten as far as anyone knows); a day without such a log has no nutrition side.
  */
 export function registerEnergyBalanceRoutes(app: OpenAPIHono<AppEnv>, tokens: TokenService): void {
   app.openapi(
@@ -59,13 +62,17 @@ export function registerEnergyBalanceRoutes(app: OpenAPIHono<AppEnv>, tokens: To
       const from = q.date_from as string;
       const to = q.date_to as string;
       const userId = c.req.valid('param').user_id;
-      const activity = new Map(
-        (await activitySummaries(c.var.deps.db, userId, from, to)).map((d) => [d.date, d]),
-      );
+      const { db } = c.var.deps;
+      const timeZone = (await findUser(db, c.var.principal.developerId, userId))?.timezone ?? 'UTC';
+      const [summaries, eaten] = await Promise.all([
+        activitySummaries(db, userId, from, to),
+        dailyTotals(db, userId, timeZone, from, to),
+      ]);
+      const activity = new Map(summaries.map((d) => [d.date, d]));
       const days = allDays(from, to).map((date) => {
         const a = activity.get(date);
         const burned = a?.total_calories_kcal ?? null;
-        const consumed: number | null = null;
+        const consumed = eaten.get(date)?.totals.calories_kcal ?? null;
         const completeness =
           burned !== null && consumed !== null
             ? 'wearable_and_nutrition'
@@ -80,7 +87,8 @@ export function registerEnergyBalanceRoutes(app: OpenAPIHono<AppEnv>, tokens: To
           calories_burned_kcal: burned,
           active_calories_kcal: a?.active_calories_kcal ?? null,
           basal_calories_kcal: a?.basal_calories_kcal ?? null,
-          net_energy_balance_kcal: burned !== null && consumed !== null ? consumed - burned : null,
+          net_energy_balance_kcal:
+            burned !== null && consumed !== null ? Math.round((consumed - burned) * 10) / 10 : null,
           data_completeness: completeness,
         } as const;
       });
