@@ -1,4 +1,4 @@
-import type { Selectable } from 'kysely';
+import { type Selectable, sql } from 'kysely';
 import type { Db } from '../db/database.ts';
 import type { AuditLogsTable } from '../db/schema.ts';
 
@@ -85,4 +85,49 @@ export async function auditChainHead(
     .where('developer_id', '=', developerId)
     .executeTakeFirst();
   return head === undefined ? undefined : { seq: Number(head.seq), hash: head.hash };
+}
+
+/**
+ * A developer's rows in seq order as NDJSON text, `pageSize` rows per query by keyset. The database
+ * writes each line (the same object as the list route's rows, compact) and joins a page into one
+ * string: per page the server holds one string, not a thousand row objects, which also keeps the
+ * embedded database (PGlite, where each returned value costs) fast. Lines carry no raw newline: JSON
+ * escapes them inside strings.
+ */
+export async function* auditNdjsonPages(
+  db: Db,
+  filter: AuditFilter,
+  options: { pageSize: number; throughSeq: number },
+): AsyncGenerator<string> {
+  let after = 0;
+  for (;;) {
+    const { rows } = await sql<{ text: string | null; last: number | null; n: number }>`
+      select string_agg(line, E'\n' order by seq) as text, max(seq) as last, count(*)::int as n
+      from (
+        select l.seq, row_to_json(r)::text as line
+        from audit_logs l
+        cross join lateral (
+          select l.id::text as id, l.seq, l.action,
+                 (select row_to_json(a) from (select l.actor_type as type, l.actor_id as id) a) as actor,
+                 case when l.target_type is null or l.target_id is null then null
+                      else (select row_to_json(t) from (select l.target_type as type, l.target_id as id) t)
+                 end as target,
+                 l.ip, l.user_agent, l.request_id, l.detail,
+                 to_char(l.created_at at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') as created_at,
+                 l.hash, l.prev_hash
+        ) r
+        where l.developer_id = ${filter.developerId}
+          and l.seq > ${after} and l.seq <= ${options.throughSeq}
+          ${filter.since === undefined ? sql`` : sql`and l.created_at >= ${filter.since}`}
+          ${filter.until === undefined ? sql`` : sql`and l.created_at < ${filter.until}`}
+          ${filter.actions === undefined ? sql`` : sql`and l.action in (${sql.join([...filter.actions])})`}
+        order by l.seq
+        limit ${options.pageSize}
+      ) page`.execute(db);
+    const page = rows[0];
+    if (page === undefined || page.text === null || page.last === null) return;
+    yield `${page.text}\n`;
+    if (page.n < options.pageSize) return;
+    after = Number(page.last);
+  }
 }

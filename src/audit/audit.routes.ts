@@ -10,7 +10,7 @@ import {
   type AuditFilter,
   type AuditLogRow,
   auditHeadSeq,
-  auditRowsInOrder,
+  auditNdjsonPages,
   listAuditLogs,
 } from './audit.repo.ts';
 import { AUDIT_ACTIONS } from './audit-log.ts';
@@ -217,7 +217,7 @@ export function registerAuditRoutes(app: OpenAPIHono<AppEnv>, tokens: TokenServi
       const { db, logger } = c.var.deps;
       const filter = filterOf(c.var.principal.developerId, c.req.valid('query'));
       const throughSeq = await auditHeadSeq(db, filter.developerId);
-      const pages = auditRowsInOrder(db, filter, { pageSize: EXPORT_PAGE_ROWS, throughSeq });
+      const pages = auditNdjsonPages(db, filter, { pageSize: EXPORT_PAGE_ROWS, throughSeq });
       const encoder = new TextEncoder();
       // Pulled: the next page is read only when the client has taken the previous one (the server
       // writes a chunk, waits for the socket to drain, then pulls), so a slow reader holds one page.
@@ -230,9 +230,7 @@ export function registerAuditRoutes(app: OpenAPIHono<AppEnv>, tokens: TokenServi
                 controller.close();
                 return;
               }
-              let text = '';
-              for (const row of next.value) text += `${JSON.stringify(toItem(row))}\n`;
-              controller.enqueue(encoder.encode(text));
+              controller.enqueue(encoder.encode(next.value));
             } catch (error) {
               // Headers are sent: the client sees a truncated body (no final newline guarantee), not a 500.
               logger.error({ err: error, developer_id: filter.developerId }, 'audit log export failed');
