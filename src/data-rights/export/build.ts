@@ -90,7 +90,7 @@ async function* sampleRows(db: Db, userId: string, typeId: number, span: Span): 
       userId,
       typeIds: [typeId],
       fromMs: STORABLE_MIN_MS,
-      toMs: STORABLE_MAX_MS + 1,
+      toMs: STORABLE_MAX_MS,
       resolution: 'raw',
       limit: PAGE_ROWS,
       cursor,
@@ -105,7 +105,7 @@ async function* sampleRows(db: Db, userId: string, typeId: number, span: Span): 
 }
 
 /** Whole-range windows for the read API's event queries (their keyset pages, with our own cursor). */
-const everything = { from: new Date(STORABLE_MIN_MS), to: new Date(STORABLE_MAX_MS + 1) };
+const everything = { from: new Date(STORABLE_MIN_MS), to: new Date(STORABLE_MAX_MS) };
 
 async function* workoutLines(db: Db, userId: string, span: Span): AsyncIterable<unknown> {
   let cursor: { t: string; i: string; q: string } | undefined;

@@ -64,6 +64,7 @@ export class ZipWriter {
   readonly #zip64Threshold: number;
   readonly #level: number;
   readonly #maxBytes: number;
+  #failed: Error | undefined;
 
   /**
    * @param out where the archive goes; writes wait for `drain`, so a slow disk or client slows the reader
@@ -77,6 +78,10 @@ export class ZipWriter {
     options: { zip64Threshold?: number; level?: number; maxBytes?: number } = {},
   ) {
     this.#maxBytes = options.maxBytes ?? Number.POSITIVE_INFINITY;
+    // Kept, not thrown from an event: the next write (or the wait for `drain`) reports it.
+    out.on('error', (error) => {
+      this.#failed ??= error;
+    });
     this.#zip64Threshold = options.zip64Threshold ?? MAX_32;
     this.#level = options.level ?? 6;
   }
@@ -88,16 +93,23 @@ export class ZipWriter {
 
   async #write(chunk: Buffer): Promise<void> {
     if (this.#offset + chunk.length > this.#maxBytes) throw new ZipTooLargeError(this.#maxBytes);
+    if (this.#failed) throw this.#failed;
     if (this.out.destroyed) throw new Error('ZIP output closed before the archive was complete');
     this.#offset += chunk.length;
     if (!this.out.write(chunk)) {
-      // `drain`, or the stream failing (an aborted client): whichever comes first.
-      await Promise.race([
-        once(this.out, 'drain'),
-        once(this.out, 'close').then(() => {
-          throw new Error('ZIP output closed before the archive was complete');
-        }),
-      ]);
+      // `drain`, or the stream failing or closing (an aborted client): whichever comes first.
+      // The loser's listener is removed (abort), so millions of waits add none.
+      const waiting = new AbortController();
+      try {
+        await Promise.race([
+          once(this.out, 'drain', { signal: waiting.signal }),
+          once(this.out, 'close', { signal: waiting.signal }).then(() => {
+            throw this.#failed ?? new Error('ZIP output closed before the archive was complete');
+          }),
+        ]);
+      } finally {
+        waiting.abort();
+      }
     }
   }
 
