@@ -247,12 +247,14 @@ const str = (s: string) => Buffer.from(s, 'latin1');
 /**
  * A hand-built HEIC: ftyp heic; meta (hdlr pict, pitm 1, iinf: 1 hvc1 / 2 Exif / 3 XMP mime, iloc v1,
  * iprp: ipco hvcC + ispe, ipma); mdat holding opaque "coded" bytes, the Exif item and the XMP item; and a
- * trailing uuid box repeating the GPS block. `width`/`height` go into ispe.
+ * trailing uuid box repeating the GPS block. `width`/`height` go into ispe. With `exifInIdat` the Exif
+ * item lives in meta's idat box instead (iloc construction method 1, two extents).
  */
-export function heicWithGps(width = 640, height = 480) {
+export function heicWithGps(width = 640, height = 480, opts: { exifInIdat?: boolean; le?: boolean } = {}) {
+  const le = opts.le ?? false;
   const coded = Buffer.alloc(3000);
   for (let i = 0; i < coded.length; i++) coded[i] = (i * 31 + 7) & 0xff;
-  const { tiff, gpsBlock } = buildTiff({ le: false });
+  const { tiff, gpsBlock } = buildTiff({ le });
   const exifItem = Buffer.concat([u(4, 6), str('Exif\0\0'), tiff]);
   const xmpItem = str(XMP_WITH_GPS);
   const meta = (codedAt: number, exifAt: number, xmpAt: number) =>
@@ -277,29 +279,31 @@ export function heicWithGps(width = 640, height = 480) {
         0,
         u(1, 0x44, 0x00),
         u(2, 3),
-        ...[
-          [1, codedAt, coded.length],
-          [2, exifAt, exifItem.length],
-          [3, xmpAt, xmpItem.length],
-        ].map(([id, at, len]) => Buffer.concat([u(2, id!, 0, 0), u(2, 1), u(4, at!, len!)])),
+        Buffer.concat([u(2, 1, 0, 0), u(2, 1), u(4, codedAt, coded.length)]),
+        opts.exifInIdat
+          ? // construction method 1 (offsets into idat), split into two extents
+            Buffer.concat([u(2, 2, 1, 0), u(2, 2), u(4, 0, 100, 100, exifItem.length - 100)])
+          : Buffer.concat([u(2, 2, 0, 0), u(2, 1), u(4, exifAt, exifItem.length)]),
+        Buffer.concat([u(2, 3, 0, 0), u(2, 1), u(4, xmpAt, xmpItem.length)]),
       ),
       box(
         'iprp',
         box('ipco', box('hvcC', Buffer.alloc(23, 1)), fullBox('ispe', 0, 0, u(4, width, height))),
         fullBox('ipma', 0, 0, u(4, 1), u(2, 1), u(1, 2, 0x81, 0x82)),
       ),
+      ...(opts.exifInIdat ? [box('idat', exifItem)] : []),
     );
   const ftyp = box('ftyp', str('heic'), u(4, 0), str('mif1heic'));
   const metaLength = meta(0, 0, 0).length;
   const mdatBody = ftyp.length + metaLength + 8;
   const codedAt = mdatBody;
   const exifAt = codedAt + coded.length;
-  const xmpAt = exifAt + exifItem.length;
+  const xmpAt = opts.exifInIdat ? exifAt : exifAt + exifItem.length;
   const bytes = Buffer.concat([
     ftyp,
     meta(codedAt, exifAt, xmpAt),
-    box('mdat', coded, exifItem, xmpItem),
+    box('mdat', coded, ...(opts.exifInIdat ? [] : [exifItem]), xmpItem),
     box('uuid', Buffer.alloc(16, 0xab), gpsBlock),
   ]);
-  return { bytes, coded, codedAt, gpsBlock, le: false };
+  return { bytes, coded, codedAt, gpsBlock, le };
 }

@@ -140,6 +140,20 @@ describe('meal image location stripping', () => {
     expect(out.bytes.includes(Buffer.from('uuid', 'latin1'))).toBe(false);
   });
 
+  it('HEIC with the Exif item in idat (construction method 1, two extents) and a little-endian TIFF', async () => {
+    const { bytes, coded, codedAt, gpsBlock, le } = heicWithGps(800, 600, { exifInIdat: true, le: true });
+    const idat = bytes.indexOf(Buffer.from('idat', 'latin1'));
+    expect(idat).toBeGreaterThan(0);
+    expect(bytes.indexOf(gpsBlock)).toBeGreaterThan(idat); // the location really sits in idat
+    // (exifr reads iloc offsets as file offsets only, so it cannot vouch for this layout.)
+    const out = prepared(bytes);
+    expect(out).toMatchObject({ width: 800, height: 600 });
+    assertNoLocationBytes(out.bytes, gpsBlock, le);
+    assertRedactedSummary(out.exif);
+    expect(out.bytes.length).toBe(bytes.length);
+    expect(out.bytes.subarray(codedAt, codedAt + coded.length).equals(coded)).toBe(true);
+  });
+
   it('HEIC without an hevc brand is reported as image/heif', () => {
     const { bytes } = heicWithGps();
     bytes.write('mif1', 8, 'latin1');
