@@ -147,7 +147,7 @@ export class AnthropicVisionMock extends VisionScript {
       body,
       headers: req.headers,
     });
-    const answer = this.next(body.model);
+    const answer = this.next(body.model, image.bytes);
     delayed(answer, res, () => {
       if (answer === 'hang') return;
       if ('status' in answer) {

@@ -58,33 +58,67 @@ export function imageMatchesType(bytes: Buffer, type: string): boolean {
   return false;
 }
 
+/** A JPEG's or PNG's width from its header (SOFn / IHDR), or undefined. */
+export function imageWidth(bytes: Buffer): number | undefined {
+  if (bytes.subarray(0, 8).equals(Buffer.from('89504e470d0a1a0a', 'hex'))) return bytes.readUInt32BE(16);
+  if (bytes[0] !== 0xff || bytes[1] !== 0xd8) return undefined;
+  let at = 2;
+  while (at + 9 < bytes.length) {
+    if (bytes[at] !== 0xff) return undefined;
+    const marker = bytes[at + 1] as number;
+    // SOF0..SOF15 except DHT (C4), JPG (C8) and DAC (CC): height then width after the precision byte.
+    if (marker >= 0xc0 && marker <= 0xcf && ![0xc4, 0xc8, 0xcc].includes(marker))
+      return bytes.readUInt16BE(at + 7);
+    at += 2 + bytes.readUInt16BE(at + 2);
+  }
+  return undefined;
+}
+
 /**
- * Answers scripted per model, in order; once a model's script is used up, its `fallback` (default: a
- * 500 saying nothing was scripted, so a test never passes on an answer it did not ask for).
+ * Answers scripted per photo (keyed by the image's width, so concurrent logs and the queue's retries each
+ * get their own answers, whatever their order) or per model, in order; once a script is used up, its
+ * fallback (default: a 500 saying nothing was scripted, so a test never passes on an answer it did not
+ * ask for). A photo's script is for the model it names: the primary and the verifier each have theirs.
  */
 export class VisionScript {
   readonly #queues = new Map<string, ScriptedAnswer[]>();
   readonly #fallbacks = new Map<string, ScriptedAnswer>();
 
+  /** Answers for `model`, in order. */
   script(model: string, ...answers: ScriptedAnswer[]): void {
     const queue = this.#queues.get(model) ?? [];
     queue.push(...answers);
     this.#queues.set(model, queue);
   }
 
-  fallback(model: string, answer: ScriptedAnswer): void {
-    this.#fallbacks.set(model, answer);
+  /** Answers for `model` looking at a photo `width` pixels wide, in order. */
+  scriptPhoto(width: number, model: string, ...answers: ScriptedAnswer[]): void {
+    this.script(`${model}@${width}`, ...answers);
   }
 
-  next(model: string): ScriptedAnswer {
-    return (
-      this.#queues.get(model)?.shift() ??
-      this.#fallbacks.get(model) ?? { status: 500, message: `nothing scripted for model ${model}` }
-    );
+  fallback(model: string, answer: ScriptedAnswer, width?: number): void {
+    this.#fallbacks.set(width === undefined ? model : `${model}@${width}`, answer);
   }
 
-  pending(model: string): number {
-    return this.#queues.get(model)?.length ?? 0;
+  next(model: string, image?: Buffer): ScriptedAnswer {
+    const width = image === undefined ? undefined : imageWidth(image);
+    const keys = width === undefined ? [model] : [`${model}@${width}`, model];
+    for (const key of keys) {
+      const answer = this.#queues.get(key)?.shift();
+      if (answer !== undefined) return answer;
+    }
+    for (const key of keys) {
+      const answer = this.#fallbacks.get(key);
+      if (answer !== undefined) return answer;
+    }
+    return {
+      status: 500,
+      message: `nothing scripted for model ${model}${width === undefined ? '' : ` and a photo ${width} px wide`}`,
+    };
+  }
+
+  pending(model: string, width?: number): number {
+    return this.#queues.get(width === undefined ? model : `${model}@${width}`)?.length ?? 0;
   }
 }
 
@@ -240,7 +274,7 @@ export class OpenAiVisionMock extends VisionScript {
       body,
       headers: req.headers,
     });
-    const answer = this.next(body.model);
+    const answer = this.next(body.model, image.bytes);
     delayed(answer, res, () => {
       if (answer === 'hang') return;
       if ('status' in answer) {
