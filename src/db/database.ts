@@ -1,6 +1,7 @@
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { PGlite } from '@electric-sql/pglite';
+import { pg_trgm } from '@electric-sql/pglite/contrib/pg_trgm';
 import {
   type CompiledQuery,
   type DatabaseConnection,
@@ -163,9 +164,9 @@ export async function openDatabase(options: DatabaseOptions): Promise<DatabaseHa
     mkdirSync(options.dataDir, { recursive: true });
     dataDir = join(options.dataDir, 'pgdata');
   }
-  const pglite = await PGlite.create(
-    dataDir === undefined ? { parsers: pgliteParsers } : { dataDir, parsers: pgliteParsers },
-  );
+  // pg_trgm: the food table's trigram index (migration 0014); PGlite loads extensions only when created.
+  const pgliteOptions = { parsers: pgliteParsers, extensions: { pg_trgm } };
+  const pglite = await PGlite.create(dataDir === undefined ? pgliteOptions : { dataDir, ...pgliteOptions });
   await pglite.exec(`create schema if not exists ${quotedSchema}; set search_path to ${quotedSchema};`);
   const lock = new SessionLock();
   const db = new Kysely<Database>({ dialect: new PGliteDialect(pglite, lock) });

@@ -506,6 +506,30 @@ export interface NutritionImageUsageTable {
   used: number;
 }
 
+/** The food table (migration 0014): read-only reference data, searched by src/nutrition/food-db. */
+export interface FoodItemsTable {
+  id: string;
+  source: 'in_curated' | 'usda_sr28';
+  name: string;
+  aliases: string[];
+  food_group: string | null;
+  search_text: string;
+  calories_kcal: number;
+  protein_g: number;
+  carbs_g: number;
+  fat_g: number;
+  fiber_g: number | null;
+  sugar_g: number | null;
+  sodium_mg: number | null;
+  typical_portion_g: number | null;
+}
+
+/** The version of the data food_items holds (one row; see ensureFoodItems). */
+export interface FoodItemsVersionTable {
+  version: string;
+  loaded_at: ColumnType<Date, Date | string, Date | string>;
+}
+
 export interface Database {
   developers: DevelopersTable;
   api_keys: ApiKeysTable;
@@ -541,6 +565,8 @@ export interface Database {
   nutrition_logs: NutritionLogsTable;
   nutrition_items: NutritionItemsTable;
   nutrition_image_usage: NutritionImageUsageTable;
+  food_items: FoodItemsTable;
+  food_items_version: FoodItemsVersionTable;
 }
 
 export type DeveloperRow = Selectable<DevelopersTable>;
