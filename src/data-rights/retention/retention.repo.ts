@@ -1,4 +1,5 @@
 import { sql } from 'kysely';
+import { SERIES_TYPES } from '../../catalog/series-types.ts';
 import type { Db } from '../../db/database.ts';
 
 /** A developer's retention policy; null in a field means keep that data for good (the default). */
@@ -151,11 +152,19 @@ export function deleteWebhookMessagesBefore(db: Db, developerId: string, before:
  */
 export function deleteSamplesBefore(db: Db, userId: string, before: Date, batch: number) {
   // By ctid: samples have no single-column key, and are never updated (a ctid cannot move under us).
+  // One index range per series type (the key is user, type, time): no scan of the user's newer rows.
+  const types = SERIES_TYPES.map((t) => t.id);
   return inBatches(batch, async () =>
     affected(
       await sql`
         delete from samples where ctid = any(array(
-          select ctid from samples where user_id = ${userId} and start_time < ${before} limit ${batch}
+          select s.ctid from unnest(${types}::int2[]) as t(id)
+          cross join lateral (
+            select ctid from samples
+            where user_id = ${userId} and series_type = t.id and start_time < ${before}
+            limit ${batch}
+          ) s
+          limit ${batch}
         ))`.execute(db),
     ),
   );
@@ -204,11 +213,20 @@ export async function deleteHealthRowsBefore(
   const user = sql`t.user_id = ${userId}`;
   const out: DeletedRows = {
     samples: await deleteSamplesBefore(db, userId, before, batch),
-    sample_rollups: await deleteWhere(
-      db,
-      'sample_rollups',
-      sql`${user} and t.local_hour < (${dayBefore}::timestamptz at time zone 'UTC')`,
-      batch,
+    sample_rollups: await inBatches(batch, async () =>
+      affected(
+        await sql`
+          delete from sample_rollups where ctid = any(array(
+            select r.ctid from unnest(${SERIES_TYPES.map((t) => t.id)}::int2[]) as t(id)
+            cross join lateral (
+              select ctid from sample_rollups
+              where user_id = ${userId} and series_type = t.id
+                and local_hour < (${dayBefore}::timestamptz at time zone 'UTC')
+              limit ${batch}
+            ) r
+            limit ${batch}
+          ))`.execute(db),
+      ),
     ),
     sample_offset_days: await deleteWhere(
       db,
