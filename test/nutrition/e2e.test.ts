@@ -1,7 +1,9 @@
+import { randomUUID } from 'node:crypto';
 import jpeg from 'jpeg-js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { macrosFor, searchFoods } from '../../src/nutrition/food-db/index.ts';
 import { recognizeMealLog } from '../../src/nutrition/recognition/job.ts';
+import { blobStoreFor } from '../../src/storage/blob-store.ts';
 import { type DatabaseLeg, databaseLegs, startTestServer, type TestServer } from '../support/harness.ts';
 import { eventually } from '../support/vendor-e2e.ts';
 import {
@@ -176,6 +178,7 @@ async function expectFoodDbMacros(server: TestServer, items: any[]) {
 
 /** The job's last attempt, as the worker runs it once the queue's retries are spent. */
 const lastAttempt = { count: 3, limit: 3, jobId: 'last-attempt' };
+const firstAttempt = { count: 0, limit: 3, jobId: 'first-attempt' };
 
 for (const { leg, skip } of databaseLegs) {
   describe.skipIf(skip !== undefined)(
@@ -428,23 +431,99 @@ for (const { leg, skip } of databaseLegs) {
         expect(anthropic.refused).toEqual([]);
         expect(openai.refused).toEqual([]);
       }, 90_000);
+
+      it('no recogniser configured (the embedded default): the photo goes straight to review; a HEIC photo, which no vendor takes, too', async () => {
+        const server = claudeServer;
+        const t = await tenant(server, 'No model');
+        // Logs written as the upload route writes them, but without its job: the job runs by hand, once as a
+        // VISION_PROVIDER=none process runs it, once as this (Anthropic) server runs it for a HEIC photo.
+        const insertPhotoLog = async (contentType: string, bytes: Buffer) => {
+          const id = randomUUID();
+          const key = `nutrition/e2e/${id}.img`;
+          await blobStoreFor(server.platform.config).putBuffer(key, bytes, contentType);
+          const owner = await server.platform.deps.db
+            .selectFrom('users')
+            .select('developer_id')
+            .where('id', '=', t.userId)
+            .executeTakeFirstOrThrow();
+          await server.platform.deps.db
+            .insertInto('nutrition_logs')
+            .values({
+              id,
+              developer_id: owner.developer_id,
+              user_id: t.userId,
+              status: 'pending',
+              review_state: null,
+              detected_at: new Date(),
+              note: null,
+              image_key: key,
+              image_content_type: contentType,
+              image_bytes: bytes.length,
+              vision_model: null,
+              verifier_model: null,
+              confidence_score: null,
+              verifier_agreed: null,
+              job_id: null,
+            })
+            .execute();
+          return id;
+        };
+        const embedded = {
+          ...server.platform,
+          config: { ...server.platform.config, VISION_PROVIDER: 'none' as const },
+        };
+        const plainId = await insertPhotoLog('image/jpeg', photo().bytes);
+        await recognizeMealLog(embedded, plainId, firstAttempt);
+        expect(await row(server, plainId)).toMatchObject({
+          status: 'pending',
+          review_state: 'queued',
+          vision_model: null,
+          failure: null,
+        });
+        expect((await getLog(server, t, plainId)).status).toBe('pending');
+
+        const requestsBefore = anthropic.requests.length;
+        const heicId = await insertPhotoLog(
+          'image/heic',
+          Buffer.from('0000001866747970686569630000000068656963', 'hex'),
+        );
+        await recognizeMealLog(server.platform, heicId, firstAttempt);
+        expect(await row(server, heicId)).toMatchObject({
+          status: 'pending',
+          review_state: 'queued',
+          failure: { code: 'unsupported_image' },
+        });
+        expect(anthropic.requests.length).toBe(requestsBefore);
+
+        const queue = await server.api.request('GET', '/api/v1/admin/nutrition/review/queue?limit=200', {
+          auth: await adminAuth(server),
+        });
+        expect(queue.status, queue.text).toBe(200);
+        expect(queue.body.data.map((l: any) => l.id)).toEqual(expect.arrayContaining([plainId, heicId]));
+      }, 60_000);
     },
   );
 }
 
-/** A superuser (SUPERUSER_EMAILS) approves a queued log through the admin review route. */
-async function approve(server: TestServer, logId: string): Promise<void> {
-  let admin = await server.api.request('POST', '/api/v1/auth/register', {
-    json: { email: ADMIN_EMAIL, password: 'correct horse battery staple', name: 'Reviewer' },
-  });
-  if (admin.status === 409)
-    admin = await server.api.request('POST', '/api/v1/auth/login', {
-      json: { email: ADMIN_EMAIL, password: 'correct horse battery staple' },
+const adminKeys = new WeakMap<TestServer, string>();
+/** The API key of the superuser (SUPERUSER_EMAILS), registered on a server's first use. */
+async function adminAuth(server: TestServer): Promise<{ key: string }> {
+  let key = adminKeys.get(server);
+  if (key === undefined) {
+    const registered = await server.api.request('POST', '/api/v1/auth/register', {
+      json: { email: ADMIN_EMAIL, password: 'correct horse battery staple', name: 'Reviewer' },
     });
-  const auth = admin.body.api_key?.key
-    ? { key: admin.body.api_key.key as string }
-    : { bearer: admin.body.access_token as string };
-  const queue = await server.api.request('GET', '/api/v1/admin/nutrition/review/queue', { auth });
+    expect(registered.status, registered.text).toBe(201);
+    key = registered.body.api_key.key as string;
+    adminKeys.set(server, key);
+  }
+  return { key };
+}
+
+/** A superuser approves a queued log through the admin review route. */
+async function approve(server: TestServer, logId: string): Promise<void> {
+  const auth = await adminAuth(server);
+  const queue = await server.api.request('GET', '/api/v1/admin/nutrition/review/queue?limit=200', { auth });
   expect(queue.status, queue.text).toBe(200);
   expect(queue.body.data.map((l: any) => l.id)).toContain(logId);
   const res = await server.api.request('POST', `/api/v1/admin/nutrition/review/${logId}/approve`, { auth });

@@ -4,7 +4,7 @@ import type { Config } from '../../config/load-config.ts';
 import type { Platform } from '../../platform.ts';
 import { blobStoreFor } from '../../storage/blob-store.ts';
 import type { JobAttempt } from '../../sync/job-queue.ts';
-import { storableText } from '../../sync/stored-error.ts';
+import { storableText, toStoredError } from '../../sync/stored-error.ts';
 import { logRecognizedEvent } from '../events.ts';
 import { macrosFor, searchFoods } from '../food-db/index.ts';
 import { MAX_MEAL_IMAGE_BYTES } from '../images/result.ts';
@@ -73,6 +73,20 @@ export async function recognizeMealLog(
   logId: string,
   attempt: JobAttempt,
 ): Promise<void> {
+  try {
+    await recognize(platform, logId, attempt);
+  } catch (error) {
+    // Anything else that went wrong on the last attempt (the blob store or the database away): the log must
+    // not stay pending for ever. Retryable vendor failures never get here on the last attempt.
+    if (attempt.count >= attempt.limit && !(error instanceof RecognitionRetry)) {
+      const stored = toStoredError(error, 'internal_error');
+      await failLog(platform, logId, { code: 'internal_error', message: stored.message }).catch(() => {});
+    }
+    throw error;
+  }
+}
+
+async function recognize(platform: Platform, logId: string, attempt: JobAttempt): Promise<void> {
   const { db } = platform.deps;
   const logger = platform.logger;
   const log = await db.selectFrom('nutrition_logs').selectAll().where('id', '=', logId).executeTakeFirst();
@@ -103,7 +117,7 @@ export async function recognizeMealLog(
 
   const stored = await blobStoreFor(platform.config).open(log.image_key);
   if (stored === undefined) {
-    await failLog(platform, log, {
+    await failLog(platform, log.id, {
       code: 'image_missing',
       message: 'the photo is no longer in storage (deleted by retention?)',
     });
@@ -128,7 +142,7 @@ export async function recognizeMealLog(
       throw new RecognitionRetry(error.code, message);
     }
     logger.warn({ log_id: log.id, code: error.code, retryable: error.retryable }, 'meal recognition failed');
-    await failLog(platform, log, { code: error.code, message });
+    await failLog(platform, log.id, { code: error.code, message });
   };
 
   const primary = await recognizer.recognize(image);
@@ -260,7 +274,7 @@ async function queueForReview(platform: Platform, log: LogRow, failure: Failure 
  * The log's final failure. The photo stays and the log joins the review queue, so a reviewer (or the user)
  * can still deal with the entry (spec: "even if recognition fails, the photo is retained").
  */
-async function failLog(platform: Platform, log: LogRow, failure: Failure): Promise<void> {
+async function failLog(platform: Platform, logId: string, failure: Failure): Promise<void> {
   await platform.deps.db
     .updateTable('nutrition_logs')
     .set({
@@ -269,7 +283,7 @@ async function failLog(platform: Platform, log: LogRow, failure: Failure): Promi
       failure: JSON.stringify(failure),
       updated_at: new Date(),
     })
-    .where('id', '=', log.id)
+    .where('id', '=', logId)
     .where('status', '=', 'pending')
     .where('review_state', 'is', null)
     .execute();
