@@ -120,12 +120,14 @@ export async function listLogs(
   if (upper) base = base.where(sql<boolean>`detected_at < ${upper}`);
   if (filter.mealType !== undefined) base = base.where('meal_type', '=', filter.mealType);
   let page = base.selectAll();
+  // Keyed at millisecond precision, as the cursor carries it (a detected_at written in µs would repeat).
+  const at = sql`date_trunc('milliseconds', detected_at)`;
   if (filter.after) {
     const { t, i } = filter.after;
-    page = page.where(sql<boolean>`(detected_at, id) < (${t}::timestamptz, ${i}::uuid)`);
+    page = page.where(sql<boolean>`(${at}, id) < (${t}::timestamptz, ${i}::uuid)`);
   }
   const [rows, count] = await Promise.all([
-    page.orderBy('detected_at', 'desc').orderBy('id', 'desc').limit(filter.limit).execute(),
+    page.orderBy(at, 'desc').orderBy('id', 'desc').limit(filter.limit).execute(),
     base.select(sql<number>`count(*)::int`.as('n')).executeTakeFirstOrThrow(),
   ]);
   return { rows, total: count.n };
@@ -199,9 +201,10 @@ export function reviewQueue(db: Db, limit: number, after?: { t: string; i: strin
     .selectAll()
     .where('review_state', '=', 'queued')
     .where('status', 'in', ['pending', 'failed']);
-  if (after)
-    query = query.where(sql<boolean>`(created_at, id) > (${after.t}::timestamptz, ${after.i}::uuid)`);
-  return query.orderBy('created_at').orderBy('id').limit(limit).execute();
+  // Keyed at millisecond precision, as the cursor carries it (created_at is written by now(), in µs).
+  const at = sql`date_trunc('milliseconds', created_at)`;
+  if (after) query = query.where(sql<boolean>`(${at}, id) > (${after.t}::timestamptz, ${after.i}::uuid)`);
+  return query.orderBy(at).orderBy('id').limit(limit).execute();
 }
 
 export async function reviewQueueCount(db: Db): Promise<number> {
