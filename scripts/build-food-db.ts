@@ -7,7 +7,7 @@
  *   npx tsx scripts/build-food-db.ts [../shared/reference/food/usda-sr28] [data/food/usda-sr28.tsv]
  *
  * Input: foods-macros.tsv (one row per food, seven nutrients per 100 g), WEIGHT.txt (household
- * measures; the first one listed for a food becomes its typical portion). Output: one row per food,
+ * measures; a food's "NLEA serving", else the first measure listed, becomes its typical portion). Output: one row per food,
  * sorted by NDB number, numbers in their shortest form, so the same input always gives the same
  * bytes (the file is committed, and a rebuild must show no diff). The migration and the matcher read it
  * at run time (src/nutrition/food-db/data.ts).
@@ -39,14 +39,16 @@ function clean(text: string): string {
   return text.replace(/[\t\r\n]+/g, ' ').trim();
 }
 
-const portions = new Map<string, { seq: number; grams: number }>();
-for (const [ndb, seq, , , grams] of sr28Rows(readFileSync(join(sourceDir, 'WEIGHT.txt'), 'latin1'))) {
+// A food's typical portion: its "NLEA serving" (the FDA reference amount customarily consumed) where
+// SR28 lists one, else the first household measure it lists.
+const portions = new Map<string, { rank: number; grams: number }>();
+for (const [ndb, seq, , measure, grams] of sr28Rows(readFileSync(join(sourceDir, 'WEIGHT.txt'), 'latin1'))) {
   if (ndb === undefined || seq === undefined || grams === undefined) continue;
-  const s = Number(seq);
   const g = Number(grams);
   if (!Number.isFinite(g) || g <= 0) continue;
+  const rank = measure?.trim().toLowerCase() === 'nlea serving' ? 0 : Number(seq);
   const current = portions.get(ndb);
-  if (current === undefined || s < current.seq) portions.set(ndb, { seq: s, grams: g });
+  if (current === undefined || rank < current.rank) portions.set(ndb, { rank, grams: g });
 }
 
 const lines = readFileSync(join(sourceDir, 'foods-macros.tsv'), 'utf8').split('\n');
@@ -97,7 +99,7 @@ rows.sort((a, b) => ((a[0] ?? '') < (b[0] ?? '') ? -1 : 1));
 const out = [
   '# USDA National Nutrient Database for Standard Reference, Release 28 (2016), USDA Agricultural Research',
   '# Service; public domain. Derived by scripts/build-food-db.ts (see data/food/ATTRIBUTION.md). Per 100 g',
-  '# edible portion; empty = not measured. portion_g = the first household measure SR28 lists.',
+  '# edible portion; empty = not measured. portion_g = the NLEA serving, else the first household measure.',
   [
     'ndb_no',
     'group',

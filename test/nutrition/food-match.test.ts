@@ -128,6 +128,24 @@ const CASES: [query: string, expected: string | string[]][] = [
   ['salmon', 'usda_sr28:15236'],
   ['mcdonalds cheeseburger', 'usda_sr28:21233'],
   ['bagel', ['usda_sr28:18001', 'usda_sr28:18003', 'usda_sr28:18968', 'usda_sr28:28322']],
+  // Added after the matcher was tuned on the cases above, kept as they came out (two still miss:
+  // SR28 spells grapes with a long qualifier, and says "cooked, dry heat" where a plate says "grilled").
+  ['chicken biriyani with raita', 'in_curated:biryani'],
+  ['dal fry', 'in_curated:dal'],
+  ['toor dal', 'in_curated:dal'],
+  ['rava upma', 'in_curated:upma'],
+  ['pakoras', 'in_curated:pakora'],
+  ['kerala parotta', 'in_curated:kerala_parotta'],
+  ['appam', 'in_curated:appam'],
+  ['boiled egg', 'usda_sr28:01129'],
+  ['fried egg', 'usda_sr28:01128'],
+  ['orange', 'usda_sr28:09200'],
+  ['watermelon', 'usda_sr28:09326'],
+  ['white bread toast', 'usda_sr28:18070'],
+  ['cheddar cheese', 'usda_sr28:01009'],
+  ['cashews', 'usda_sr28:12087'],
+  ['grapes', 'usda_sr28:09132'],
+  ['grilled salmon', 'usda_sr28:15237'],
 ];
 
 const databaseUrl = process.env.TEST_DATABASE_URL;

@@ -176,6 +176,17 @@ const QUALIFIERS = new Set([
   'skin',
   'raw',
   'cooked',
+  // SR28's category prefixes ("Nuts, cashew nuts", "Beverages, ...") and its serving notes.
+  'nut',
+  'spice',
+  'beverage',
+  'cereal',
+  'crustacean',
+  'mollusk',
+  'gram',
+  'protein',
+  'per',
+  'ounce',
   'nfs',
   'recipe',
   'fast',
@@ -229,6 +240,9 @@ const EVERYDAY = new Set([
   '12061', // Almonds
   '16098', // Peanut butter, smooth style, with salt
   '11367', // Potatoes, boiled, cooked without skin, flesh, without salt
+  '09132', // Grapes, red or green (European type), raw
+  '09326', // Watermelon, raw
+  '12087', // Nuts, cashew nuts, raw
 ]);
 
 interface Label {
