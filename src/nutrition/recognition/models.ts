@@ -1,3 +1,4 @@
+import { ConfigError } from '../../config/config.ts';
 import type { Config } from '../../config/load-config.ts';
 import { AnthropicVisionClient } from './anthropic.ts';
 import { OpenAiVisionClient } from './openai.ts';
@@ -47,7 +48,8 @@ export class VisionRecognizer implements Recognizer {
   }
 }
 
-export class RecognitionConfigError extends Error {
+/** A VISION_* / VERIFIER_* mistake: a ConfigError, so `wearlink serve` stops with its message, not a stack. */
+export class RecognitionConfigError extends ConfigError {
   override name = 'RecognitionConfigError';
 }
 
