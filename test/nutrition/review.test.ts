@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { expect, it } from 'vitest';
-import { describeEachDatabase, type TestServer } from '../support/harness.ts';
+import { type Credential, describeEachDatabase, type TestServer } from '../support/harness.ts';
 import { jpegWithGps } from './image-fixtures.ts';
 
 const HOOK_URL = 'http://127.0.0.1:9/hooks';
@@ -124,7 +124,7 @@ describeEachDatabase(
       const user = await server.api.createUser(dev.key);
       const first = await queuedLog(server, dev.key, user.id);
       const second = await queuedLog(server, dev.key, user.id, [300]);
-      const review = (method: string, path: string, json?: unknown, who = admin.jwt) =>
+      const review = (method: string, path: string, json?: unknown, who: Credential = admin.jwt) =>
         server.api.request(method, `/api/v1/admin/nutrition/review${path}`, {
           auth: who,
           ...(json ? { json } : {}),
