@@ -1,9 +1,9 @@
 import { type KyselyPlugin, sql } from 'kysely';
 import { expect, it } from 'vitest';
-import { runUserDeletionJob } from '../../src/data-rights/deletion/job.ts';
+import { resumeUserDeletions, runUserDeletionJob } from '../../src/data-rights/deletion/job.ts';
 import type { Db } from '../../src/db/database.ts';
 import type { Platform } from '../../src/platform.ts';
-import { IMPORT_QUEUE, SYNC_QUEUE } from '../../src/sync/job-queue.ts';
+import { DATA_RIGHTS_QUEUE, IMPORT_QUEUE, SYNC_QUEUE } from '../../src/sync/job-queue.ts';
 import { markUserDeleted } from '../../src/users/users.repo.ts';
 import { SYNTHETIC_EXPORT } from '../importers/synthetic-export.ts';
 import { describeEachDatabase, type TestServer, waitForRun } from '../support/harness.ts';
@@ -234,6 +234,24 @@ describeEachDatabase(
       expect(await rowsLeft(db, user.id)).toEqual({});
       await runUserDeletionJob(platform, user.id, { count: 2, limit: 5, jobId: 'x' });
       expect(await rowsLeft(db, user.id)).toEqual({});
+    });
+
+    it('a deletion whose job is gone is queued again when a worker starts', async () => {
+      const server = ctx();
+      const { db } = server.platform.deps;
+      const { dev, user } = await setup(server);
+      const live = await server.api.createUser(dev.key);
+      // Marked, with no job (as after a last attempt that failed).
+      expect(await markUserDeleted(db, dev.id, user.id)).toBeDefined();
+      expect(await resumeUserDeletions(server.platform)).toBeGreaterThanOrEqual(1);
+      server.platform.queue.wake(DATA_RIGHTS_QUEUE);
+      await userGone(db, user.id);
+      expect(await rowsLeft(db, user.id)).toEqual({});
+      // Nothing left to resume, and live users are left alone.
+      expect(await resumeUserDeletions(server.platform)).toBe(0);
+      expect(
+        await db.selectFrom('users').select('id').where('id', '=', live.id).executeTakeFirst(),
+      ).toBeDefined();
     });
 
     it('a delete-user job for a user not marked deleted deletes nothing', async () => {
