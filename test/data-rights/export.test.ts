@@ -1,6 +1,7 @@
 import { EventSource } from 'eventsource';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { signDownloadToken } from '../../src/data-rights/export/download-token.ts';
+import { blobStoreFor } from '../../src/storage/blob-store.ts';
 import { appleBatch } from '../fixtures/sdk-batches.ts';
 import { SYNTHETIC_EXPORT } from '../importers/synthetic-export.ts';
 import { describeEachDatabase, type TestServer, waitForRun } from '../support/harness.ts';
@@ -258,7 +259,7 @@ describeEachDatabase(
       // Single use: the second download is refused, and the status no longer offers a link.
       const again = await fetch(`${server.url}${link.pathname}`);
       expect(again.status).toBe(404);
-      expect((await again.json()).detail).toMatch(/invalid, expired or already used/);
+      expect(((await again.json()) as { detail: string }).detail).toMatch(/invalid, expired or already used/);
       const after = await api.request('GET', `/api/v1/users/${user.id}/exports/${queued.export_id}`, {
         auth,
       });
@@ -277,7 +278,7 @@ describeEachDatabase(
       ]);
     }, 180_000);
 
-    it('links expire; other developers get 404 for the export, the user and the job', async () => {
+    it('links expire, old ZIPs are swept; other developers get 404 for the export, the user and the job', async () => {
       const server = ctx();
       const { api } = server;
       const dev = await developer(`/expiry-${Date.now()}`);
@@ -290,7 +291,7 @@ describeEachDatabase(
       const expired = signDownloadToken(JWT_SECRET, nonce as string, new Date(Date.now() - 1000));
       const gone = await fetch(`${server.url}/api/v1/data-exports/${expired}/download`);
       expect(gone.status).toBe(404);
-      expect((await gone.json()).detail).toBeTruthy();
+      expect(((await gone.json()) as { detail: string }).detail).toBeTruthy();
       // The clock passes the row's expiry: the link itself stops working.
       await server.platform.database.db
         .updateTable('data_exports')
@@ -302,6 +303,21 @@ describeEachDatabase(
         auth: { key: dev.key },
       });
       expect(status.body.download_url).toBeNull();
+
+      // Past EXPORT_KEEP_HOURS the next export job's sweep deletes the ZIP and marks the export expired.
+      await server.platform.database.db
+        .updateTable('data_exports')
+        .set({ completed_at: new Date(Date.now() - 200 * 3_600_000) })
+        .where('id', '=', queued.export_id)
+        .execute();
+      const blobs = blobStoreFor(server.platform.config);
+      expect(await blobs.open(`exports/${queued.export_id}.zip`)).toBeDefined();
+      await exportReady(dev.key, user.id);
+      const swept = await api.request('GET', `/api/v1/users/${user.id}/exports/${queued.export_id}`, {
+        auth: { key: dev.key },
+      });
+      expect(swept.body).toMatchObject({ status: 'expired', download_url: null });
+      expect(await blobs.open(`exports/${queued.export_id}.zip`)).toBeUndefined();
 
       const other = await api.registerDeveloper();
       const otherUser = await api.createUser(other.key);
