@@ -4,6 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { macrosFor, searchFoods } from '../../src/nutrition/food-db/index.ts';
 import { recognizeMealLog } from '../../src/nutrition/recognition/job.ts';
 import { blobStoreFor } from '../../src/storage/blob-store.ts';
+import { NUTRITION_QUEUE } from '../../src/sync/job-queue.ts';
 import { type DatabaseLeg, databaseLegs, startTestServer, type TestServer } from '../support/harness.ts';
 import { eventually } from '../support/vendor-e2e.ts';
 import {
@@ -31,7 +32,7 @@ const ANTHROPIC_KEY = 'sk-ant-test-key';
 const GPT = 'gpt-4o';
 const CLAUDE = 'claude-opus-4-7';
 const VERIFIER = 'claude-haiku-verifier';
-const TIMEOUT_MS = 600;
+const TIMEOUT_MS = 1000;
 const ADMIN_EMAIL = 'nutrition-reviewer@example.com';
 
 let openai: OpenAiVisionMock;
@@ -110,8 +111,12 @@ async function upload(server: TestServer, t: Tenant, bytes: Buffer): Promise<str
     log_id: expect.any(String),
     job_id: expect.any(String),
   });
+  lastJobId = res.body.job_id as string;
   return res.body.log_id as string;
 }
+
+/** The recognize job of the last upload (the 202's `job_id`). */
+let lastJobId = '';
 
 async function getLog(server: TestServer, t: Tenant, logId: string) {
   const res = await server.api.request('GET', `/api/v1/nutrition/log/${logId}?user_id=${t.userId}`, {
@@ -301,7 +306,7 @@ for (const { leg, skip } of databaseLegs) {
         await recognizedWebhook(t, verifiedId);
       }, 90_000);
 
-      it('OpenAI-compatible: a verifier that disagrees sends the log to review; malformed JSON fails it; a timeout leaves it pending, then failed', async () => {
+      it('OpenAI-compatible: a verifier that disagrees sends the log to review; malformed JSON fails it; a discard during recognition wins; a timeout leaves it pending, then failed', async () => {
         const server = gptServer;
         const t = await tenant(server, 'GPT trouble');
         const disputed = photo();
@@ -348,6 +353,42 @@ for (const { leg, skip } of databaseLegs) {
         });
         expect(failed.has_image).toBe(true);
         expect((await row(server, malformedId)).review_state).toBe('queued');
+
+        // Discarded by the user while the model was thinking: the answer that arrives later changes nothing.
+        const discarded = photo();
+        openai.scriptPhoto(discarded.width, GPT, { delayMs: 500, dishes: [dish('naan', 90, 0.95)] });
+        const discardedId = await upload(server, t, discarded.bytes);
+        const discardedJob = lastJobId;
+        await eventually(
+          async () => openai.requests.some((r) => imageWidth(r.image) === discarded.width) || undefined,
+          'the model asked about the discarded photo',
+        );
+        const deleted = await server.api.request(
+          'DELETE',
+          `/api/v1/nutrition/log/${discardedId}?user_id=${t.userId}`,
+          {
+            auth: { key: t.key },
+          },
+        );
+        expect(deleted.status, deleted.text).toBe(204);
+        await eventually(
+          async () =>
+            (await server.platform.queue.job(NUTRITION_QUEUE, discardedJob))?.state === 'completed'
+              ? true
+              : undefined,
+          "the discarded log's job completed",
+        );
+        expect(await row(server, discardedId)).toMatchObject({
+          status: 'discarded',
+          vision_model: null,
+          review_state: null,
+        });
+        const discardedItems = await server.platform.deps.db
+          .selectFrom('nutrition_items')
+          .select('id')
+          .where('log_id', '=', discardedId)
+          .execute();
+        expect(discardedItems).toEqual([]);
 
         // The first attempt timed out: pending, with the timeout on record while the queue retries.
         const timedOut = await untilRow(
