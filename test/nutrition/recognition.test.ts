@@ -321,6 +321,23 @@ describe('OpenAI-compatible adapter against the local mock', () => {
       mock.rejectResponseFormat = false;
     }
   });
+  it('a reasoning model refusing temperature 0 and max_tokens is asked again without them', async () => {
+    mock.reasoningModel = true;
+    try {
+      mock.script('gpt-4o', { dishes: [biryani] });
+      const refusedBefore = mock.refused.length;
+      expect(await recognizer().recognize(image)).toMatchObject({ ok: true, value: { dishes: [biryani] } });
+      expect(mock.refused.length - refusedBefore).toBe(2);
+      const sent = mock.requests.at(-1)!.body;
+      expect([sent.temperature, sent.max_tokens, sent.response_format]).toEqual([
+        undefined,
+        undefined,
+        { type: 'json_object' },
+      ]);
+    } finally {
+      mock.reasoningModel = false;
+    }
+  });
   it('an unreachable server is a retryable vendor_error', async () => {
     const dead = new VisionRecognizer(
       new OpenAiVisionClient({ model: 'm', baseUrl: 'http://127.0.0.1:1/v1', timeoutMs: 2000 }),

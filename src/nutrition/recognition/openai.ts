@@ -25,8 +25,9 @@ export interface OpenAiOptions {
 /**
  * Any OpenAI-compatible chat-completions API: OpenAI, Azure OpenAI (its v1 endpoint; the key also goes
  * in `api-key`, Azure's header), vLLM, Ollama, LM Studio, llama.cpp's server… The image travels as a
- * data URL in an `image_url` content part. JSON mode (`response_format: json_object`) is asked for; a
- * server that refuses the parameter with a 400 naming it is asked once more without it, and remembered.
+ * data URL in an `image_url` content part. JSON mode (`response_format: json_object`), `temperature: 0`
+ * and `max_tokens` are asked for; a server that refuses one with a 400 naming it is asked again without it,
+ * and that is remembered.
  */
 export class OpenAiVisionClient implements VisionClient {
   readonly provider = 'openai';
@@ -35,7 +36,7 @@ export class OpenAiVisionClient implements VisionClient {
   readonly #url: string;
   readonly #headers: Record<string, string>;
   readonly #timeoutMs: number;
-  #jsonMode = true;
+  readonly #unsupported = new Set<OptionalParameter>();
 
   constructor(options: OpenAiOptions) {
     this.model = options.model;
@@ -50,50 +51,63 @@ export class OpenAiVisionClient implements VisionClient {
   }
 
   async complete(request: VisionRequest): Promise<Result<{ text: string; model: string }, RecognitionError>> {
-    const body = (jsonMode: boolean) => ({
-      model: this.model,
-      temperature: 0,
-      max_tokens: 1500,
-      ...(jsonMode ? { response_format: { type: 'json_object' } } : {}),
-      messages: [
-        { role: 'system', content: request.system },
-        {
-          role: 'user',
-          content: [
-            { type: 'text', text: request.prompt },
-            {
-              type: 'image_url',
-              image_url: {
-                url: `data:${request.image.contentType};base64,${request.image.bytes.toString('base64')}`,
+    const body = () => {
+      const optional: Record<OptionalParameter, unknown> = {
+        temperature: 0,
+        max_tokens: 1500,
+        response_format: { type: 'json_object' },
+      };
+      for (const name of this.#unsupported) delete optional[name];
+      return {
+        model: this.model,
+        ...optional,
+        messages: [
+          { role: 'system', content: request.system },
+          {
+            role: 'user',
+            content: [
+              { type: 'text', text: request.prompt },
+              {
+                type: 'image_url',
+                image_url: {
+                  url: `data:${request.image.contentType};base64,${request.image.bytes.toString('base64')}`,
+                },
               },
-            },
-          ],
-        },
-      ],
-    });
-    let answer = await postJson(
-      'vision API',
-      this.#url,
-      this.#headers,
-      body(this.#jsonMode),
-      this.#timeoutMs,
-    );
-    if (
-      !answer.ok &&
-      this.#jsonMode &&
-      answer.error.status === 400 &&
-      /response_format|json_object/i.test(answer.error.body ?? '')
-    ) {
-      this.#jsonMode = false;
-      answer = await postJson('vision API', this.#url, this.#headers, body(false), this.#timeoutMs);
+            ],
+          },
+        ],
+      };
+    };
+    for (;;) {
+      const answer = await postJson('vision API', this.#url, this.#headers, body(), this.#timeoutMs);
+      if (answer.ok) return readChatCompletion(answer.value.json, this.model);
+      const refused =
+        answer.error.status === 400
+          ? OPTIONAL_PARAMETERS.find(
+              (name) => !this.#unsupported.has(name) && PARAMETER_NAMED[name].test(answer.error.body ?? ''),
+            )
+          : undefined;
+      if (refused === undefined) {
+        const { status: _status, body: _body, ...error } = answer.error;
+        return fail(error);
+      }
+      this.#unsupported.add(refused);
     }
-    if (!answer.ok) {
-      const { status: _status, body: _body, ...error } = answer.error;
-      return fail(error);
-    }
-    return readChatCompletion(answer.value.json, this.model);
   }
 }
+
+/**
+ * Parameters not every compatible server takes: LM Studio refuses `json_object`, OpenAI's reasoning models
+ * refuse `temperature: 0` and `max_tokens` (they want `max_completion_tokens`, which older servers do not
+ * know). A 400 naming one is answered by asking again without it (each at most once per client).
+ */
+const OPTIONAL_PARAMETERS = ['response_format', 'temperature', 'max_tokens'] as const;
+type OptionalParameter = (typeof OPTIONAL_PARAMETERS)[number];
+const PARAMETER_NAMED: Record<OptionalParameter, RegExp> = {
+  response_format: /response_format|json_object/i,
+  temperature: /temperature/i,
+  max_tokens: /max_tokens/i,
+};
 
 /** The assistant's text of a chat completion, or why there is none. */
 export function readChatCompletion(

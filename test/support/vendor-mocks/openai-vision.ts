@@ -163,6 +163,8 @@ export class OpenAiVisionMock extends VisionScript {
   readonly refused: { status: number; message: string }[] = [];
   /** Play a server without JSON mode: `response_format: json_object` is a 400. */
   rejectResponseFormat = false;
+  /** Play an OpenAI reasoning model: `temperature` other than 1 and `max_tokens` are 400s. */
+  reasoningModel = false;
   url = '';
   #server: Server | undefined;
 
@@ -254,6 +256,22 @@ export class OpenAiVisionMock extends VisionScript {
       }
     }
     if (image === undefined) return this.#refuse(res, 400, 'No image in the user message');
+    if (this.reasoningModel && body.max_tokens !== undefined)
+      return this.#refuse(
+        res,
+        400,
+        "Unsupported parameter: 'max_tokens' is not supported with this model. Use 'max_completion_tokens' instead.",
+        'invalid_request_error',
+        'unsupported_parameter',
+      );
+    if (this.reasoningModel && body.temperature !== undefined && body.temperature !== 1)
+      return this.#refuse(
+        res,
+        400,
+        "Unsupported value: 'temperature' does not support 0 with this model. Only the default (1) value is supported.",
+        'invalid_request_error',
+        'unsupported_value',
+      );
     if (body.response_format !== undefined) {
       if (this.rejectResponseFormat)
         return this.#refuse(res, 400, "'response_format.type' must be 'json_schema' or 'text'");
