@@ -1,3 +1,4 @@
+import { recordAudit } from '../../audit/audit-log.ts';
 import { recordGrantedScopes, revokeConnection } from '../../connections/connections.repo.ts';
 import type { ConnectionRow } from '../../db/schema.ts';
 import type { AppDeps } from '../../http/context.ts';
@@ -146,7 +147,21 @@ async function processOnce(deps: ProcessDeps, inboundId: string, retried: boolea
           );
           continue;
         }
-        await revokeConnection(deps.db, connection.id);
+        // The end user withdrew consent at the vendor: their revoke joins the developer's trail too.
+        await deps.db.transaction().execute(async (trx) => {
+          if ((await revokeConnection(trx, connection.id)) === undefined) return;
+          await recordAudit(trx, {
+            developerId: connection.developer_id,
+            actor: { type: 'end_user', id: connection.user_id },
+            action: 'connection.revoked',
+            target: { type: 'connection', id: connection.id },
+            detail: {
+              provider: connection.provider,
+              user_id: connection.user_id,
+              via: 'vendor_deauthorization',
+            },
+          });
+        });
         log.info({ connection_id: connection.id }, 'connection revoked by the vendor (deauthorization)');
         notes.push(`connection ${connection.id} revoked (deauthorized at ${module.manifest.name})`);
         pulls.delete(connection.id); // nothing more to pull for it

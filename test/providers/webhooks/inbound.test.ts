@@ -206,6 +206,19 @@ for (const { leg, skip } of databaseLegs) {
         expect(JSON.parse(revoked[0]?.payload as string).data).toMatchObject({
           connection_id: ca.connection.id,
         });
+        // One row in the developer's audit trail: the end user withdrew consent at the vendor.
+        const trail = await db()
+          .selectFrom('audit_logs')
+          .selectAll()
+          .where('developer_id', '=', a.id)
+          .where('action', '=', 'connection.revoked')
+          .execute();
+        expect(trail).toHaveLength(1);
+        expect(trail[0]).toMatchObject({
+          actor_type: 'end_user',
+          target_id: ca.connection.id,
+          detail: { via: 'vendor_deauthorization' },
+        });
       });
 
       it('refuses an oversized body with 413 and a malformed signed one with 400 (stored as failed)', async () => {
