@@ -97,17 +97,6 @@ export const ImageAccepted = z
   .object({ job_id: z.string(), log_id: z.uuid(), status: z.literal('pending') })
   .openapi('NutritionImageAccepted');
 
-export const ImageUploadForm = z
-  .object({
-    file: z
-      .any()
-      .openapi({ type: 'string', format: 'binary', description: 'JPEG, PNG or HEIC, at most 5 MB' }),
-    meal_type: MealType.optional(),
-    detected_at: boundedTimestamp.optional().openapi({ description: 'When the meal was eaten; default now' }),
-    note: z.string().max(1000).optional(),
-  })
-  .openapi('NutritionImageUpload');
-
 const ManualItem = z
   .strictObject({
     dish_name: dishName,
