@@ -74,6 +74,7 @@ const b64 = (value: unknown) => Buffer.from(JSON.stringify(value)).toString('bas
 const FIXED_UUID = '00000000-0000-4000-8000-000000000000';
 /** Nothing listens there: deliveries fail at once, and nothing leaves the machine. */
 const HOOK_URL = 'http://127.0.0.1:9/hooks';
+const FUZZ_SUPERUSER = 'fuzz-superuser@example.com';
 
 /** Query values that are wrong in some way for any parameter. */
 const queryValues: [string, string][] = [
@@ -561,6 +562,13 @@ describeEachDatabase(
         const started = Date.now();
         const pick = random(SEED);
         const dev = await api.registerDeveloper('Fuzz');
+        // The fuzzing developer is the instance's superuser (SUPERUSER_EMAILS below), so /admin routes are reached.
+        await server.platform.database.db
+          .updateTable('developers')
+          .set({ email: FUZZ_SUPERUSER })
+          .where('id', '=', dev.id)
+          .execute();
+        dev.email = FUZZ_SUPERUSER;
         const doc = (await api.request('GET', '/api/v1/openapi.json')).body;
         const failures: string[] = [];
         const skipped: string[] = [];
@@ -586,6 +594,8 @@ describeEachDatabase(
         });
         expect(connection.status, connection.text).toBe(201);
         namedExamples.connection_id = () => connection.body.id;
+        // Nutrition routes name their user in the query.
+        namedExamples.user_id = () => dataUser;
         namedExamples.job_id = () => seededRun;
 
         const operations: [string, string, Schema][] = [];
@@ -676,6 +686,36 @@ describeEachDatabase(
             });
             expect(hook.status, hook.text).toBe(201);
             ids.id = hook.body.id;
+          }
+          // An export of the user, for its status route and (once ready) its single-use download link.
+          if (pathParams.some((p) => p.name === 'export_id' || p.name === 'token')) {
+            const made = await api.request('POST', `/api/v1/users/${userId}/export/async`, {
+              auth: { key: dev.key },
+            });
+            expect(made.status, made.text).toBe(202);
+            ids.export_id = made.body.export_id;
+            await waitForRun(api, { key: dev.key }, userId, made.body.run_id);
+            const ready = await api.request('GET', `/api/v1/users/${userId}/exports/${made.body.export_id}`, {
+              auth: { key: dev.key },
+            });
+            ids.token = new URL(ready.body.download_url).pathname.split('/')[4] as string;
+          }
+          // A meal log of its own per nutrition operation (DELETE discards one); queued for review on /admin.
+          if (template.includes('/nutrition/') && pathParams.some((p) => p.name === 'log_id')) {
+            const meal = await api.request('POST', `/api/v1/nutrition/log/manual?user_id=${dataUser}`, {
+              auth: { key: dev.key },
+              json: { items: [{ dish_name: 'fuzz', quantity_grams: 100, calories_kcal: 100 }] },
+            });
+            expect(meal.status, meal.text).toBe(201);
+            ids.log_id = meal.body.id;
+            ids.item_id = meal.body.items[0].id;
+            if (template.startsWith('/api/v1/admin/')) {
+              await server.platform.database.db
+                .updateTable('nutrition_logs')
+                .set({ status: 'pending', review_state: 'queued' })
+                .where('id', '=', meal.body.id)
+                .execute();
+            }
           }
           if (pathParams.some((p) => p.name === 'key_id')) {
             const created = await api.request('POST', '/api/v1/developer/api-keys', {
@@ -953,6 +993,7 @@ describeEachDatabase(
   {
     env: {
       RATE_LIMIT_PER_MINUTE: '1000000',
+      SUPERUSER_EMAILS: FUZZ_SUPERUSER,
       WEBHOOK_ALLOW_PRIVATE_URLS: 'true',
       PROVIDER_URLS:
         'oura=http://127.0.0.1:9,whoop=http://127.0.0.1:9,polar=http://127.0.0.1:9,strava=http://127.0.0.1:9,withings=http://127.0.0.1:9',
