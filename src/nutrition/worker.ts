@@ -1,4 +1,5 @@
 import type { Platform } from '../platform.ts';
+import { scheduleMealImageRetention } from './image-retention.ts';
 import { modelsFor, recognizeMealLog } from './recognition/job.ts';
 
 /** Recognition jobs one process runs at once: each waits on a vendor for seconds, using little CPU. */
@@ -14,4 +15,5 @@ export async function startNutritionWorker(platform: Platform): Promise<void> {
   await platform.queue.workNutrition(NUTRITION_CONCURRENCY, (data, attempt) =>
     recognizeMealLog(platform, data.logId, attempt),
   );
+  scheduleMealImageRetention(platform);
 }
