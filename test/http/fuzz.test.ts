@@ -700,6 +700,19 @@ describeEachDatabase(
             });
             ids.token = new URL(ready.body.download_url).pathname.split('/')[4] as string;
           }
+          // An export of the user, for its status route and (once ready) its single-use download link.
+          if (pathParams.some((p) => p.name === 'export_id' || p.name === 'token')) {
+            const made = await api.request('POST', `/api/v1/users/${userId}/export/async`, {
+              auth: { key: dev.key },
+            });
+            expect(made.status, made.text).toBe(202);
+            ids.export_id = made.body.export_id;
+            await waitForRun(api, { key: dev.key }, userId, made.body.run_id);
+            const ready = await api.request('GET', `/api/v1/users/${userId}/exports/${made.body.export_id}`, {
+              auth: { key: dev.key },
+            });
+            ids.token = new URL(ready.body.download_url).pathname.split('/')[4] as string;
+          }
           // A meal log of its own per nutrition operation (DELETE discards one); queued for review on /admin.
           if (template.includes('/nutrition/') && pathParams.some((p) => p.name === 'log_id')) {
             const meal = await api.request('POST', `/api/v1/nutrition/log/manual?user_id=${dataUser}`, {
