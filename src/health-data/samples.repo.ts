@@ -431,12 +431,27 @@ export async function rebuildRollups(db: Db, userId: string, timezone: string): 
     await db.transaction().execute((trx) => rebuildRollups(trx, userId, timezone));
     return;
   }
-  await db.deleteFrom('sample_rollups').where('user_id', '=', userId).execute();
+  // Rollups are rebuilt from the stored samples, except where a retention policy dropped the samples
+  // and kept only their hourly rollups (src/data-rights/retention): those hours, older than a day before
+  // a series' first stored sample, stay as they were (in the old zone's local hours). The day next to
+  // that boundary is rebuilt from what samples remain of it.
+  await sql`
+    delete from sample_rollups r
+    where r.user_id = ${userId}
+      and not exists (
+        select 1 from (
+          select min(start_time) as first from samples s
+          where s.user_id = ${userId} and s.series_type = r.series_type and s.source_id = r.source_id
+        ) f
+        where f.first is null or r.local_hour < (f.first at time zone 'UTC') - interval '1 day')`.execute(db);
   await sql`
     insert into sample_rollups (user_id, series_type, local_hour, source_id, n, sum, min, max)
     select user_id, series_type, ${localHourSql(timezone)} as hour, source_id, count(*), sum(value), min(value), max(value)
     from samples where user_id = ${userId}
-    group by user_id, series_type, hour, source_id`.execute(db);
+    group by user_id, series_type, hour, source_id
+    on conflict (user_id, series_type, local_hour, source_id) do update
+      set n = sample_rollups.n + excluded.n, sum = sample_rollups.sum + excluded.sum,
+          min = least(sample_rollups.min, excluded.min), max = greatest(sample_rollups.max, excluded.max)`.execute(db);
 }
 
 export async function deleteSamplesOfUser(db: Db, userId: string): Promise<void> {

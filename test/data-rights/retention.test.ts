@@ -326,6 +326,15 @@ describeEachDatabase(
       const again = await applyRetentionPolicies(server.platform, now);
       expect(again.samples_rolled_up).toBe(0);
       expect(await census(server, user.id, now)).toEqual(after);
+
+      // A time-zone change rebuilds the rollups from the stored samples and keeps those of the hours
+      // whose samples retention dropped (before the fix it wiped them: only 'recent' was left).
+      const patched = await server.api.request('PATCH', `/api/v1/users/${user.id}`, {
+        auth,
+        json: { timezone: 'Asia/Tokyo' },
+      });
+      expect(patched.status).toBe(200);
+      expect((await census(server, user.id, now)).rollups).toEqual(after.rollups);
     });
 
     it('delete_after_days removes every kind of health row older than the limit and keeps the rest', async () => {
