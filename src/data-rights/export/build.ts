@@ -55,7 +55,12 @@ export interface ExportManifest {
 
 interface ExportFile {
   name: string;
-  rows: () => AsyncIterable<unknown>;
+  /**
+   * The file's rows, a database page at a time: each page is turned into text in one synchronous pass,
+   * so its objects die young instead of living across an await per row (which promoted them to V8's old
+   * space and let the heap grow with the export's size).
+   */
+  pages: () => AsyncIterable<readonly unknown[]>;
 }
 
 /** Min/max instants seen while writing, for the manifest's time range. */
@@ -83,7 +88,12 @@ async function seriesTypesOf(db: Db, userId: string): Promise<{ id: number; name
   return SERIES_TYPES.filter((t) => present.has(t.id)).map((t) => ({ id: t.id, name: t.name }));
 }
 
-async function* sampleRows(db: Db, userId: string, typeId: number, span: Span): AsyncIterable<unknown> {
+async function* sampleRows(
+  db: Db,
+  userId: string,
+  typeId: number,
+  span: Span,
+): AsyncIterable<readonly unknown[]> {
   let cursor: TimeseriesCursor | undefined;
   do {
     const page = await timeseriesPage(db, {
@@ -98,8 +108,8 @@ async function* sampleRows(db: Db, userId: string, typeId: number, span: Span): 
     for (const point of page.points) {
       const start = Date.parse(point.timestamp);
       span.add(start, start + (point.duration_seconds ?? 0) * 1000);
-      yield point;
     }
+    yield page.points;
     cursor = page.next;
   } while (cursor !== undefined);
 }
@@ -107,30 +117,26 @@ async function* sampleRows(db: Db, userId: string, typeId: number, span: Span): 
 /** Whole-range windows for the read API's event queries (their keyset pages, with our own cursor). */
 const everything = { from: new Date(STORABLE_MIN_MS), to: new Date(STORABLE_MAX_MS) };
 
-async function* workoutLines(db: Db, userId: string, span: Span): AsyncIterable<unknown> {
+async function* workoutLines(db: Db, userId: string, span: Span): AsyncIterable<readonly unknown[]> {
   let cursor: { t: string; i: string; q: string } | undefined;
   for (;;) {
     const rows = await workoutRows(db, { userId, ...everything, cursor, limit: PAGE_ROWS });
     const page = rows.slice(0, PAGE_ROWS);
-    for (const row of page) {
-      span.add(new Date(row.start_time).getTime(), new Date(row.end_time).getTime());
-      yield toWorkout(row);
-    }
+    for (const row of page) span.add(new Date(row.start_time).getTime(), new Date(row.end_time).getTime());
+    yield page.map(toWorkout);
     const last = page.at(-1);
     if (rows.length <= PAGE_ROWS || last === undefined) return;
     cursor = { t: last.k, i: last.id, q: '' };
   }
 }
 
-async function* sleepLines(db: Db, userId: string, span: Span): AsyncIterable<unknown> {
+async function* sleepLines(db: Db, userId: string, span: Span): AsyncIterable<readonly unknown[]> {
   let cursor: { t: string; i: string; q: string } | undefined;
   for (;;) {
     const rows = await sleepRows(db, { userId, ...everything, cursor, limit: PAGE_ROWS });
     const page = rows.slice(0, PAGE_ROWS);
-    for (const row of page) {
-      span.add(new Date(row.start_time).getTime(), new Date(row.end_time).getTime());
-      yield toSleep(row);
-    }
+    for (const row of page) span.add(new Date(row.start_time).getTime(), new Date(row.end_time).getTime());
+    yield page.map(toSleep);
     const last = page.at(-1);
     if (rows.length <= PAGE_ROWS || last === undefined) return;
     cursor = { t: last.k, i: last.id, q: '' };
@@ -138,7 +144,7 @@ async function* sleepLines(db: Db, userId: string, span: Span): AsyncIterable<un
 }
 
 /** GPS points of every workout, workout by workout, in time order. */
-async function* routePointLines(db: Db, userId: string): AsyncIterable<unknown> {
+async function* routePointLines(db: Db, userId: string): AsyncIterable<readonly unknown[]> {
   let afterWorkout: { t: Date; id: string } | undefined;
   for (;;) {
     let q = db
@@ -173,19 +179,17 @@ async function* routePointLines(db: Db, userId: string): AsyncIterable<unknown> 
           .limit(PAGE_ROWS);
         if (afterTime !== undefined) points = points.where('time', '>', afterTime);
         const page = await points.execute();
-        for (const p of page) {
-          yield {
-            workout_id: workout.id,
-            time: new Date(p.time).toISOString(),
-            latitude: p.latitude,
-            longitude: p.longitude,
-            altitude_meters: p.altitude_m,
-            speed_meters_per_second: p.speed_m_per_s,
-            course_degrees: p.course_deg,
-            horizontal_accuracy_meters: p.horizontal_accuracy_m,
-            vertical_accuracy_meters: p.vertical_accuracy_m,
-          };
-        }
+        yield page.map((p) => ({
+          workout_id: workout.id,
+          time: new Date(p.time).toISOString(),
+          latitude: p.latitude,
+          longitude: p.longitude,
+          altitude_meters: p.altitude_m,
+          speed_meters_per_second: p.speed_m_per_s,
+          course_degrees: p.course_deg,
+          horizontal_accuracy_meters: p.horizontal_accuracy_m,
+          vertical_accuracy_meters: p.vertical_accuracy_m,
+        }));
         if (page.length < PAGE_ROWS) break;
         afterTime = page.at(-1)?.time;
       }
@@ -197,7 +201,7 @@ async function* routePointLines(db: Db, userId: string): AsyncIterable<unknown> 
 }
 
 /** Health scores as GET /health-scores shows them, oldest day first. */
-async function* scoreLines(db: Db, userId: string): AsyncIterable<unknown> {
+async function* scoreLines(db: Db, userId: string): AsyncIterable<readonly unknown[]> {
   let after: { d: string; c: string; id: string } | undefined;
   for (;;) {
     const { rows } = await sql<{
@@ -214,18 +218,16 @@ async function* scoreLines(db: Db, userId: string): AsyncIterable<unknown> {
       from health_scores where user_id = ${userId}
       ${after ? sql`and (date, category, id) > (${after.d}::date, ${after.c}, ${after.id}::uuid)` : sql``}
       order by date, category, id limit ${PAGE_ROWS}`.execute(db);
-    for (const r of rows) {
-      yield {
-        id: r.id,
-        date: r.date,
-        category: r.category,
-        score: r.score,
-        range_min: r.range_min,
-        range_max: r.range_max,
-        provider: r.provider,
-        components: r.components ?? {},
-      };
-    }
+    yield rows.map((r) => ({
+      id: r.id,
+      date: r.date,
+      category: r.category,
+      score: r.score,
+      range_min: r.range_min,
+      range_max: r.range_max,
+      provider: r.provider,
+      components: r.components ?? {},
+    }));
     const last = rows.at(-1);
     if (rows.length < PAGE_ROWS || last === undefined) return;
     after = { d: last.date, c: last.category, id: last.id };
@@ -254,7 +256,7 @@ async function* summaryLines(
   db: Db,
   userId: string,
   read: (db: Db, userId: string, from: string, to: string) => Promise<unknown[]>,
-): AsyncIterable<unknown> {
+): AsyncIterable<readonly unknown[]> {
   const days = await summaryDays(db, userId);
   if (days === undefined) return;
   const end = Date.parse(`${days.to}T00:00:00Z`);
@@ -264,11 +266,11 @@ async function* summaryLines(
     start += SUMMARY_WINDOW_DAYS * DAY_MS
   ) {
     const to = Math.min(end, start + (SUMMARY_WINDOW_DAYS - 1) * DAY_MS);
-    yield* await read(db, userId, isoDay(start), isoDay(to));
+    yield await read(db, userId, isoDay(start), isoDay(to));
   }
 }
 
-async function* connectionLines(db: Db, userId: string): AsyncIterable<unknown> {
+async function* connectionLines(db: Db, userId: string): AsyncIterable<readonly unknown[]> {
   // A user has a handful of connections; toConnection leaves tokens, scopes and settings out.
   const rows = await db
     .selectFrom('connections')
@@ -277,14 +279,14 @@ async function* connectionLines(db: Db, userId: string): AsyncIterable<unknown> 
     .orderBy('created_at')
     .orderBy('id')
     .execute();
-  for (const row of rows) yield toConnection(row);
+  yield rows.map(toConnection);
 }
 
 async function* syncRunLines(
   db: Db,
   userId: string,
   excludeRunId: string | undefined,
-): AsyncIterable<unknown> {
+): AsyncIterable<readonly unknown[]> {
   let after: { t: Date; id: string } | undefined;
   for (;;) {
     let q = db
@@ -301,7 +303,7 @@ async function* syncRunLines(
       q = q.where(sql<boolean>`(created_at, id) > (${a.t}, ${a.id})`);
     }
     const rows = await q.execute();
-    for (const row of rows) yield toSyncRun(row);
+    yield rows.map(toSyncRun);
     const last = rows.at(-1);
     if (rows.length < PAGE_ROWS || last === undefined) return;
     after = { t: last.created_at, id: last.id };
@@ -327,9 +329,9 @@ async function* nutritionLines(db: Db, table: 'nutrition_logs' | 'nutrition_item
       select * from ${sql.table(table)} where user_id = ${userId}
       ${after ? sql`and (created_at, id) > (${after.t}, ${after.id}::uuid)` : sql``}
       order by created_at, id limit ${PAGE_ROWS}`.execute(db);
-    for (const row of rows) {
-      yield Object.fromEntries(Object.entries(row).filter(([k]) => !NUTRITION_INTERNAL.has(k)));
-    }
+    yield rows.map((row) =>
+      Object.fromEntries(Object.entries(row).filter(([k]) => !NUTRITION_INTERNAL.has(k))),
+    );
     const last = rows.at(-1);
     if (rows.length < PAGE_ROWS || last === undefined) return;
     after = { t: last.created_at, id: last.id };
@@ -342,32 +344,35 @@ async function exportFiles(db: Db, userId: string, span: Span, excludeRunId?: st
   const files: ExportFile[] = [
     ...types.map((t) => ({
       name: `samples/${t.name}.ndjson`,
-      rows: () => sampleRows(db, userId, t.id, span),
+      pages: () => sampleRows(db, userId, t.id, span),
     })),
-    { name: 'workouts.ndjson', rows: () => workoutLines(db, userId, span) },
-    { name: 'workout_route_points.ndjson', rows: () => routePointLines(db, userId) },
-    { name: 'sleep_sessions.ndjson', rows: () => sleepLines(db, userId, span) },
+    { name: 'workouts.ndjson', pages: () => workoutLines(db, userId, span) },
+    { name: 'workout_route_points.ndjson', pages: () => routePointLines(db, userId) },
+    { name: 'sleep_sessions.ndjson', pages: () => sleepLines(db, userId, span) },
     {
       name: 'daily_activity_summaries.ndjson',
-      rows: () => summaryLines(db, userId, activitySummaries),
+      pages: () => summaryLines(db, userId, activitySummaries),
     },
-    { name: 'daily_sleep_summaries.ndjson', rows: () => summaryLines(db, userId, sleepSummaries) },
-    { name: 'health_scores.ndjson', rows: () => scoreLines(db, userId) },
-    { name: 'connections.ndjson', rows: () => connectionLines(db, userId) },
-    { name: 'sync_runs.ndjson', rows: () => syncRunLines(db, userId, excludeRunId) },
+    { name: 'daily_sleep_summaries.ndjson', pages: () => summaryLines(db, userId, sleepSummaries) },
+    { name: 'health_scores.ndjson', pages: () => scoreLines(db, userId) },
+    { name: 'connections.ndjson', pages: () => connectionLines(db, userId) },
+    { name: 'sync_runs.ndjson', pages: () => syncRunLines(db, userId, excludeRunId) },
   ];
   if (nutrition.logs) {
-    files.push({ name: 'nutrition_logs.ndjson', rows: () => nutritionLines(db, 'nutrition_logs', userId) });
+    files.push({ name: 'nutrition_logs.ndjson', pages: () => nutritionLines(db, 'nutrition_logs', userId) });
   }
   if (nutrition.items) {
-    files.push({ name: 'nutrition_items.ndjson', rows: () => nutritionLines(db, 'nutrition_items', userId) });
+    files.push({
+      name: 'nutrition_items.ndjson',
+      pages: () => nutritionLines(db, 'nutrition_items', userId),
+    });
   }
   return files;
 }
 
-/** Rows as NDJSON chunks, counted and hashed on the way. */
+/** Pages of rows as NDJSON chunks, counted and hashed on the way. */
 async function* ndjson(
-  rows: AsyncIterable<unknown>,
+  pages: AsyncIterable<readonly unknown[]>,
   stats: { count: number; bytes: number; hash: ReturnType<typeof createHash> },
 ): AsyncIterable<Buffer> {
   let text = '';
@@ -378,9 +383,11 @@ async function* ndjson(
     stats.hash.update(chunk);
     return chunk;
   };
-  for await (const row of rows) {
-    text += `${JSON.stringify(row)}\n`;
-    stats.count += 1;
+  for await (const page of pages) {
+    for (const row of page) {
+      text += `${JSON.stringify(row)}\n`;
+      stats.count += 1;
+    }
     if (text.length >= CHUNK_CHARS) yield flush();
   }
   if (text.length > 0) yield flush();
@@ -425,7 +432,7 @@ async function writeZip(
   for (const [index, file] of files.entries()) {
     await options.onProgress?.(index, files.length, file.name);
     const stats = { count: 0, bytes: 0, hash: createHash('sha256') };
-    await zip.addEntry(file.name, ndjson(file.rows(), stats), generatedAt);
+    await zip.addEntry(file.name, ndjson(file.pages(), stats), generatedAt);
     summaries.push({
       name: file.name,
       count: stats.count,

@@ -66,6 +66,10 @@ export async function up(db: Kysely<unknown>): Promise<void> {
       completed_at timestamptz
     )`.execute(db);
   await sql`create index data_exports_user_idx on data_exports (user_id, created_at)`.execute(db);
+  // A download finds its export by the token's nonce (random, 128+ bits), once.
+  await sql`create unique index data_exports_token_nonce_key on data_exports (token_nonce) where token_nonce is not null`.execute(
+    db,
+  );
 
   // A user being deleted disappears from the API at once (every lookup filters on this); the rows go
   // in batches by a job, and the user row itself last.
