@@ -258,10 +258,12 @@ export class JobQueue {
     const nutritionOptions = {
       ...syncOptions,
       name: NUTRITION_QUEUE,
-      // Vision models answer in seconds; retries cover their 429s, timeouts and 5xx.
+      // Vision models answer in seconds; retries cover their 429s, timeouts and 5xx. One attempt may
+      // make up to ~5 calls (a malformed answer is asked again, the verifier asks twice): its expiry
+      // covers that many timeouts, so a slow model is never re-run by a second worker meanwhile.
       retryLimit: 3,
       retryDelay: 5,
-      expireInSeconds: 300,
+      expireInSeconds: Math.max(300, Math.ceil((config.VISION_TIMEOUT_MS * 5) / 1000) + 60),
     };
     for (const queue of [
       syncOptions,

@@ -1,3 +1,4 @@
+import { crc32 as zlibCrc32 } from 'node:zlib';
 import { type RedactedExif, stripLocationInPlace } from './exif.ts';
 import { checkDimensions, ImageRejected } from './result.ts';
 
@@ -92,16 +93,9 @@ export function preparePng(input: Buffer): {
   return { bytes: Buffer.concat(out), exif: exif ?? {}, ...size };
 }
 
-/** CRC-32 as PNG defines it (zlib's crc32 export needs Node 20.15; the engines field allows 20.11). */
-const CRC_TABLE = Array.from({ length: 256 }, (_, n) => {
-  let c = n;
-  for (let k = 0; k < 8; k++) c = c & 1 ? 0xedb88320 ^ (c >>> 1) : c >>> 1;
-  return c >>> 0;
-});
+/** CRC-32 as PNG defines it: zlib's (the same polynomial). */
 export function crc32(bytes: Uint8Array): number {
-  let c = 0xffffffff;
-  for (const b of bytes) c = CRC_TABLE[(c ^ b) & 0xff]! ^ (c >>> 8);
-  return (c ^ 0xffffffff) >>> 0;
+  return zlibCrc32(bytes) >>> 0;
 }
 
 function isCritical(type: string): boolean {
