@@ -1,3 +1,4 @@
+import { setFlagsFromString } from 'node:v8';
 import { Command } from 'commander';
 import { verifyAuditFromCli } from '../audit/verify.ts';
 import { ConfigError } from '../config/config.ts';
@@ -19,6 +20,12 @@ function boot(): { config: Config; logger: Logger } {
   // A closed stderr (its reader gone) must not turn a warning into an uncaught EPIPE.
   process.stderr.on('error', () => {});
   const config = loadConfig();
+  // V8 lets the old generation grow to ~4× its live size between full collections when they are
+  // cheap: an export of 2M samples (~35 MB live) peaked at +160 MB RSS. A smaller growth factor keeps
+  // the resident set near what is live at no measurable cost (bench:export, 37.5 s vs 39 s). V8 reads
+  // this flag at every full collection, so setting it here, before any work, applies to the process.
+  if (config.HEAP_GROWING_PERCENT > 0)
+    setFlagsFromString(`--heap-growing-percent=${config.HEAP_GROWING_PERCENT}`);
   return { config, logger: createLogger(config.LOG_LEVEL, stdoutDestination()) };
 }
 

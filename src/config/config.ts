@@ -229,6 +229,12 @@ const envVariables = z.object({
     .min(1024)
     .default(10 * 1024 * 1024),
   ...providerAppDefaults(),
+  /**
+   * How far V8's heap may grow past its live size between full collections, in percent (V8's own
+   * heuristic, up to ~300 %, is used with 0). Lower keeps the resident set flat under allocation-heavy
+   * work such as exports; see src/cli/main.ts.
+   */
+  HEAP_GROWING_PERCENT: z.coerce.number().int().min(0).max(1000).default(30),
   /** How long a user export's download link (its signed, single-use token) stays valid. */
   EXPORT_LINK_TTL_MINUTES: z.coerce
     .number()
