@@ -451,7 +451,9 @@ export async function rebuildRollups(db: Db, userId: string, timezone: string): 
     group by user_id, series_type, hour, source_id
     on conflict (user_id, series_type, local_hour, source_id) do update
       set n = sample_rollups.n + excluded.n, sum = sample_rollups.sum + excluded.sum,
-          min = least(sample_rollups.min, excluded.min), max = greatest(sample_rollups.max, excluded.max)`.execute(db);
+          min = least(sample_rollups.min, excluded.min), max = greatest(sample_rollups.max, excluded.max)`.execute(
+    db,
+  );
 }
 
 export async function deleteSamplesOfUser(db: Db, userId: string): Promise<void> {
