@@ -92,7 +92,7 @@ export async function welcomeBanner(platform: Platform, url: string): Promise<st
     '',
     `  WearLink is running at ${url}`,
     `  Storage:  ${storage}${platform.redis ? ', Redis for rate limits and events' : ''}`,
-    `  API docs: ${url}/docs   OpenAPI: ${url}/api/v1/openapi.json`,
+    `  Dashboard: ${url}/   API docs: ${url}/docs   OpenAPI: ${url}/api/v1/openapi.json`,
   ];
   const noAccountYet = (await countDevelopers(platform.deps.db)) === 0;
   if (noAccountYet && config.REGISTRATION_MODE === 'closed') {

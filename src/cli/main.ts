@@ -59,6 +59,18 @@ function runWithPlatform(action: (platform: Platform) => Promise<number>): Promi
   });
 }
 
+/** `npm start` serves the dashboard with no extra command: built here when web/dist is missing or stale. */
+async function ensureDashboardBuilt(logger: Logger): Promise<void> {
+  try {
+    const { buildDashboard } = await import('../dashboard/build.ts');
+    const result = await buildDashboard();
+    logger.debug({ firstLoadGzBytes: result.firstLoad.gzBytes }, 'dashboard ready');
+  } catch (error) {
+    // A production image may ship web/dist without its sources; the API serves either way.
+    logger.warn({ err: error }, 'dashboard not rebuilt; serving what web/dist holds');
+  }
+}
+
 const program = new Command()
   .name('wearlink')
   .description('WearLink: self-hostable wearable health-data platform')
@@ -80,6 +92,7 @@ program
         migrations: config.mode === 'embedded' ? 'migrate' : 'require',
       });
       installProcessSafetyNet(logger);
+      await ensureDashboardBuilt(logger);
       const server = await startServer(platform);
       if (options.worker) await startSyncWorker(platform);
       const webhooks = options.worker ? startWebhookDelivery(platform) : undefined;

@@ -266,6 +266,15 @@ const envVariables = z.object({
         .map((e) => e.trim().toLowerCase())
         .filter(Boolean),
     ),
+  /**
+   * Outgoing mail (team invitations, email verification): smtp://user:pass@host:587 or smtps://…:465.
+   * Unset: mail is not sent; invitation links are shown to the inviter and verification links logged.
+   */
+  SMTP_URL: optionalString.refine((v) => v === undefined || /^smtps?:\/\//.test(v), {
+    message: 'SMTP_URL must start with smtp:// or smtps://',
+  }),
+  /** The From address of WearLink's mail. */
+  SMTP_FROM: z.string().min(3).default('WearLink <no-reply@wearlink.local>'),
   /** Meal-photo recogniser: `none` (every photo goes to the review queue), `openai` (any OpenAI-compatible chat-completions API) or `anthropic`. */
   VISION_PROVIDER: z.enum(['none', 'openai', 'anthropic']).default('none'),
   VISION_MODEL: optionalString,

@@ -4,6 +4,7 @@ import { bodyLimit } from 'hono/body-limit';
 import { registerAuditRoutes } from '../audit/audit.routes.ts';
 import { TokenService } from '../auth/tokens.ts';
 import { registerConnectionRoutes } from '../connections/connections.routes.ts';
+import { dashboardIndex, isDashboardPath, registerDashboard } from '../dashboard/static.ts';
 import { registerDeletionRoutes } from '../data-rights/deletion/deletion.routes.ts';
 import { registerExportRoutes } from '../data-rights/export/export.routes.ts';
 import { registerRetentionRoutes } from '../data-rights/retention/retention.routes.ts';
@@ -119,7 +120,12 @@ export function createApp(
     }),
   );
   app.onError(errorResponse);
-  app.notFound((c) => c.json({ detail: 'Not found' }, 404));
+  // A reload or deep link into the dashboard's client-side routes gets its page; anything else a JSON 404.
+  app.notFound((c) =>
+    c.req.method === 'GET' && isDashboardPath(c.req.path, c.req.header('accept'))
+      ? dashboardIndex(c)
+      : c.json({ detail: 'Not found' }, 404),
+  );
 
   registerHealthRoutes(app, options.ping);
   registerAuthRoutes(app, tokens);
@@ -190,7 +196,7 @@ export function createApp(
   };
   app.get('/docs', docs);
   app.get('/api/v1/docs', docs);
-  app.get('/', (c) => c.redirect('/docs'));
+  registerDashboard(app);
 
   return app;
 }

@@ -1,0 +1,102 @@
+import { useQuery } from '@tanstack/react-query';
+import { type ReactNode, useState } from 'react';
+import { api } from './api.ts';
+import { Link, useLocation } from './router.tsx';
+import { routes } from './routes.ts';
+import { useSession } from './session.tsx';
+import { Button } from './ui.tsx';
+
+interface Announcement {
+  id: string;
+  title: string;
+  body: string;
+  level?: 'info' | 'warning' | 'critical';
+}
+
+/** The platform's active announcement (readable without auth); dismissed per announcement id. */
+export function AnnouncementBanner() {
+  const active = useQuery({
+    queryKey: ['announcement'],
+    queryFn: () =>
+      api.get<Announcement | null>('/api/v1/announcements/active', { anonymous: true }).catch(() => null),
+    staleTime: 5 * 60_000,
+  });
+  const [dismissed, setDismissed] = useState(() => localStorage.getItem('wearlink.announcement.dismissed'));
+  const item = active.data;
+  if (!item || item.id === dismissed) return null;
+  return (
+    <aside className={`announcement announcement-${item.level ?? 'info'}`} aria-label="Announcement">
+      <div>
+        <strong>{item.title}</strong> <span>{item.body}</span>
+      </div>
+      <Button
+        variant="link"
+        aria-label="Dismiss announcement"
+        onClick={() => {
+          localStorage.setItem('wearlink.announcement.dismissed', item.id);
+          setDismissed(item.id);
+        }}
+      >
+        Dismiss
+      </Button>
+    </aside>
+  );
+}
+
+export function Layout(props: { children: ReactNode }) {
+  const { me, role, signOut } = useSession();
+  const { path } = useLocation();
+  const [menuOpen, setMenuOpen] = useState(false);
+  const isCurrent = (to: string) => (to === '/' ? path === '/' : path === to || path.startsWith(`${to}/`));
+  const navLinks = (group: 'main' | 'settings') =>
+    routes
+      .filter((route) => route.nav === group)
+      .map((route) => (
+        <li key={route.path}>
+          <Link
+            to={route.path}
+            aria-current={isCurrent(route.path) ? 'page' : undefined}
+            onClick={() => setMenuOpen(false)}
+          >
+            {route.title}
+          </Link>
+        </li>
+      ));
+  return (
+    <div className="shell">
+      <a className="skip-link" href="#main">
+        Skip to content
+      </a>
+      <header className="topbar">
+        <Button
+          className="menu-toggle"
+          aria-expanded={menuOpen}
+          aria-controls="sidebar"
+          onClick={() => setMenuOpen(!menuOpen)}
+        >
+          Menu
+        </Button>
+        <Link to="/" className="brand">
+          WearLink
+        </Link>
+        <div className="account">
+          <span className="muted account-email">{me?.email}</span>
+          <span className="badge badge-neutral">{role}</span>
+          <a href="/docs">API docs</a>
+          <Button variant="link" onClick={signOut}>
+            Sign out
+          </Button>
+        </div>
+      </header>
+      <nav id="sidebar" className={`sidebar${menuOpen ? ' open' : ''}`} aria-label="Main">
+        <ul>{navLinks('main')}</ul>
+        <p className="nav-group">Settings</p>
+        <ul>{navLinks('settings')}</ul>
+      </nav>
+      <main id="main" tabIndex={-1}>
+        <AnnouncementBanner />
+        {props.children}
+      </main>
+    </div>
+  );
+}
