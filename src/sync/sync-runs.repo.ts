@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import { sql } from 'kysely';
 import type { Db } from '../db/database.ts';
 import type { SyncRunRow } from '../db/schema.ts';
 import { enqueueWebhookEvents } from '../webhooks/outbox.ts';
@@ -189,4 +190,44 @@ export function findRun(
     .where('user_id', '=', userId)
     .where('id', '=', runId)
     .executeTakeFirst();
+}
+
+export interface TenantRunFilter {
+  developerId: string;
+  status?: SyncStatus | undefined;
+  provider?: string | undefined;
+  userId?: string | undefined;
+}
+
+/** Where a page ends: the last row's created_at with microseconds (a Date would drop them) and its id. */
+export interface TenantRunPosition {
+  createdAt: string;
+  id: string;
+}
+
+/**
+ * The tenant's runs, all users, newest first (created_at, then id, so rows created in the same
+ * microsecond still page without gaps or repeats). Each row carries its position (`position_at`) for
+ * the next page's cursor.
+ */
+export function listTenantRuns(
+  db: Db,
+  filter: TenantRunFilter,
+  page: { limit: number; before?: TenantRunPosition | undefined },
+): Promise<(SyncRunRow & { position_at: string })[]> {
+  let query = db
+    .selectFrom('sync_runs')
+    .selectAll()
+    .select(
+      sql<string>`to_char(created_at at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"')`.as('position_at'),
+    )
+    .where('developer_id', '=', filter.developerId);
+  if (filter.status !== undefined) query = query.where('status', '=', filter.status);
+  if (filter.provider !== undefined) query = query.where('provider', '=', filter.provider);
+  if (filter.userId !== undefined) query = query.where('user_id', '=', filter.userId);
+  const before = page.before;
+  if (before !== undefined) {
+    query = query.where(sql<boolean>`(created_at, id) < (${before.createdAt}::timestamptz, ${before.id})`);
+  }
+  return query.orderBy('created_at', 'desc').orderBy('id', 'desc').limit(page.limit).execute();
 }

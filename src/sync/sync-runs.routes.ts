@@ -3,11 +3,12 @@ import type { TokenService } from '../auth/tokens.ts';
 import type { SyncRunRow } from '../db/schema.ts';
 import { authenticate } from '../http/auth.ts';
 import type { AppEnv } from '../http/context.ts';
-import { pickErrors, security } from '../http/openapi.ts';
-import { NotFoundError } from '../shared/errors.ts';
+import { cursorField, decodeCursor, encodeCursor } from '../http/cursor.ts';
+import { pickErrors, security, UserIdField } from '../http/openapi.ts';
+import { NotFoundError, ValidationError } from '../shared/errors.ts';
 import { syncSources, syncStages, syncStatuses } from './run-state.ts';
 import { progressOf } from './sync-event.ts';
-import { findRun } from './sync-runs.repo.ts';
+import { findRun, listTenantRuns, type TenantRunPosition } from './sync-runs.repo.ts';
 
 export const SyncRun = z
   .object({
@@ -53,7 +54,96 @@ export function toSyncRun(row: SyncRunRow): z.infer<typeof SyncRun> {
   };
 }
 
+const TenantRunsQuery = z.object({
+  status: z.enum(syncStatuses).optional(),
+  provider: z.string().min(1).max(50).optional(),
+  user_id: UserIdField.optional(),
+  limit: z.coerce.number().int().min(1).max(100).default(20),
+  cursor: z.string().max(500).optional().openapi({ description: 'next_cursor from the previous page' }),
+});
+
+/**
+ * A page cursor: the last row's position, and the filters it belongs to (used with other filters it
+ * would skip or repeat rows).
+ */
+const RunsCursor = z.object({
+  t: cursorField.timestamp(),
+  i: z.string().min(1).max(100),
+  q: cursorField.fingerprint(),
+});
+
 export function registerSyncRunRoutes(app: OpenAPIHono<AppEnv>, tokens: TokenService): void {
+  app.openapi(
+    createRoute({
+      method: 'get',
+      path: '/api/v1/sync/runs',
+      tags: ['Sync'],
+      summary: 'Recent sync runs of all your users, newest first (filters: status, provider, user_id)',
+      description:
+        'The tenant-wide view of GET /users/{user_id}/sync/runs, for dashboards: one row per run, kept beyond the 24 h event log. Page with `next_cursor`.',
+      security: security.developer,
+      middleware: authenticate(tokens),
+      request: { query: TenantRunsQuery },
+      responses: {
+        200: {
+          description: 'A page of runs',
+          content: {
+            'application/json': {
+              schema: z
+                .object({
+                  data: z.array(SyncRun),
+                  pagination: z.object({ next_cursor: z.string().nullable(), has_more: z.boolean() }),
+                })
+                .openapi('SyncRunPage'),
+            },
+          },
+        },
+        ...pickErrors(401, 403, 422),
+      },
+    }),
+    async (c) => {
+      const q = c.req.valid('query');
+      const fingerprint = `${q.status ?? ''}|${q.provider ?? ''}|${q.user_id ?? ''}`;
+      let before: TenantRunPosition | undefined;
+      if (q.cursor !== undefined) {
+        const cursor = decodeCursor(q.cursor, RunsCursor);
+        if (cursor.q !== fingerprint) {
+          throw new ValidationError([
+            {
+              loc: ['query', 'cursor'],
+              msg: 'This cursor belongs to a different query',
+              type: 'invalid_cursor',
+            },
+          ]);
+        }
+        before = { createdAt: cursor.t, id: cursor.i };
+      }
+      const rows = await listTenantRuns(
+        c.var.deps.db,
+        {
+          developerId: c.var.principal.developerId,
+          status: q.status,
+          provider: q.provider,
+          userId: q.user_id,
+        },
+        { limit: q.limit + 1, before },
+      );
+      const page = rows.slice(0, q.limit);
+      const last = page.at(-1);
+      const hasMore = rows.length > q.limit && last !== undefined;
+      return c.json(
+        {
+          data: page.map(toSyncRun),
+          pagination: {
+            next_cursor: hasMore ? encodeCursor({ t: last.position_at, i: last.id, q: fingerprint }) : null,
+            has_more: hasMore,
+          },
+        },
+        200,
+      );
+    },
+  );
+
   app.openapi(
     createRoute({
       method: 'get',
