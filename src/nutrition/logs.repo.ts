@@ -229,3 +229,17 @@ export function expiredImages(db: Db, before: Date, limit: number) {
     .limit(limit)
     .execute();
 }
+
+/**
+ * The stored photo of a developer's user's log (tenant-scoped like findUserLog): its blob key and type,
+ * and when retention deleted it. Undefined when there is no such log.
+ */
+export function findUserLogImage(db: Db, developerId: string, userId: string, logId: string) {
+  return db
+    .selectFrom('nutrition_logs')
+    .select(['image_key', 'image_content_type', 'image_deleted_at'])
+    .where('id', '=', logId)
+    .where('developer_id', '=', developerId)
+    .where('user_id', '=', userId)
+    .executeTakeFirst();
+}

@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { Readable } from 'node:stream';
 import { createRoute, type OpenAPIHono, z } from '@hono/zod-openapi';
 import { createMiddleware } from 'hono/factory';
 import type { TokenService } from '../auth/tokens.ts';
@@ -29,6 +30,7 @@ import {
   dailyTotals,
   findItem,
   findUserLog,
+  findUserLogImage,
   insertItems,
   insertLog,
   itemsByLog,
@@ -110,6 +112,17 @@ export function authenticateUserQuery(tokens: TokenService) {
 }
 
 const logNotFound = () => new NotFoundError('Nutrition log not found');
+
+/** A log whose photo is gone: `image_deleted` when retention removed it, so clients can say so. */
+class MealImageGoneError extends NotFoundError {
+  constructor(override readonly code: 'no_image' | 'image_deleted') {
+    super(
+      code === 'image_deleted'
+        ? 'The photo of this log was deleted by the meal-photo retention'
+        : 'This log has no photo',
+    );
+  }
+}
 
 async function userTimeZone(db: Db, developerId: string, userId: string): Promise<string> {
   return (await findUser(db, developerId, userId))?.timezone ?? 'UTC';
@@ -481,6 +494,49 @@ export function registerNutritionRoutes(app: OpenAPIHono<AppEnv>, tokens: TokenS
       );
       if (log === undefined) throw logNotFound();
       return c.json(toLogJson(log, await itemsOf(db, log.id)), 200);
+    },
+  );
+
+  app.openapi(
+    createRoute({
+      ...base,
+      method: 'get',
+      path: '/api/v1/nutrition/log/{log_id}/image',
+      summary: "A log's meal photo (as stored: EXIF stripped), for showing it next to the log",
+      description:
+        '404 with code `no_image` for a manual log, `image_deleted` once the meal-photo retention removed it.',
+      request: { params: LogIdParams, query: UserIdQuery },
+      responses: {
+        200: {
+          description: 'The photo',
+          content: { 'image/*': { schema: { type: 'string', format: 'binary' } } },
+        },
+        ...pickErrors(401, 403, 404, 422),
+      },
+    }),
+    async (c) => {
+      const { db, config } = c.var.deps;
+      const log = await findUserLogImage(
+        db,
+        c.var.principal.developerId,
+        c.req.valid('query').user_id,
+        c.req.valid('param').log_id,
+      );
+      if (log === undefined) throw logNotFound();
+      if (log.image_deleted_at !== null) throw new MealImageGoneError('image_deleted');
+      if (log.image_key === null) throw new MealImageGoneError('no_image');
+      const blob = await nutritionBlobStore(config).open(log.image_key);
+      // A blob gone without image_deleted_at (a sweep that died between delete and update) reads as deleted.
+      if (blob === undefined) throw new MealImageGoneError('image_deleted');
+      return new Response(Readable.toWeb(blob.stream) as ReadableStream, {
+        status: 200,
+        headers: {
+          'Content-Type': log.image_content_type ?? 'application/octet-stream',
+          'Content-Length': String(blob.bytes),
+          'Cache-Control': 'private, no-store',
+          'X-Content-Type-Options': 'nosniff',
+        },
+      });
     },
   );
 
