@@ -56,6 +56,10 @@ export const ListUsersQuery = z.object({
   page: z.coerce.number().int().min(1).max(1_000_000).optional(),
   limit: z.coerce.number().int().min(1).max(100).default(50),
   search: z.string().trim().max(200).optional(),
+  q: z.string().trim().max(200).optional().openapi({
+    description:
+      'Search: part of the name (first, last or "first last"), email or external_id, case-insensitive (same as search)',
+  }),
   sort_by: z.enum(['created_at', 'updated_at', 'email', 'first_name', 'last_name']).default('created_at'),
   sort_order: z.enum(['asc', 'desc']).default('desc'),
   cursor: z.string().max(200).optional().openapi({ description: 'next_cursor from the previous page' }),

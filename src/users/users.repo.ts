@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { sql } from 'kysely';
 import type { Db } from '../db/database.ts';
 import { isUniqueViolation } from '../db/errors.ts';
 import type { UserRow } from '../db/schema.ts';
@@ -122,11 +123,13 @@ export async function listUsers(
   if (query.search !== undefined && query.search !== '') {
     const pattern = `%${escapeLike(query.search)}%`;
     base = base.where((eb) =>
-      eb.or(
-        (['first_name', 'last_name', 'email', 'external_id'] as const).map((column) =>
+      eb.or([
+        ...(['first_name', 'last_name', 'email', 'external_id'] as const).map((column) =>
           eb(column, 'ilike', pattern),
         ),
-      ),
+        // "Ada Love" finds Ada Lovelace: the full name as the dashboard shows it.
+        eb(sql<string>`coalesce(first_name, '') || ' ' || coalesce(last_name, '')`, 'ilike', pattern),
+      ]),
     );
   }
   const [rows, count] = await Promise.all([

@@ -52,7 +52,7 @@ export function registerUserRoutes(app: OpenAPIHono<AppEnv>, tokens: TokenServic
       const offset =
         q.cursor !== undefined ? decodeCursor(q.cursor, offsetCursor).o : ((q.page ?? 1) - 1) * q.limit;
       const { rows, total } = await listUsers(c.var.deps.db, c.var.principal.developerId, {
-        search: q.search,
+        search: q.q ?? q.search,
         sortBy: q.sort_by,
         sortOrder: q.sort_order,
         offset,
