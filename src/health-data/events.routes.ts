@@ -7,13 +7,14 @@ import { authenticate } from '../http/auth.ts';
 import type { AppEnv } from '../http/context.ts';
 import { cursorField, decodeCursor, encodeCursor } from '../http/cursor.ts';
 import { pickErrors, security } from '../http/openapi.ts';
-import { ValidationError } from '../shared/errors.ts';
+import { NotFoundError, ValidationError } from '../shared/errors.ts';
 import { UserIdParams } from '../users/schemas.ts';
 import { boundedDate } from './date-range.ts';
+import { workoutRoute } from './workouts.repo.ts';
 
 const isoDate = boundedDate;
 
-const EventsQuery = z
+export const EventsQuery = z
   .object({
     start_date: isoDate.openapi({ description: 'First UTC day (inclusive), by start time' }),
     end_date: isoDate.openapi({ description: 'Last UTC day (inclusive), by start time' }),
@@ -87,6 +88,41 @@ const Sleep = z
     timeline: z.array(SleepStageRun).openapi({ description: 'Non-overlapping stage runs, in order' }),
   })
   .openapi('SleepEvent');
+
+/** Default and ceiling of route points per answer: plenty for a map, bounded for a phone's memory. */
+export const ROUTE_DEFAULT_POINTS = 5000;
+export const ROUTE_MAX_POINTS = 20_000;
+
+const RouteQuery = z.object({
+  max_points: z.coerce
+    .number()
+    .int()
+    .min(2)
+    .max(ROUTE_MAX_POINTS)
+    .default(ROUTE_DEFAULT_POINTS)
+    .openapi({
+      description: `At most this many points (${ROUTE_DEFAULT_POINTS} by default, up to ${ROUTE_MAX_POINTS}); a longer route is downsampled`,
+    }),
+});
+
+const WorkoutRoute = z
+  .object({
+    workout_id: z.uuid(),
+    total_points: z.number().int().openapi({ description: 'Points stored for the route' }),
+    downsampled: z.boolean().openapi({
+      description:
+        'True when the route had more than max_points: then every k-th point is returned (k the smallest stride that fits), first and last always included',
+    }),
+    points: z.array(
+      z.object({
+        time: z.string(),
+        latitude: z.number(),
+        longitude: z.number(),
+        altitude_m: nullableNumber,
+      }),
+    ),
+  })
+  .openapi('WorkoutRoute');
 
 const WorkoutPage = z.object({ data: z.array(Workout), pagination: Pagination }).openapi('WorkoutEventPage');
 const SleepPage = z.object({ data: z.array(Sleep), pagination: Pagination }).openapi('SleepEventPage');
@@ -372,6 +408,51 @@ export function registerEventsRoutes(app: OpenAPIHono<AppEnv>, tokens: TokenServ
       const w = windowOf(c.req.valid('param').user_id, 'sleep', c.req.valid('query'));
       const [rows, total] = await Promise.all([sleepRows(db, w), countIn(db, 'sleep_sessions', w)]);
       return c.json(paginate(rows, w, total, toSleep), 200);
+    },
+  );
+
+  app.openapi(
+    createRoute({
+      method: 'get',
+      tags: ['Health data'],
+      security: security.developer,
+      middleware: authenticate(tokens),
+      path: '/api/v1/users/{user_id}/events/workouts/{workout_id}/route',
+      summary: "A workout's GPS route: time, latitude, longitude, altitude, in time order",
+      description:
+        'The points of the route as stored (Apple Health imports, SDK pushes with a route). A route longer than max_points is downsampled evenly (see `downsampled`); `total_points` says how many are stored. A workout without a route answers an empty list.',
+      request: {
+        params: UserIdParams.extend({
+          workout_id: z
+            .uuid({ error: 'workout_id must be a UUID' })
+            .openapi({ param: { name: 'workout_id', in: 'path' } }),
+        }),
+        query: RouteQuery,
+      },
+      responses: {
+        200: { description: 'The route', content: { 'application/json': { schema: WorkoutRoute } } },
+        ...pickErrors(401, 403, 404, 422),
+      },
+    }),
+    async (c) => {
+      const { user_id, workout_id } = c.req.valid('param');
+      const maxPoints = c.req.valid('query').max_points;
+      const route = await workoutRoute(c.var.deps.db, user_id, workout_id, maxPoints);
+      if (route === undefined) throw new NotFoundError('Workout not found');
+      return c.json(
+        {
+          workout_id: workout_id.toLowerCase(),
+          total_points: route.total,
+          downsampled: route.total > route.points.length,
+          points: route.points.map((p) => ({
+            time: new Date(p.time).toISOString(),
+            latitude: p.latitude,
+            longitude: p.longitude,
+            altitude_m: p.altitude_m,
+          })),
+        },
+        200,
+      );
     },
   );
 }

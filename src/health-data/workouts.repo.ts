@@ -175,3 +175,44 @@ async function insertRoutePoints(db: Db, workoutId: string, w: CanonicalWorkout)
          as u(t, lat, lon, alt, spd, crs, hacc, vacc)
     on conflict do nothing`.execute(db);
 }
+
+export interface StoredRoutePoint {
+  time: Date;
+  latitude: number;
+  longitude: number;
+  altitude_m: number | null;
+}
+
+/**
+ * A workout's GPS route in time order, or undefined when the user has no such workout (the caller's
+ * user is already fenced to its tenant, so another tenant's workout is "not found" too). A route longer
+ * than `maxPoints` is thinned to every k-th point with the last one kept, k the smallest stride that
+ * fits: the whole course keeps its shape on a map, only detail between points goes. Counting and
+ * thinning happen in one statement, so a route that grows meanwhile still yields a consistent answer.
+ */
+export async function workoutRoute(
+  db: Db,
+  userId: string,
+  workoutId: string,
+  maxPoints: number,
+): Promise<{ total: number; points: StoredRoutePoint[] } | undefined> {
+  const workout = await db
+    .selectFrom('workouts')
+    .select('id')
+    .where('id', '=', workoutId)
+    .where('user_id', '=', userId)
+    .executeTakeFirst();
+  if (workout === undefined) return undefined;
+  const { rows } = await sql<StoredRoutePoint & { n: number }>`
+    select time, latitude, longitude, altitude_m, n from (
+      select time, latitude, longitude, altitude_m, (row_number() over (order by time))::int - 1 as i,
+             (count(*) over ())::int as n
+      from workout_route_points
+      where workout_id = ${workoutId}::uuid
+    ) p
+    where n <= ${maxPoints}::int
+       or i % ceil((n - 1)::float8 / (${maxPoints}::int - 1))::int = 0
+       or i = n - 1
+    order by time`.execute(db);
+  return { total: rows[0]?.n ?? 0, points: rows };
+}
