@@ -14,6 +14,26 @@ export interface DevelopersTable {
   source_priority: ColumnType<unknown, string | null | undefined, string | null>;
   created_at: CreatedAt;
   updated_at: Timestamp;
+  /** Null for a tenant (its owner); for a team member, the tenant's id (migration 0015_team). */
+  tenant_id: ColumnType<string | null, string | null | undefined, string | null>;
+  role: ColumnType<TeamRole, TeamRole | undefined, TeamRole>;
+}
+
+export type TeamRole = 'owner' | 'admin' | 'viewer';
+
+/** An invitation into a tenant's team; only the token's SHA-256 is stored. */
+export interface TeamInvitationsTable {
+  id: string;
+  /** The tenant invited into. */
+  developer_id: string;
+  email: string;
+  role: 'admin' | 'viewer';
+  token_hash: string;
+  created_by: string | null;
+  created_at: CreatedAt;
+  expires_at: Date;
+  accepted_at: NullableTimestamp;
+  revoked_at: NullableTimestamp;
 }
 
 export interface ApiKeysTable {
@@ -567,10 +587,12 @@ export interface Database {
   nutrition_image_usage: NutritionImageUsageTable;
   food_items: FoodItemsTable;
   food_items_version: FoodItemsVersionTable;
+  team_invitations: TeamInvitationsTable;
 }
 
 export type DeveloperRow = Selectable<DevelopersTable>;
 export type NewDeveloper = Insertable<DevelopersTable>;
+export type TeamInvitationRow = Selectable<TeamInvitationsTable>;
 export type ApiKeyRow = Selectable<ApiKeysTable>;
 export type UserRow = Selectable<UsersTable>;
 export type NewUser = Insertable<UsersTable>;

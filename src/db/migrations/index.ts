@@ -13,6 +13,7 @@ import * as providerBackfill from './0011_provider_backfill.ts';
 import * as dataRights from './0012_data_rights.ts';
 import * as nutrition from './0013_nutrition.ts';
 import * as foodDb from './0014_food_db.ts';
+import * as team from './0015_team.ts';
 
 /** Every migration, in order. One set for PostgreSQL and PGlite alike; names are never renamed. */
 export const migrations: Record<string, Migration> = {
@@ -30,4 +31,5 @@ export const migrations: Record<string, Migration> = {
   '0012_data_rights': dataRights,
   '0013_nutrition': nutrition,
   '0014_food_db': foodDb,
+  '0015_team': team,
 };
