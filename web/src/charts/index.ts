@@ -1,14 +1,7 @@
-import { createElement } from 'react';
-
 /**
- * Placeholder written by the users page so that it builds before the charts land; the charts engineer
- * replaces this file with the real panels (same names, props `{userId: string}`).
+ * The user detail page's charts. Each panel takes the user's id and loads its own data; uPlot is
+ * fetched only when a timeseries chart first renders (see uplot-chart.tsx).
  */
-const placeholder = (title: string) =>
-  function Placeholder(_props: { userId: string }) {
-    return createElement('p', { className: 'muted' }, `${title} charts are not available yet.`);
-  };
-
-export const TimeseriesPanel = placeholder('Timeseries');
-export const WorkoutsPanel = placeholder('Workouts');
-export const SleepPanel = placeholder('Sleep');
+export { SleepPanel } from './sleep-panel.tsx';
+export { TimeseriesPanel } from './timeseries-panel.tsx';
+export { WorkoutsPanel } from './workouts-panel.tsx';
