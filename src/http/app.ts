@@ -4,6 +4,7 @@ import { bodyLimit } from 'hono/body-limit';
 import { registerAuditRoutes } from '../audit/audit.routes.ts';
 import { TokenService } from '../auth/tokens.ts';
 import { registerConnectionRoutes } from '../connections/connections.routes.ts';
+import { registerDashboardOverviewRoutes } from '../dashboard/overview.routes.ts';
 import { dashboardIndex, isDashboardPath, registerDashboard } from '../dashboard/static.ts';
 import { registerDeletionRoutes } from '../data-rights/deletion/deletion.routes.ts';
 import { registerExportRoutes } from '../data-rights/export/export.routes.ts';
@@ -154,6 +155,7 @@ export function createApp(
   registerAuditRoutes(app, tokens);
   registerNutritionRoutes(app, tokens);
   registerNutritionReviewRoutes(app, tokens);
+  registerDashboardOverviewRoutes(app, tokens);
 
   app.openAPIRegistry.registerComponent('securitySchemes', 'ApiKey', {
     type: 'apiKey',
