@@ -36,7 +36,7 @@ interface AuditPage {
 }
 
 const ACTOR_TYPES: Record<string, string> = {
-  developer: 'Team member',
+  developer: 'Account',
   api_key: 'API key',
   admin: 'WearLink admin',
   sdk_user: 'End user (SDK token)',
@@ -86,7 +86,7 @@ function ActionFilter(props: { value: string; onChange(value: string): void }) {
         <optgroup label="Groups">
           {catalogue.data.groups.map((group) => (
             <option key={group} value={group}>
-              {group} (every {group.slice(0, -2)} action)
+              {group} (all)
             </option>
           ))}
         </optgroup>
@@ -157,20 +157,58 @@ function Actor(props: { actor: AuditRow['actor']; emails: Map<string, string> })
   );
 }
 
-function Detail(props: { row: AuditRow }) {
+/** One entry; its detail (JSON) opens in a full-width row below it, so the table keeps its shape. */
+function Entry(props: { row: AuditRow; emails: Map<string, string> }) {
   const { row } = props;
+  const [open, setOpen] = useState(false);
+  const detailId = useId();
   const keys = Object.keys(row.detail);
   return (
-    <details>
-      <summary>{keys.length > 0 ? keys.join(', ') : 'Request'}</summary>
-      <pre className="audit-json">
-        {JSON.stringify(
-          { ...row.detail, user_agent: row.user_agent, request_id: row.request_id, seq: row.seq },
-          null,
-          2,
-        )}
-      </pre>
-    </details>
+    <>
+      <tr>
+        <td>{formatDateTime(row.created_at)}</td>
+        <td>
+          <Actor actor={row.actor} emails={props.emails} />
+        </td>
+        <td className="mono">{row.action}</td>
+        <td>
+          {row.target ? (
+            <>
+              <div>{row.target.type}</div>
+              <div className="mono muted audit-id">{row.target.id}</div>
+            </>
+          ) : (
+            '—'
+          )}
+        </td>
+        <td className="mono">{row.ip ?? '—'}</td>
+        <td className="audit-detail">
+          <Button
+            variant="link"
+            aria-expanded={open}
+            aria-controls={open ? detailId : undefined}
+            aria-label={`${open ? 'Hide' : 'Show'} detail of entry ${row.seq}`}
+            onClick={() => setOpen(!open)}
+          >
+            {open ? 'Hide' : 'Show'}
+          </Button>{' '}
+          <span className="muted">{keys.join(', ')}</span>
+        </td>
+      </tr>
+      {open && (
+        <tr id={detailId} className="audit-json-row">
+          <td colSpan={6}>
+            <pre className="audit-json">
+              {JSON.stringify(
+                { ...row.detail, user_agent: row.user_agent, request_id: row.request_id, seq: row.seq },
+                null,
+                2,
+              )}
+            </pre>
+          </td>
+        </tr>
+      )}
+    </>
   );
 }
 
@@ -252,27 +290,7 @@ export default function AuditPage() {
           <>
             <Table caption="Audit log entries" head={['Time', 'Actor', 'Action', 'Target', 'IP', 'Detail']}>
               {items.map((row) => (
-                <tr key={row.id}>
-                  <td>{formatDateTime(row.created_at)}</td>
-                  <td>
-                    <Actor actor={row.actor} emails={emails} />
-                  </td>
-                  <td className="mono">{row.action}</td>
-                  <td>
-                    {row.target ? (
-                      <>
-                        <div>{row.target.type}</div>
-                        <div className="mono muted audit-id">{row.target.id}</div>
-                      </>
-                    ) : (
-                      '—'
-                    )}
-                  </td>
-                  <td className="mono">{row.ip ?? '—'}</td>
-                  <td className="audit-detail">
-                    <Detail row={row} />
-                  </td>
-                </tr>
+                <Entry key={row.id} row={row} emails={emails} />
               ))}
             </Table>
             <p className="muted">

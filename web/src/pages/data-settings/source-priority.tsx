@@ -53,7 +53,7 @@ function EffectiveRanking(props: { devRules: Rule[] }) {
   });
   return (
     <>
-      <h3>Effective ranking for one user</h3>
+      <h3 className="ds-subhead">Effective ranking for one user</h3>
       <p className="muted">
         Pick a user to see the order their data sources are ranked in today (saved rules only), and why.
       </p>
@@ -64,7 +64,7 @@ function EffectiveRanking(props: { devRules: Rule[] }) {
         <>
           <p>
             {ranking.data.priority.length > 0
-              ? `${user.label} has ${ranking.data.priority.length} rule(s) of their own, checked before yours.`
+              ? `${user.label} has ${ranking.data.priority.length === 1 ? 'a rule' : `${ranking.data.priority.length} rules`} of their own, checked before yours.`
               : `${user.label} has no rules of their own: your rules, then the built-in default apply.`}
           </p>
           {ranking.data.effective.length === 0 ? (

@@ -36,7 +36,7 @@ export function UserPicker(props: { onPick(user: { id: string; label: string }):
           placeholder="Name, email or external id"
           onChange={(e) => setText(e.currentTarget.value)}
         />
-        <div className="field">
+        <div className="field ds-button-field">
           <Button type="submit" busy={users.isFetching}>
             Find user
           </Button>

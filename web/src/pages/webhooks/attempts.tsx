@@ -128,14 +128,14 @@ export function AttemptsSection(props: { endpoint: Endpoint }) {
                 <td>{formatDateTime(a.created_at)}</td>
                 <td className="mono">{a.event_type}</td>
                 <td>#{a.attempt}</td>
-                <td>
+                <td className="wh-nowrap">
                   <Result attempt={a} />
                 </td>
-                <td>{formatNumber(a.duration_ms)} ms</td>
+                <td className="wh-nowrap">{formatNumber(a.duration_ms)} ms</td>
                 <td className="wh-response">
                   <Excerpt text={a.response_excerpt} />
                 </td>
-                <td>
+                <td className="wh-nowrap">
                   <Delivery status={a.delivery_status} />
                 </td>
                 <td>
