@@ -35,6 +35,11 @@ export const AUDIT_ACTIONS = [
   'nutrition.review.approved',
   'nutrition.review.rejected',
   'nutrition.review.item_edited',
+  'team.invitation_created',
+  'team.invitation_revoked',
+  'team.member_joined',
+  'team.member_role_changed',
+  'team.member_removed',
 ] as const;
 export type AuditAction = (typeof AUDIT_ACTIONS)[number];
 
@@ -162,7 +167,7 @@ export function auditActor(c: Context<AppEnv>): AuditActor {
   if (principal.kind === 'sdk') return { type: 'sdk_user', id: principal.userId };
   return principal.via === 'api_key'
     ? { type: 'api_key', id: principal.apiKeyId }
-    : { type: 'developer', id: principal.developerId };
+    : { type: 'developer', id: principal.accountId }; // the team member who acted, in the tenant's trail
 }
 
 /** Address (the same right-most untrusted hop the rate limiter uses), user agent and request id. */

@@ -11,6 +11,11 @@ const audiences = { developer: 'wearlink:dashboard', sdk: 'wearlink:sdk' } as co
 const canonicalUuid = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 const isId = (value: unknown): value is string => typeof value === 'string' && canonicalUuid.test(value);
 
+/**
+ * A dashboard session names the account (`developerId` is its `developers` row: a tenant's owner or a
+ * team member; the token's subject). Its tenant and role are not in the token: they are read from the
+ * database on every request (resolvePrincipal), so a role change or a removal holds at once.
+ */
 export type TokenClaims =
   | { kind: 'developer'; developerId: string }
   | { kind: 'sdk'; developerId: string; userId: string };

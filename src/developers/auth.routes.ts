@@ -7,12 +7,13 @@ import { authenticate } from '../http/auth.ts';
 import type { AppEnv } from '../http/context.ts';
 import { pickErrors, security } from '../http/openapi.ts';
 import { UnauthorizedError } from '../shared/errors.ts';
+import { Me } from '../team/schemas.ts';
 import { toApiKeyWithSecret } from './api-keys.routes.ts';
 import { findDeveloperByEmail, findDeveloperById } from './developers.repo.ts';
 import { registerInviteRoutes } from './invites.routes.ts';
 import { checkInvite } from './invites.ts';
 import { checkRegistrationAllowed, createDeveloperAccount } from './registration.ts';
-import { AccessToken, Developer, LoginForm, RegisterBody, RegisterResponse } from './schemas.ts';
+import { AccessToken, LoginForm, RegisterBody, RegisterResponse } from './schemas.ts';
 
 const toDeveloper = (row: DeveloperRow) => ({
   id: row.id,
@@ -82,10 +83,11 @@ export function registerAuthRoutes(app: OpenAPIHono<AppEnv>, tokens: TokenServic
     // A failed login joins the trail of the account it tried (actor anonymous: nobody proved who they
     // are). An email with no account has no trail to join and is not recorded: storing it would keep
     // whatever strangers type, and the rate limiter already bounds guessing.
+    // A team member's login joins its tenant's trail, with the member as actor.
     if (developer !== undefined) {
       await c.var.deps.db.transaction().execute((trx) =>
         recordAudit(trx, {
-          developerId: developer.id,
+          developerId: developer.tenant_id ?? developer.id,
           actor: ok ? { type: 'developer', id: developer.id } : { type: 'anonymous', id: null },
           action: ok ? 'developer.login' : 'developer.login_failed',
           target: { type: 'developer', id: developer.id },
@@ -105,18 +107,30 @@ export function registerAuthRoutes(app: OpenAPIHono<AppEnv>, tokens: TokenServic
       method: 'get',
       path: '/api/v1/auth/me',
       tags: ['Auth'],
-      summary: 'The developer behind the credential',
+      summary: 'The account behind the credential: its tenant and its role in the team',
+      description:
+        "`id`, `email`, `name` and `created_at` are the account's (a team member's own); `plan` is the tenant's. An API key answers as the tenant's owner account with role `admin`.",
       security: security.session,
       middleware: authenticate(tokens),
       responses: {
-        200: { description: 'Current developer', content: { 'application/json': { schema: Developer } } },
+        200: { description: 'Current account', content: { 'application/json': { schema: Me } } },
         ...pickErrors(401, 403),
       },
     }),
     async (c) => {
-      const developer = await findDeveloperById(c.var.deps.db, c.var.principal.developerId);
-      if (developer === undefined) throw new UnauthorizedError('Invalid token');
-      return c.json(toDeveloper(developer), 200);
+      const principal = c.var.principal;
+      if (principal.kind !== 'developer') throw new UnauthorizedError('Invalid token');
+      const { db } = c.var.deps;
+      const account = await findDeveloperById(db, principal.accountId);
+      const tenant =
+        principal.accountId === principal.developerId
+          ? account
+          : await findDeveloperById(db, principal.developerId);
+      if (account === undefined || tenant === undefined) throw new UnauthorizedError('Invalid token');
+      return c.json(
+        { ...toDeveloper(account), plan: tenant.plan, tenant_id: tenant.id, role: principal.role },
+        200,
+      );
     },
   );
 }

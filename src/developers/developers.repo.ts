@@ -38,9 +38,11 @@ export function findDeveloperById(db: Db, id: string): Promise<DeveloperRow | un
   return db.selectFrom('developers').selectAll().where('id', '=', id).executeTakeFirst();
 }
 
+/** Developer accounts that are tenants (team members, rows with a tenant_id, are not counted). */
 export async function countDevelopers(db: Db): Promise<number> {
   const row = await db
     .selectFrom('developers')
+    .where('tenant_id', 'is', null)
     .select((eb) => eb.fn.countAll<number>().as('n'))
     .executeTakeFirstOrThrow();
   return Number(row.n);

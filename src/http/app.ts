@@ -46,6 +46,7 @@ import { PayloadTooLargeError } from '../shared/errors.ts';
 import { registerSyncJobRoutes } from '../sync/sync-jobs.routes.ts';
 import { registerSyncRunRoutes } from '../sync/sync-runs.routes.ts';
 import { registerSyncStreamRoutes } from '../sync/sync-stream.routes.ts';
+import { registerTeamRoutes } from '../team/team.routes.ts';
 import { registerUserRoutes } from '../users/users.routes.ts';
 import { registerWebhookRoutes } from '../webhooks/webhooks.routes.ts';
 import type { AppDeps, AppEnv } from './context.ts';
@@ -155,6 +156,7 @@ export function createApp(
   registerAuditRoutes(app, tokens);
   registerNutritionRoutes(app, tokens);
   registerNutritionReviewRoutes(app, tokens);
+  registerTeamRoutes(app, tokens);
   registerDashboardOverviewRoutes(app, tokens);
 
   app.openAPIRegistry.registerComponent('securitySchemes', 'ApiKey', {

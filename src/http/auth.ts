@@ -7,7 +7,7 @@ import { findDeveloperById } from '../developers/developers.repo.ts';
 import { ForbiddenError, NotFoundError, UnauthorizedError, ValidationError } from '../shared/errors.ts';
 import { findUser } from '../users/users.repo.ts';
 
-import type { AppEnv, Principal } from './context.ts';
+import type { AppEnv, Principal, Role } from './context.ts';
 
 /** A UUID as WearLink writes it: lowercase hex. */
 export const canonicalUuid = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
@@ -49,18 +49,77 @@ export async function resolvePrincipal(
       : undefined;
     if (key === undefined) throw new UnauthorizedError('Invalid or revoked API key');
     await touchApiKey(deps.db, key);
-    return { kind: 'developer', developerId: key.developer_id, via: 'api_key', apiKeyId: key.id };
+    // A key is the tenant's, not a person's: it acts as the tenant with role admin.
+    return {
+      kind: 'developer',
+      developerId: key.developer_id,
+      accountId: key.developer_id,
+      role: 'admin',
+      via: 'api_key',
+      apiKeyId: key.id,
+    };
   }
   const verified = await tokens.verify(credential.value);
   if (!verified.ok) throw new UnauthorizedError(verified.reason);
   const claims = verified.claims;
-  // A deleted account's sessions end with it.
-  if ((await findDeveloperById(deps.db, claims.developerId)) === undefined) {
-    throw new UnauthorizedError('Invalid token');
+  // A deleted account's sessions end with it. A session names the account (owner or member); its tenant
+  // and role are read here, on every request, so a demotion or a removal takes effect at once.
+  const account = await findDeveloperById(deps.db, claims.developerId);
+  if (account === undefined) throw new UnauthorizedError('Invalid token');
+  if (claims.kind === 'sdk') {
+    // SDK tokens are issued for the tenant's users, so they name the tenant: never a member.
+    if (account.tenant_id !== null) throw new UnauthorizedError('Invalid token');
+    return { kind: 'sdk', developerId: claims.developerId, userId: claims.userId };
   }
-  return claims.kind === 'developer'
-    ? { kind: 'developer', developerId: claims.developerId, via: 'jwt' }
-    : { kind: 'sdk', developerId: claims.developerId, userId: claims.userId };
+  return account.tenant_id === null
+    ? { kind: 'developer', developerId: account.id, accountId: account.id, role: 'owner', via: 'jwt' }
+    : {
+        kind: 'developer',
+        developerId: account.tenant_id,
+        accountId: account.id,
+        role: account.role === 'admin' ? 'admin' : 'viewer',
+        via: 'jwt',
+      };
+}
+
+/** A team role that may not do this: 403 `{detail, code: role_forbidden}`. */
+export class RoleForbiddenError extends ForbiddenError {
+  override readonly code = 'role_forbidden';
+}
+
+const roleRank: Record<Role, number> = { viewer: 0, admin: 1, owner: 2 };
+
+/** Methods that only read: the only ones a viewer may use. */
+const readOnlyMethods = new Set(['GET', 'HEAD']);
+
+/**
+ * Refuses a viewer everything but reading. Applied where every credential is resolved for a route
+ * (`resolvePrincipalOnce`), so it holds for `authenticate()` and for the routes that authenticate in
+ * their own way (the nutrition routes' query user, the superuser routes), including routes added later.
+ */
+function checkMethodAllowed(method: string, principal: Principal): void {
+  if (principal.kind === 'developer' && principal.role === 'viewer' && !readOnlyMethods.has(method)) {
+    throw new RoleForbiddenError('Viewers can only read: ask an owner or admin of your team');
+  }
+}
+
+/**
+ * After `authenticate()`: only developer credentials with at least `role` pass (owner > admin > viewer).
+ * For reads that reveal secrets (a webhook signing secret) or start something on the tenant's behalf.
+ *
+ * @example
+ * middleware: [authenticate(tokens), requireRole('admin')],
+ */
+export function requireRole(role: Exclude<Role, 'viewer'>) {
+  return createMiddleware<AppEnv>(async (c, next) => {
+    const principal = c.var.principal;
+    if (principal.kind !== 'developer' || roleRank[principal.role] < roleRank[role]) {
+      throw new RoleForbiddenError(
+        role === 'owner' ? 'Only the owner of the team can do this' : 'Only an owner or admin can do this',
+      );
+    }
+    await next();
+  });
 }
 
 /** Per request: the credential resolved and its outcome (a principal, or the error to throw). */
@@ -72,7 +131,8 @@ const resolvedByRequest = new WeakMap<
 /**
  * `resolvePrincipal`, at most once per request and credential: the rate limiter resolves a presented
  * credential first (only one that verifies gets a bucket of its own) and `authenticate()` then reuses
- * that outcome instead of looking the credential up again.
+ * that outcome instead of looking the credential up again. A viewer's credential is refused here on
+ * every method but GET and HEAD (403 `role_forbidden`).
  */
 export function resolvePrincipalOnce(
   c: Context<AppEnv>,
@@ -80,14 +140,20 @@ export function resolvePrincipalOnce(
   credential: NonNullable<ReturnType<typeof presentedCredential>>,
 ): Promise<Principal> {
   const known = resolvedByRequest.get(c.req.raw);
+  let principal: Promise<Principal>;
   if (known !== undefined && known.kind === credential.kind && known.value === credential.value) {
-    return known.principal;
+    principal = known.principal;
+  } else {
+    principal = resolvePrincipal(c.var.deps, tokens, credential);
+    // A refusal is thrown to whoever awaits it; until then it is not an unhandled rejection.
+    principal.catch(() => {});
+    resolvedByRequest.set(c.req.raw, { kind: credential.kind, value: credential.value, principal });
   }
-  const principal = resolvePrincipal(c.var.deps, tokens, credential);
-  // A refusal is thrown to whoever awaits it; until then it is not an unhandled rejection.
-  principal.catch(() => {});
-  resolvedByRequest.set(c.req.raw, { kind: credential.kind, value: credential.value, principal });
-  return principal;
+  const method = c.req.method;
+  return principal.then((resolved) => {
+    checkMethodAllowed(method, resolved);
+    return resolved;
+  });
 }
 
 type Accept = 'developer' | 'developer_or_sdk';

@@ -10,10 +10,24 @@ import type { SyncRunRecorder } from '../sync/run-recorder.ts';
 import type { SyncEngine } from '../sync/sync-engine.ts';
 import type { RateLimiter } from './rate-limit.ts';
 
-/** Who is calling. A developer acts on their whole tenant; an SDK token acts on exactly one user. */
+/** A team role: the owner (the tenant's own account), admins (everything but the owner), viewers (read only). */
+export type Role = 'owner' | 'admin' | 'viewer';
+
+/**
+ * Who is calling. A developer acts on their whole tenant (`developerId`, which every data table is keyed
+ * by) as `accountId` (the tenant itself, or a team member) with `role`; API keys act as the tenant with
+ * role admin. An SDK token acts on exactly one user.
+ */
 export type Principal =
-  | { kind: 'developer'; developerId: string; via: 'api_key'; apiKeyId: string }
-  | { kind: 'developer'; developerId: string; via: 'jwt' }
+  | {
+      kind: 'developer';
+      developerId: string;
+      accountId: string;
+      role: Role;
+      via: 'api_key';
+      apiKeyId: string;
+    }
+  | { kind: 'developer'; developerId: string; accountId: string; role: Role; via: 'jwt' }
   | { kind: 'sdk'; developerId: string; userId: string };
 
 export interface AppDeps {

@@ -3,7 +3,7 @@ import { type AuditEntry, auditActor, auditRequest, recordAudit } from '../audit
 import type { TokenService } from '../auth/tokens.ts';
 import { type SecretBox, SecretOpenError } from '../crypto/secret-box.ts';
 import type { WebhookEndpointRow } from '../db/schema.ts';
-import { authenticate } from '../http/auth.ts';
+import { authenticate, requireRole } from '../http/auth.ts';
 import type { AppEnv } from '../http/context.ts';
 import { cursorField, decodeCursor, encodeCursor } from '../http/cursor.ts';
 import { pickErrors, security } from '../http/openapi.ts';
@@ -334,6 +334,7 @@ export function registerWebhookRoutes(app: OpenAPIHono<AppEnv>, tokens: TokenSer
       ...base,
       method: 'get',
       path: '/api/v1/webhooks/endpoints/{id}/secret',
+      middleware: [authenticate(tokens), requireRole('admin')], // a secret: owners and admins only
       summary: 'Signing secret for verifying deliveries (Standard Webhooks / Svix)',
       request: { params: EndpointIdParams },
       responses: { 200: json(Secret, 'Secret'), ...pickErrors(401, 403, 404, 409) },

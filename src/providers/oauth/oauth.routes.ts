@@ -2,7 +2,7 @@ import { createRoute, type OpenAPIHono, z } from '@hono/zod-openapi';
 import type { Context } from 'hono';
 import { auditRequest } from '../../audit/audit-log.ts';
 import type { TokenService } from '../../auth/tokens.ts';
-import { authenticate } from '../../http/auth.ts';
+import { authenticate, requireRole } from '../../http/auth.ts';
 import type { AppEnv } from '../../http/context.ts';
 import { pickErrors, security, UserIdField } from '../../http/openapi.ts';
 import { NotFoundError } from '../../shared/errors.ts';
@@ -58,7 +58,7 @@ export function registerOAuthRoutes(app: OpenAPIHono<AppEnv>, tokens: TokenServi
       path: '/api/v1/providers/{provider}/authorize',
       tags: ['Providers'],
       security: security.developer,
-      middleware: authenticate(tokens),
+      middleware: [authenticate(tokens), requireRole('admin')], // starts a connection: not for viewers
       summary: "Start connecting a user: the vendor's consent URL",
       description:
         "Send the user's browser to `authorization_url`. After consent the vendor returns to WearLink's callback, which stores the connection, starts the historical sync and redirects to `redirect_uri` with `status=success&provider&connection_id` or `status=error&error&detail`. The state is single-use and expires after OAUTH_STATE_TTL_SECONDS.",
