@@ -218,6 +218,37 @@ export function registerExportRoutes(app: OpenAPIHono<AppEnv>, tokens: TokenServ
   app.openapi(
     createRoute({
       method: 'get',
+      path: '/api/v1/users/{user_id}/exports',
+      tags: ['Data rights'],
+      summary: "A user's recent exports (the last 20), newest first, as GET …/exports/{export_id} shows each",
+      security: security.developer,
+      middleware: authenticate(tokens),
+      request: { params: UserParams },
+      responses: {
+        200: {
+          description: 'Exports',
+          content: { 'application/json': { schema: z.object({ data: z.array(DataExport) }) } },
+        },
+        ...pickErrors(401, 403, 404, 422),
+      },
+    }),
+    async (c) => {
+      const rows = await c.var.deps.db
+        .selectFrom('data_exports')
+        .selectAll()
+        .where('user_id', '=', c.req.valid('param').user_id)
+        .where('developer_id', '=', c.var.principal.developerId)
+        .orderBy('created_at', 'desc')
+        .orderBy('id', 'desc')
+        .limit(20)
+        .execute();
+      return c.json({ data: rows.map((row) => toDataExport(c, row)) }, 200);
+    },
+  );
+
+  app.openapi(
+    createRoute({
+      method: 'get',
       path: '/api/v1/data-exports/{token}/download',
       tags: ['Data rights'],
       summary: 'Download an export ZIP by its link (single use, time-bound, no credentials)',
