@@ -1,6 +1,7 @@
 import { useId } from 'react';
 import { formatNumber } from '../ui.tsx';
 import { formatMinutes, formatTime } from './format.ts';
+import { useWidth } from './use-width.ts';
 
 /** SVG sleep charts: a night's hypnogram and the nightly stage bars. */
 
@@ -34,13 +35,13 @@ export const STAGE_COLOR: Record<string, string> = {
   deep: '#1e3a8a',
 };
 
-const W = 700;
 const PAD = { left: 64, right: 12, top: 10, bottom: 28 };
 const ROW = 30;
 
 export function Hypnogram(props: { runs: StageRun[]; title: string }) {
   const titleId = useId();
   const descId = useId();
+  const [ref, W] = useWidth<HTMLElement>(700);
   const present = new Set(props.runs.map((r) => r.stage));
   const rows = STAGE_ROWS.filter((s) => ALWAYS.has(s) || present.has(s));
   const H = PAD.top + rows.length * ROW + PAD.bottom;
@@ -62,13 +63,17 @@ export function Hypnogram(props: { runs: StageRun[]; title: string }) {
   for (const run of props.runs)
     minutes[run.stage] = (minutes[run.stage] ?? 0) + (Date.parse(run.end) - Date.parse(run.start)) / 60_000;
   const hourTicks: number[] = [];
-  const stepMs = span > 12 * 3_600_000 ? 2 * 3_600_000 : 3_600_000;
+  // About one time label per 70 px.
+  const hours = span / 3_600_000;
+  const stepMs = ([1, 2, 3, 4, 6, 12].find((h) => (hours / h) * 70 <= innerW) ?? 24) * 3_600_000;
   for (let t = Math.ceil(start / stepMs) * stepMs; t <= end; t += stepMs) hourTicks.push(t);
 
   return (
-    <figure className="charts-figure">
+    <figure className="charts-figure" ref={ref}>
       <svg
         className="charts-svg"
+        width={W}
+        height={H}
         viewBox={`0 0 ${W} ${H}`}
         role="img"
         aria-labelledby={titleId}
@@ -112,7 +117,19 @@ export function Hypnogram(props: { runs: StageRun[]; title: string }) {
             y2={H - PAD.bottom}
           />
           {hourTicks.map((t) => (
-            <text key={t} x={x(new Date(t).toISOString())} y={H - 8} textAnchor="middle">
+            <text
+              key={t}
+              x={x(new Date(t).toISOString())}
+              y={H - 8}
+              // Labels near either edge are anchored inward, so they are never cut off.
+              textAnchor={
+                x(new Date(t).toISOString()) > W - 40
+                  ? 'end'
+                  : x(new Date(t).toISOString()) < PAD.left + 30
+                    ? 'start'
+                    : 'middle'
+              }
+            >
               {formatTime(new Date(t).toISOString())}
             </text>
           ))}
@@ -158,13 +175,13 @@ export interface NightBar {
 }
 
 const BAR_STAGES = ['deep', 'light', 'rem', 'unknown', 'awake'] as const;
-const BW = 700;
 const BH = 200;
 const BPAD = { left: 44, right: 8, top: 10, bottom: 30 };
 
 /** Minutes per stage per night, stacked; the summary table next to it carries the same numbers. */
 export function NightlyBars(props: { nights: NightBar[] }) {
   const titleId = useId();
+  const [ref, BW] = useWidth<HTMLElement>(700);
   const nights = props.nights;
   const totals = nights.map((n) => BAR_STAGES.reduce((sum, s) => sum + n[s], 0));
   const maxHours = Math.max(1, Math.ceil(Math.max(...totals, 60) / 60));
@@ -174,10 +191,18 @@ export function NightlyBars(props: { nights: NightBar[] }) {
   const barW = Math.max(Math.min(slot * 0.7, 28), 2);
   const y = (minutes: number) => BPAD.top + innerH - (minutes / (maxHours * 60)) * innerH;
   const hourStep = maxHours > 8 ? 2 : 1;
-  const labelEvery = Math.ceil(nights.length / 10);
+  // About one date label per 50 px.
+  const labelEvery = Math.max(1, Math.ceil((nights.length * 50) / innerW));
   return (
-    <figure className="charts-figure">
-      <svg className="charts-svg" viewBox={`0 0 ${BW} ${BH}`} role="img" aria-labelledby={titleId}>
+    <figure className="charts-figure" ref={ref}>
+      <svg
+        className="charts-svg"
+        width={BW}
+        height={BH}
+        viewBox={`0 0 ${BW} ${BH}`}
+        role="img"
+        aria-labelledby={titleId}
+      >
         <title id={titleId}>
           {`Sleep stages per night, ${nights.length} nights, up to ${formatNumber(maxHours)} hours; the table below has the numbers`}
         </title>

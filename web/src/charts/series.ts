@@ -93,6 +93,8 @@ function alpha(hex: string, a: number): string {
 export function buildChart(
   points: TimeseriesPoint[],
   unit: string,
+  /** The x axis spans the asked range (seconds), not just the data's, so gaps at either end show. */
+  range: [number, number],
 ): { data: uPlot.AlignedData; options: Omit<uPlot.Options, 'width' | 'height'>; stats: SourceStats[] } {
   const groups = bySource(points);
   const xs = [...new Set(points.map((p) => Date.parse(p.timestamp) / 1000))].sort((a, b) => a - b);
@@ -123,9 +125,11 @@ export function buildChart(
     if (banded) {
       const avgIndex = series.length - 1;
       columns.push(column((p) => p.max ?? p.value));
-      series.push({ label: `${label} max`, stroke: alpha(color, 0.45), width: 1, spanGaps: true, value });
+      // Band edges stay out of the legend (class below): the legend then reads one line per source.
+      const edge = { stroke: alpha(color, 0.45), width: 1, spanGaps: true, value, class: 'u-band-edge' };
+      series.push({ ...edge, label: `${label} max` });
       columns.push(column((p) => p.min ?? p.value));
-      series.push({ label: `${label} min`, stroke: alpha(color, 0.45), width: 1, spanGaps: true, value });
+      series.push({ ...edge, label: `${label} min` });
       bands.push({ series: [avgIndex + 1, avgIndex + 2], fill: alpha(color, 0.12) });
     }
   }
@@ -136,7 +140,7 @@ export function buildChart(
     options: {
       series,
       bands,
-      scales: { x: { time: true } },
+      scales: { x: { time: true, range: () => range } },
       cursor: { drag: { x: true, y: false, setScale: false } },
       legend: { live: true },
       axes: [

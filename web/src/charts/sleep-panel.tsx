@@ -1,7 +1,7 @@
 import { useQuery } from '@tanstack/react-query';
 import { useMemo, useState } from 'react';
 import { api, apiPath } from '../api.ts';
-import { Button, Empty, ErrorNote, formatDateTime, formatNumber, Loading, Select } from '../ui.tsx';
+import { Button, Empty, ErrorNote, formatNumber, Loading, Select } from '../ui.tsx';
 import {
   DAY_MS,
   fetchAllPages,
@@ -123,7 +123,7 @@ export function SleepPanel({ userId }: { userId: string }) {
       )}
       {list.length > 0 && (
         <div className="table-wrap">
-          <table className="charts-list">
+          <table className="charts-list charts-table">
             <caption className="sr-only">
               Sleep sessions, newest first; choose one to see its hypnogram
             </caption>
@@ -193,7 +193,7 @@ function DailySleep(props: { days: SleepDay[] }) {
     <>
       <NightlyBars nights={nights} />
       <div className="table-wrap">
-        <table>
+        <table className="charts-table">
           <caption className="sr-only">Daily sleep summary per local day (the day of waking up)</caption>
           <thead>
             <tr>
@@ -224,7 +224,7 @@ function DailySleep(props: { days: SleepDay[] }) {
                 <td>{percent(d.efficiency_percent)}</td>
                 <td>{formatNumber(d.interruptions)}</td>
                 <td>
-                  {formatDateTime(d.bedtime_start)} – {formatTime(d.bedtime_end)}
+                  {formatTime(d.bedtime_start)} – {formatTime(d.bedtime_end)}
                 </td>
                 <td>{d.naps.count > 0 ? `${d.naps.count} (${formatMinutes(d.naps.minutes)})` : '—'}</td>
                 <td>{d.source.device ?? d.source.provider}</td>

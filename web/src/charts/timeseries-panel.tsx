@@ -117,12 +117,15 @@ function SeriesChart(props: { userId: string; series: SeriesOption }) {
           }),
         { cap: POINT_CAP, signal, onProgress: (loaded, total) => setProgress({ loaded, total }) },
       );
-      return { ...result, resolution };
+      return { ...result, resolution, from: view.from, to: view.to };
     },
     placeholderData: keepPreviousData,
   });
   const chart = useMemo(
-    () => (points.data ? buildChart(points.data.items, series.unit) : undefined),
+    () =>
+      points.data
+        ? buildChart(points.data.items, series.unit, [points.data.from / 1000, points.data.to / 1000])
+        : undefined,
     [points.data, series.unit],
   );
   const shown = points.data?.items.length ?? 0;
@@ -220,7 +223,7 @@ function SourceTable(props: { stats: ReturnType<typeof buildChart>['stats']; uni
   const hasTotal = props.stats.some((s) => s.total !== undefined);
   return (
     <div className="table-wrap">
-      <table className="charts-stats">
+      <table className="charts-stats charts-table">
         <caption className="sr-only">Values shown in the chart, per source</caption>
         <thead>
           <tr>

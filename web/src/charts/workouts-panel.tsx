@@ -104,7 +104,7 @@ export function WorkoutsPanel({ userId }: { userId: string }) {
       {workouts.length > 0 && (
         <div className="charts-split">
           <div className="table-wrap">
-            <table className="charts-list">
+            <table className="charts-list charts-table">
               <caption className="sr-only">
                 Workouts, newest first; choose one to see its details and route
               </caption>
