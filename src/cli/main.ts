@@ -204,4 +204,14 @@ program
     runWithPlatform((platform) => verifyAuditFromCli(platform.deps.db, options)),
   );
 
+program
+  .command('mcp')
+  .description(
+    'Serve the MCP tools on stdio for a local AI agent, over a WearLink reached by HTTP (WEARLINK_URL, default http://127.0.0.1:8000; WEARLINK_API_KEY)',
+  )
+  .action(async () => {
+    const { serveMcpOverStdio } = await import('../mcp/stdio.ts');
+    process.exitCode = await serveMcpOverStdio();
+  });
+
 await program.parseAsync(process.argv);

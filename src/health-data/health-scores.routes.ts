@@ -10,7 +10,7 @@ import { boundedDate } from './date-range.ts';
 
 const isoDate = boundedDate;
 
-const Query = z
+export const HealthScoresQuery = z
   .object({
     start_date: isoDate.optional().openapi({ description: 'First day (inclusive)' }),
     end_date: isoDate.optional().openapi({ description: 'Last day (inclusive)' }),
@@ -57,7 +57,7 @@ export function registerHealthScoresRoutes(app: OpenAPIHono<AppEnv>, tokens: Tok
         'Newest day first, then by category. Scores are as the provider sent them; range_min/range_max give their scale. Offset pagination.',
       security: security.developer,
       middleware: authenticate(tokens),
-      request: { params: UserIdParams, query: Query },
+      request: { params: UserIdParams, query: HealthScoresQuery },
       responses: {
         200: {
           description: 'A page of scores',

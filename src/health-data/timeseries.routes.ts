@@ -9,7 +9,7 @@ import { UserIdParams } from '../users/schemas.ts';
 import { boundedTimestamp } from './date-range.ts';
 import { type Resolution, resolutions, resolveTypes, timeseriesPage } from './timeseries.ts';
 
-const Query = z
+export const TimeseriesQuery = z
   .object({
     start_time: boundedTimestamp,
     end_time: boundedTimestamp,
@@ -76,7 +76,7 @@ export function registerTimeseriesRoutes(app: OpenAPIHono<AppEnv>, tokens: Token
         'Aggregation happens in SQL: cumulative types (steps, energy, distance…) are summed, instantaneous ones (heart rate, SpO2…) averaged with min and max. A sample belongs to the bucket of its start time. Pages are keyset pages: they neither skip nor repeat while new data arrives; total_count is counted when the first page is requested.',
       security: security.developer,
       middleware: authenticate(tokens),
-      request: { params: UserIdParams, query: Query },
+      request: { params: UserIdParams, query: TimeseriesQuery },
       responses: {
         200: { description: 'A page of points', content: { 'application/json': { schema: Page } } },
         ...pickErrors(401, 403, 404, 422),

@@ -34,6 +34,7 @@ import {
   ingestBodyLimitPattern,
   registerIngestRoutes,
 } from '../ingest/ingest.routes.ts';
+import { registerMcpRoutes } from '../mcp/mcp.routes.ts';
 import {
   NUTRITION_IMAGE_BODY_LIMIT_BYTES,
   nutritionImagePattern,
@@ -57,8 +58,9 @@ import { canonicalPath, inputGuard } from './input-guard.ts';
 import { DEFAULT_BODY_LIMIT_BYTES } from './openapi.ts';
 import { rateLimit } from './rate-limit-middleware.ts';
 import { requestContext } from './request-context.ts';
+import { API_VERSION } from './version.ts';
 
-export const API_VERSION = '0.1.0';
+export { API_VERSION };
 
 /** Routes that take bulk uploads get their own body cap; everything else gets the default. */
 export interface BodyLimitRule {
@@ -157,6 +159,7 @@ export function createApp(
   registerNutritionRoutes(app, tokens);
   registerNutritionReviewRoutes(app, tokens);
   registerTeamRoutes(app, tokens);
+  registerMcpRoutes(app, tokens);
   registerDashboardOverviewRoutes(app, tokens);
 
   app.openAPIRegistry.registerComponent('securitySchemes', 'ApiKey', {
