@@ -61,6 +61,16 @@ function toItem(row: AuditLogRow): AuditLogItem {
 
 const actionGroups = [...new Set(AUDIT_ACTIONS.map((a) => a.slice(0, a.lastIndexOf('.'))))];
 
+/** Every prefix an `action=` wildcard can name: `nutrition.review.approved` gives `nutrition.*` and `nutrition.review.*`. */
+const actionWildcards = [
+  ...new Set(
+    AUDIT_ACTIONS.flatMap((a) => {
+      const parts = a.split('.');
+      return parts.slice(1).map((_, i) => `${parts.slice(0, i + 1).join('.')}.*`);
+    }),
+  ),
+].sort();
+
 /**
  * `action=`: one catalogued action, or a group wildcard (`api_key.*`, `nutrition.review.*`) that stands
  * for every catalogued action under that prefix. Expanded here, so SQL compares exact names.
@@ -194,6 +204,33 @@ export function registerAuditRoutes(app: OpenAPIHono<AppEnv>, tokens: TokenServi
         200,
       );
     },
+  );
+
+  // The catalogue behind `action=`, so a filter picker (the dashboard's) never offers a stale list.
+  app.openapi(
+    createRoute({
+      ...base,
+      method: 'get',
+      path: '/api/v1/audit-logs/actions',
+      summary: 'The audited actions and the group wildcards the `action` filter accepts',
+      responses: {
+        200: {
+          description: 'Action names and wildcards',
+          content: {
+            'application/json': {
+              schema: z
+                .object({
+                  data: z.array(z.string()).openapi({ example: ['api_key.created', 'api_key.deleted'] }),
+                  groups: z.array(z.string()).openapi({ example: ['api_key.*', 'nutrition.review.*'] }),
+                })
+                .openapi('AuditActionCatalogue'),
+            },
+          },
+        },
+        ...pickErrors(401, 403),
+      },
+    }),
+    (c) => c.json({ data: [...AUDIT_ACTIONS], groups: actionWildcards }, 200),
   );
 
   app.openapi(

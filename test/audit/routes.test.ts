@@ -177,6 +177,24 @@ describeEachDatabase('audit log API', (ctx) => {
     expect((await server.api.request('GET', '/api/v1/audit-logs/export')).status).toBe(401);
   });
 
+  it('lists the action catalogue and its wildcards, each of which the filter accepts', async () => {
+    const server = ctx();
+    const { auth } = await developerWithKeys(server, 1);
+    const res = await server.api.request('GET', '/api/v1/audit-logs/actions', { auth });
+    expect(res.status, res.text).toBe(200);
+    expect(res.body.data).toContain('api_key.created');
+    expect(res.body.groups).toEqual(
+      expect.arrayContaining(['api_key.*', 'nutrition.*', 'nutrition.review.*']),
+    );
+    for (const action of [...res.body.data, ...res.body.groups]) {
+      const page = await server.api.request('GET', `/api/v1/audit-logs?limit=1&action=${action}`, { auth });
+      expect(page.status, `${action}: ${page.text}`).toBe(200);
+    }
+    const keys = await server.api.request('GET', '/api/v1/audit-logs?action=api_key.*', { auth });
+    expect(keys.body.data.map((r: { action: string }) => r.action)).toEqual(['api_key.created']);
+    expect((await server.api.request('GET', '/api/v1/audit-logs/actions')).status).toBe(401);
+  });
+
   it('exports 100,000 rows as NDJSON, streamed with flat memory', async () => {
     const server = ctx();
     const dev = await server.api.registerDeveloper();
