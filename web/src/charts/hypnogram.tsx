@@ -1,6 +1,7 @@
 import { useId } from 'react';
 import { formatNumber } from '../ui.tsx';
 import { formatMinutes, formatTime } from './format.ts';
+import { ScrollBox } from './scroll-box.tsx';
 import { useWidth } from './use-width.ts';
 
 /** SVG sleep charts: a night's hypnogram and the nightly stage bars. */
@@ -137,7 +138,7 @@ export function Hypnogram(props: { runs: StageRun[]; title: string }) {
       </svg>
       <details>
         <summary>Stage timeline as a table</summary>
-        <div className="table-wrap">
+        <ScrollBox label={`${props.title}: every stage run`}>
           <table>
             <caption className="sr-only">{props.title}: every stage run</caption>
             <thead>
@@ -159,7 +160,7 @@ export function Hypnogram(props: { runs: StageRun[]; title: string }) {
               ))}
             </tbody>
           </table>
-        </div>
+        </ScrollBox>
       </details>
     </figure>
   );

@@ -13,6 +13,7 @@ import {
 } from './format.ts';
 import { Hypnogram, NightlyBars, type StageRun } from './hypnogram.tsx';
 import './charts.css';
+import { ScrollBox } from './scroll-box.tsx';
 
 interface SleepSession {
   id: string;
@@ -122,7 +123,7 @@ export function SleepPanel({ userId }: { userId: string }) {
         </p>
       )}
       {list.length > 0 && (
-        <div className="table-wrap">
+        <ScrollBox label="Sleep sessions, newest first; choose one to see its hypnogram">
           <table className="charts-list charts-table">
             <caption className="sr-only">
               Sleep sessions, newest first; choose one to see its hypnogram
@@ -169,7 +170,7 @@ export function SleepPanel({ userId }: { userId: string }) {
               ))}
             </tbody>
           </table>
-        </div>
+        </ScrollBox>
       )}
       <h3>Daily summary</h3>
       {days.isPending && <Loading label="Loading daily sleep…" />}
@@ -192,7 +193,7 @@ function DailySleep(props: { days: SleepDay[] }) {
   return (
     <>
       <NightlyBars nights={nights} />
-      <div className="table-wrap">
+      <ScrollBox label="Daily sleep summary per local day (the day of waking up)">
         <table className="charts-table">
           <caption className="sr-only">Daily sleep summary per local day (the day of waking up)</caption>
           <thead>
@@ -232,7 +233,7 @@ function DailySleep(props: { days: SleepDay[] }) {
             ))}
           </tbody>
         </table>
-      </div>
+      </ScrollBox>
     </>
   );
 }

@@ -7,6 +7,7 @@ import { fetchAllPages, humanize } from './format.ts';
 import { buildChart, RESOLUTIONS, type Resolution, round, type TimeseriesPoint } from './series.ts';
 import { UPlotChart } from './uplot-chart.tsx';
 import './charts.css';
+import { ScrollBox } from './scroll-box.tsx';
 
 /** Points one view loads at most (50 pages of 100): beyond that a coarser resolution says more anyway. */
 const POINT_CAP = 5000;
@@ -222,7 +223,7 @@ function SeriesChart(props: { userId: string; series: SeriesOption }) {
 function SourceTable(props: { stats: ReturnType<typeof buildChart>['stats']; unit: string }) {
   const hasTotal = props.stats.some((s) => s.total !== undefined);
   return (
-    <div className="table-wrap">
+    <ScrollBox label="Values shown in the chart, per source">
       <table className="charts-stats charts-table">
         <caption className="sr-only">Values shown in the chart, per source</caption>
         <thead>
@@ -261,6 +262,6 @@ function SourceTable(props: { stats: ReturnType<typeof buildChart>['stats']; uni
           ))}
         </tbody>
       </table>
-    </div>
+    </ScrollBox>
   );
 }

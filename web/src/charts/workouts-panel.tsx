@@ -13,6 +13,7 @@ import {
 } from './format.ts';
 import { cumulativeDistance, ElevationProfile, RouteMap, type RoutePoint } from './route-map.tsx';
 import './charts.css';
+import { ScrollBox } from './scroll-box.tsx';
 
 /** Workouts listed at most; a longer history is narrowed with the period picker. */
 const WORKOUT_CAP = 500;
@@ -103,7 +104,7 @@ export function WorkoutsPanel({ userId }: { userId: string }) {
       )}
       {workouts.length > 0 && (
         <div className="charts-split">
-          <div className="table-wrap">
+          <ScrollBox label="Workouts, newest first; choose one to see its details and route">
             <table className="charts-list charts-table">
               <caption className="sr-only">
                 Workouts, newest first; choose one to see its details and route
@@ -144,7 +145,7 @@ export function WorkoutsPanel({ userId }: { userId: string }) {
                 ))}
               </tbody>
             </table>
-          </div>
+          </ScrollBox>
           {current && <WorkoutDetails key={current.id} userId={userId} workout={current} />}
         </div>
       )}
