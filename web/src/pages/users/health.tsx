@@ -335,6 +335,9 @@ export function EnergySection(props: { userId: string }) {
   });
   return (
     <Section title="Energy balance (last 14 days)">
+      <p className="muted">
+        Calories eaten (meal logs) against burned (wearables); days with neither are left out.
+      </p>
       <Loaded
         query={query}
         empty={(d) => d.days.every((day) => day.data_completeness === 'none')}
@@ -346,19 +349,22 @@ export function EnergySection(props: { userId: string }) {
             caption="Energy balance per day"
             head={['Day', 'Eaten kcal', 'Burned kcal', 'Net kcal', 'Data']}
           >
-            {[...d.days].reverse().map((day) => (
-              <tr key={day.date}>
-                <th scope="row">{day.date}</th>
-                <td>{formatNumber(day.calories_consumed_kcal)}</td>
-                <td>{formatNumber(day.calories_burned_kcal)}</td>
-                <td>
-                  {day.net_energy_balance_kcal === null
-                    ? '—'
-                    : `${day.net_energy_balance_kcal > 0 ? '+' : ''}${formatNumber(day.net_energy_balance_kcal)}`}
-                </td>
-                <td className="muted">{completeness[day.data_completeness]}</td>
-              </tr>
-            ))}
+            {[...d.days]
+              .reverse()
+              .filter((day) => day.data_completeness !== 'none')
+              .map((day) => (
+                <tr key={day.date}>
+                  <th scope="row">{day.date}</th>
+                  <td>{formatNumber(day.calories_consumed_kcal)}</td>
+                  <td>{formatNumber(day.calories_burned_kcal)}</td>
+                  <td>
+                    {day.net_energy_balance_kcal === null
+                      ? '—'
+                      : `${day.net_energy_balance_kcal > 0 ? '+' : ''}${formatNumber(day.net_energy_balance_kcal)}`}
+                  </td>
+                  <td className="muted">{completeness[day.data_completeness]}</td>
+                </tr>
+              ))}
           </Table>
         )}
       </Loaded>
