@@ -43,8 +43,9 @@ class WearLinkClient @JvmOverloads constructor(
         const val VERSION = "0.1.0"
         private const val USER_AGENT = "wearlink-kotlin/$VERSION"
 
+        // Redirects are not followed: the JDK client would send the API key header to the redirect's host too.
         private fun defaultHttpClient(): HttpClient =
-            HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).followRedirects(HttpClient.Redirect.NORMAL).build()
+            HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build()
 
         /** Percent-encodes one path segment or query component (spaces as %20, not +). */
         internal fun encode(value: String): String =
