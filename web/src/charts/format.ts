@@ -1,4 +1,5 @@
 import { api } from '../api.ts';
+import { formatNumber } from '../ui.tsx';
 
 /** Formatting and paging helpers shared by the chart panels. */
 
@@ -15,8 +16,10 @@ export function formatDuration(seconds: number | null | undefined): string {
 }
 
 /** Minutes as `7 h 12 min`. */
-export const formatMinutes = (minutes: number | null | undefined) =>
-  minutes === null || minutes === undefined ? '—' : formatDuration(minutes * 60);
+export function formatMinutes(minutes: number | null | undefined): string {
+  if (minutes === null || minutes === undefined || Number.isNaN(minutes)) return '—';
+  return minutes < 1 ? `${formatNumber(minutes, 1)} min` : formatDuration(minutes * 60);
+}
 
 export function formatDistance(meters: number | null | undefined): string {
   if (meters === null || meters === undefined) return '—';

@@ -136,6 +136,7 @@ export function Hypnogram(props: { runs: StageRun[]; title: string }) {
           ))}
         </g>
       </svg>
+      <figcaption className="charts-caption">{props.title}</figcaption>
       <details>
         <summary>Stage timeline as a table</summary>
         <ScrollBox label={`${props.title}: every stage run`}>

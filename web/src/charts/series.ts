@@ -140,7 +140,13 @@ export function buildChart(
     options: {
       series,
       bands,
-      scales: { x: { time: true, range: () => range } },
+      // An aggregated bucket is stamped with its start, which can precede the range: widen to keep it.
+      scales: {
+        x: {
+          time: true,
+          range: () => [Math.min(range[0], xs[0] ?? range[0]), Math.max(range[1], xs.at(-1) ?? range[1])],
+        },
+      },
       cursor: { drag: { x: true, y: false, setScale: false } },
       legend: { live: true },
       axes: [

@@ -114,7 +114,7 @@ export function SleepPanel({ userId }: { userId: string }) {
         <Hypnogram
           key={current.id}
           runs={current.timeline}
-          title={`Hypnogram of the ${current.is_nap ? 'nap' : 'night'} of ${formatDay(current.end_time)}`}
+          title={`Hypnogram of the ${current.is_nap ? 'nap' : 'night'} of ${formatDay(current.end_time)}, ${formatTime(current.start_time)} – ${formatTime(current.end_time)}, ${formatDuration(current.sleep_duration_seconds)} asleep`}
         />
       )}
       {current && current.timeline.length === 0 && (

@@ -117,6 +117,7 @@ export function WorkoutsPanel({ userId }: { userId: string }) {
                   <th scope="col">Distance</th>
                   <th scope="col">Energy</th>
                   <th scope="col">Heart rate (avg / max)</th>
+                  <th scope="col">GPS route</th>
                   <th scope="col">Source</th>
                 </tr>
               </thead>
@@ -140,6 +141,7 @@ export function WorkoutsPanel({ userId }: { userId: string }) {
                     <td>
                       {hr(w.avg_heart_rate_bpm)} / {hr(w.max_heart_rate_bpm)}
                     </td>
+                    <td>{w.route_points > 0 ? `${formatNumber(w.route_points)} points` : '—'}</td>
                     <td>{w.source.device ?? w.source.provider}</td>
                   </tr>
                 ))}
