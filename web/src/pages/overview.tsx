@@ -107,31 +107,22 @@ function ConnectionsCard({ data }: { data: Overview }) {
       link={<Link to="/providers">Providers</Link>}
     >
       {connections.by_provider.length > 0 && (
-        <div className="table-wrap">
-          <table className="overview-table">
-            <caption className="sr-only">Connections by provider and state</caption>
-            <thead>
-              <tr>
-                <th scope="col">Provider</th>
-                {connectionStates.map((s) => (
-                  <th key={s.key} scope="col">
-                    {s.label}
-                  </th>
-                ))}
-              </tr>
-            </thead>
-            <tbody>
-              {connections.by_provider.map((p) => (
-                <tr key={p.provider}>
-                  <th scope="row">{p.provider}</th>
-                  {connectionStates.map((s) => (
-                    <td key={s.key}>{formatNumber(p.by_status[s.key] ?? 0)}</td>
+        <ul className="overview-providers">
+          {connections.by_provider.map((p) => (
+            <li key={p.provider}>
+              <strong>{p.provider}</strong>
+              <span>
+                {connectionStates
+                  .filter((state) => (p.by_status[state.key] ?? 0) > 0)
+                  .map((state) => (
+                    <Badge key={state.key} tone={state.tone}>
+                      {formatNumber(p.by_status[state.key])} {state.label.toLowerCase()}
+                    </Badge>
                   ))}
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </div>
+              </span>
+            </li>
+          ))}
+        </ul>
       )}
     </StatCard>
   );
