@@ -12,6 +12,9 @@ import './syncs/syncs.css';
 /** Direct uploads take up to 50 MB (the server's limit); larger files go through an upload URL. */
 const DIRECT_MAX_BYTES = 50 * 1024 * 1024;
 
+const formatSize = (bytes: number) =>
+  bytes < 1024 * 1024 ? `${formatNumber(bytes / 1024, 1)} KB` : `${formatNumber(bytes / 1024 / 1024, 1)} MB`;
+
 interface Queued {
   job_id: string;
   run_id: string;
@@ -156,7 +159,7 @@ export default function ImportsPage() {
               />
               <div className="field-hint">
                 {file
-                  ? `${file.name}, ${formatNumber(file.size / 1024 / 1024, 1)} MB (${file.size > DIRECT_MAX_BYTES ? 'upload URL' : 'direct upload'})`
+                  ? `${file.name}, ${formatSize(file.size)} (${file.size > DIRECT_MAX_BYTES ? 'upload URL' : 'direct upload'})`
                   : 'Up to 50 MB directly; larger exports go through an upload URL.'}
               </div>
             </div>

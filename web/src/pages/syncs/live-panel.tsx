@@ -108,6 +108,11 @@ export function LiveRuns(props: { events: SyncEvent[]; userId: string }) {
   );
 }
 
+const formatTime = (value: string) => {
+  const date = new Date(value);
+  return Number.isNaN(date.getTime()) ? value : date.toLocaleTimeString();
+};
+
 /** Every event as it arrived (newest first); `data-event-id` lets tests check for gaps and repeats. */
 export function EventLog(props: { events: SyncEvent[]; label: string }) {
   if (props.events.length === 0) return <p className="muted">No events yet.</p>;
@@ -128,7 +133,7 @@ export function EventLog(props: { events: SyncEvent[]; label: string }) {
         <tbody>
           {ordered.map((event) => (
             <tr key={event.event_id} data-event-id={event.event_id}>
-              <td>{formatDateTime(event.timestamp)}</td>
+              <td title={formatDateTime(event.timestamp)}>{formatTime(event.timestamp)}</td>
               <td className="mono">{event.run_id}</td>
               <td>{event.stage}</td>
               <td>{statusLabel(event.status)}</td>

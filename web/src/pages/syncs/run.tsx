@@ -69,7 +69,7 @@ function RunDetail(props: { runId: string; userId: string }) {
       ) : (
         current && (
           <Section title="Summary">
-            <dl className="grid">
+            <dl className="grid sync-summary">
               <div>
                 <dt className="muted">Status</dt>
                 <dd>
