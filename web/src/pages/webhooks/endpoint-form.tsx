@@ -33,9 +33,12 @@ export function EndpointForm(props: {
   const [description, setDescription] = useState(props.initial?.description ?? '');
   const [choice, setChoice] = useState(choiceOf(props.initial?.filter_types ?? []));
   const [filterError, setFilterError] = useState<string>();
+  const [urlMissing, setUrlMissing] = useState(false);
 
   const submit = (event: FormEvent) => {
     event.preventDefault();
+    setUrlMissing(url.trim() === '');
+    if (url.trim() === '') return;
     const filters = filtersToSend(choice);
     if (typeof filters === 'string') {
       setFilterError(filters);
@@ -44,7 +47,9 @@ export function EndpointForm(props: {
     setFilterError(undefined);
     props.onSubmit({ url: url.trim(), description: description.trim() || null, filter_types: filters });
   };
-  const urlError = fieldError(props.error, 'url');
+  const urlError = urlMissing
+    ? 'Enter the URL WearLink should POST events to.'
+    : fieldError(props.error, 'url');
   const serverFilterError = fieldError(props.error, 'filter_types');
   return (
     <form onSubmit={submit} className="stack" noValidate>
@@ -53,7 +58,10 @@ export function EndpointForm(props: {
         type="url"
         required
         value={url}
-        onChange={(e) => setUrl(e.currentTarget.value)}
+        onChange={(e) => {
+          setUrl(e.currentTarget.value);
+          setUrlMissing(false);
+        }}
         placeholder="https://yourapp.com/hooks/wearlink"
         hint="WearLink POSTs signed JSON (Standard Webhooks) here. Must be reachable from the server."
         error={urlError}
