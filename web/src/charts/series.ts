@@ -105,7 +105,8 @@ export function buildChart(
   const stats: SourceStats[] = [];
   const banded = points.some((p) => p.aggregation === 'avg' && p.min !== undefined && p.max !== undefined);
   let colorIndex = 0;
-  for (const [label, list] of groups) {
+  // Sources in name order, so a source keeps its colour when the range or resolution changes.
+  for (const [label, list] of [...groups].sort(([a], [b]) => a.localeCompare(b))) {
     const color = PALETTE[colorIndex++ % PALETTE.length] as string;
     stats.push(statsOf(label, color, list));
     const column = (pick: (p: TimeseriesPoint) => number | undefined) => {

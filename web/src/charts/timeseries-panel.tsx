@@ -149,22 +149,34 @@ function SeriesChart(props: { userId: string; series: SeriesOption }) {
           describe={describeResolution}
         />
         <div className="field charts-actions">
-          {zoom ? (
-            <Button onClick={() => setZoom(undefined)}>Reset zoom</Button>
-          ) : (
+          <div className="row">
+            {/* The keyboard's (and a touch screen's) way to zoom: the middle half of what is shown. */}
             <Button
-              onClick={() => range.preset !== 'custom' && setRange(presetRange(range.preset))}
-              disabled={range.preset === 'custom'}
-              busy={points.isFetching}
+              onClick={() => {
+                const quarter = (view.to - view.from) / 4;
+                if (quarter >= 30_000) setZoom({ from: view.from + quarter, to: view.to - quarter });
+              }}
+              disabled={view.to - view.from < 120_000}
             >
-              Refresh
+              Zoom in
             </Button>
-          )}
+            {zoom ? (
+              <Button onClick={() => setZoom(undefined)}>Reset zoom</Button>
+            ) : (
+              <Button
+                onClick={() => range.preset !== 'custom' && setRange(presetRange(range.preset))}
+                disabled={range.preset === 'custom'}
+                busy={points.isFetching}
+              >
+                Refresh
+              </Button>
+            )}
+          </div>
         </div>
       </div>
       <p className="muted charts-range-text" aria-live="polite">
         {formatDateTime(from)} – {formatDateTime(to)}
-        {zoom ? ' (zoomed; drag across the chart to zoom further)' : ' · drag across the chart to zoom in'}
+        {zoom ? ' (zoomed in)' : ''} · drag across the chart or use Zoom in to look closer
       </p>
       {points.isError && <ErrorNote error={points.error} retry={() => points.refetch()} />}
       {points.isPending && (
