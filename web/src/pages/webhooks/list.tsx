@@ -40,7 +40,12 @@ export default function WebhooksPage() {
     queryFn: () => api.get<{ data: Endpoint[] }>(apiPath('/webhooks/endpoints')).then((r) => r.data),
   });
   const create = useMutation({
-    mutationFn: (input: EndpointInput) => api.post<Endpoint>(apiPath('/webhooks/endpoints'), input),
+    // Creating takes no null description (editing does, to clear one): leave it out when empty.
+    mutationFn: ({ description, ...input }: EndpointInput) =>
+      api.post<Endpoint>(
+        apiPath('/webhooks/endpoints'),
+        description === null ? input : { ...input, description },
+      ),
     onSuccess: async (row) => {
       queryClient.setQueryData(endpointKey(row.id), row);
       await queryClient.invalidateQueries({ queryKey: endpointsKey });
