@@ -275,6 +275,48 @@ const envVariables = z.object({
   }),
   /** The From address of WearLink's mail. */
   SMTP_FROM: z.string().min(3).default('WearLink <no-reply@wearlink.local>'),
+  /** Failed logins in a row that lock an account, and for how long (an admin can unlock it sooner). */
+  LOGIN_LOCKOUT_THRESHOLD: z.coerce.number().int().min(1).max(1000).default(10),
+  LOGIN_LOCKOUT_MINUTES: z.coerce.number().int().min(1).max(525_600).default(15),
+  /** Public contact form (support tickets): submissions per client address per hour. */
+  CONTACT_FORM_PER_HOUR: z.coerce.number().int().min(1).max(10_000).default(5),
+  /**
+   * Razorpay billing, off unless the key id, key secret and webhook secret are all set. Plans map to
+   * Razorpay plan ids as `developer:plan_ABC,scale:plan_DEF`. RAZORPAY_API_URL is for tests and proxies.
+   */
+  RAZORPAY_KEY_ID: optionalString,
+  RAZORPAY_KEY_SECRET: optionalString,
+  RAZORPAY_WEBHOOK_SECRET: optionalString,
+  RAZORPAY_PLAN_IDS: z
+    .string()
+    .default('')
+    .transform((v, ctx) => {
+      const map: Record<string, string> = {};
+      for (const pair of v
+        .split(',')
+        .map((p) => p.trim())
+        .filter(Boolean)) {
+        const [plan, id] = pair.split(':').map((p) => p.trim());
+        if (!plan || !id) {
+          ctx.addIssue({
+            code: 'custom',
+            message: `RAZORPAY_PLAN_IDS entry "${pair}" is not plan:razorpay_plan_id`,
+          });
+          continue;
+        }
+        map[plan] = id;
+      }
+      return map;
+    }),
+  RAZORPAY_API_URL: z.url().default('https://api.razorpay.com/v1'),
+  /** Finance figures are shown in INR and USD at this rate. */
+  USD_INR_RATE: z.coerce.number().positive().default(84.0),
+  /** COGS unit rates (defaults: public list prices as of 2026-04), overridable per deployment. */
+  COST_PER_VISION_RECOGNITION_INR: z.coerce.number().min(0).default(1.2),
+  COST_PER_GB_STORAGE_INR_PER_MONTH: z.coerce.number().min(0).default(1.85),
+  COST_PER_WEBHOOK_DELIVERY_INR: z.coerce.number().min(0).default(0.04),
+  RAZORPAY_FEE_PCT: z.coerce.number().min(0).max(100).default(2.36),
+  FIXED_INFRA_INR_PER_MONTH: z.coerce.number().min(0).default(12_000),
   /** Meal-photo recogniser: `none` (every photo goes to the review queue), `openai` (any OpenAI-compatible chat-completions API) or `anthropic`. */
   VISION_PROVIDER: z.enum(['none', 'openai', 'anthropic']).default('none'),
   VISION_MODEL: optionalString,

@@ -17,6 +17,13 @@ export interface DevelopersTable {
   /** Null for a tenant (its owner); for a team member, the tenant's id (migration 0015_team). */
   tenant_id: ColumnType<string | null, string | null | undefined, string | null>;
   role: ColumnType<TeamRole, TeamRole | undefined, TeamRole>;
+  // Account state for the operator (migration 0016_admin_billing).
+  is_superuser: Generated<boolean>;
+  email_verified_at: NullableTimestamp;
+  failed_login_count: Generated<number>;
+  last_failed_login_at: NullableTimestamp;
+  locked_until: NullableTimestamp;
+  organization: ColumnType<string | null, string | null | undefined, string | null>;
 }
 
 export type TeamRole = 'owner' | 'admin' | 'viewer';
@@ -588,6 +595,87 @@ export interface Database {
   food_items: FoodItemsTable;
   food_items_version: FoodItemsVersionTable;
   team_invitations: TeamInvitationsTable;
+  // The operator's side (issue 21).
+  billing_subscriptions: BillingSubscriptionsTable;
+  billing_invoices: BillingInvoicesTable;
+  billing_webhook_events: BillingWebhookEventsTable;
+  support_tickets: SupportTicketsTable;
+  announcements: AnnouncementsTable;
+}
+
+export type SubscriptionStatus =
+  | 'created'
+  | 'authenticated'
+  | 'active'
+  | 'pending'
+  | 'halted'
+  | 'cancelled'
+  | 'completed'
+  | 'expired';
+
+/** A developer's Razorpay subscription (or a plan set by hand: no razorpay ids). Amounts in paise. */
+export interface BillingSubscriptionsTable {
+  id: string;
+  developer_id: string;
+  plan: string;
+  status: SubscriptionStatus;
+  razorpay_subscription_id: string | null;
+  razorpay_plan_id: string | null;
+  amount_inr_paise: ColumnType<string, number | string | undefined, number | string>;
+  current_start: NullableTimestamp;
+  current_end: NullableTimestamp;
+  created_at: CreatedAt;
+  updated_at: Timestamp;
+  activated_at: NullableTimestamp;
+  cancelled_at: NullableTimestamp;
+}
+
+export interface BillingInvoicesTable {
+  id: string;
+  developer_id: string;
+  subscription_id: string | null;
+  plan: string;
+  status: 'paid' | 'failed' | 'refunded';
+  amount_inr_paise: ColumnType<string, number | string, number | string>;
+  refunded_inr_paise: ColumnType<string, number | string | undefined, number | string>;
+  razorpay_payment_id: string | null;
+  razorpay_invoice_id: string | null;
+  failure_reason: string | null;
+  paid_at: NullableTimestamp;
+  refunded_at: NullableTimestamp;
+  created_at: CreatedAt;
+}
+
+export interface BillingWebhookEventsTable {
+  event_id: string;
+  event: string;
+  received_at: CreatedAt;
+}
+
+export interface SupportTicketsTable {
+  id: string;
+  email: string;
+  name: string | null;
+  subject: string;
+  message: string;
+  status: Generated<'open' | 'resolved'>;
+  developer_id: string | null;
+  created_at: CreatedAt;
+  resolved_at: NullableTimestamp;
+  resolved_by: string | null;
+}
+
+export interface AnnouncementsTable {
+  id: string;
+  severity: 'info' | 'warning' | 'critical';
+  title: string;
+  body: string;
+  cta_label: string | null;
+  cta_url: string | null;
+  active: Generated<boolean>;
+  published_by: string | null;
+  published_at: CreatedAt;
+  deactivated_at: NullableTimestamp;
 }
 
 export type DeveloperRow = Selectable<DevelopersTable>;

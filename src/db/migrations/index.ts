@@ -14,6 +14,7 @@ import * as dataRights from './0012_data_rights.ts';
 import * as nutrition from './0013_nutrition.ts';
 import * as foodDb from './0014_food_db.ts';
 import * as team from './0015_team.ts';
+import * as adminBilling from './0016_admin_billing.ts';
 
 /** Every migration, in order. One set for PostgreSQL and PGlite alike; names are never renamed. */
 export const migrations: Record<string, Migration> = {
@@ -32,4 +33,5 @@ export const migrations: Record<string, Migration> = {
   '0013_nutrition': nutrition,
   '0014_food_db': foodDb,
   '0015_team': team,
+  '0016_admin_billing': adminBilling,
 };
