@@ -86,6 +86,8 @@ export function AttemptsSection(props: { endpoint: Endpoint }) {
   const seen = new Set(rows.map((a) => a.message_id));
   const waiting = awaiting.filter((m) => !seen.has(m.id));
   const total = attempts.data?.pages[0]?.pagination.total_count;
+  // An attempt whose retry is already in the log points at it rather than at a time gone by.
+  const retried = new Set(rows.map((a) => `${a.message_id}#${a.attempt}`));
   return (
     <Section
       title="Deliveries"
@@ -121,7 +123,7 @@ export function AttemptsSection(props: { endpoint: Endpoint }) {
           </p>
           <Table
             caption="Delivery attempts"
-            head={['Time', 'Event', 'Attempt', 'Result', 'Duration', 'Response', 'Delivery', 'Next retry']}
+            head={['Time', 'Event', 'Attempt', 'Result', 'Duration', 'Response', 'Message now', 'Next retry']}
           >
             {rows.map((a) => (
               <tr key={a.id}>
@@ -139,7 +141,13 @@ export function AttemptsSection(props: { endpoint: Endpoint }) {
                   <Delivery status={a.delivery_status} />
                 </td>
                 <td>
-                  {a.next_attempt_at ? formatDateTime(a.next_attempt_at) : <span className="muted">—</span>}
+                  {retried.has(`${a.message_id}#${a.attempt + 1}`) ? (
+                    <span className="muted">Retried as #{a.attempt + 1}</span>
+                  ) : a.next_attempt_at ? (
+                    formatDateTime(a.next_attempt_at)
+                  ) : (
+                    <span className="muted">—</span>
+                  )}
                 </td>
               </tr>
             ))}
