@@ -1,4 +1,5 @@
 import { expect, it } from 'vitest';
+import { verifyAuditChains } from '../../src/audit/verify.ts';
 import { describeEachDatabase, uniqueSuffix } from '../support/harness.ts';
 import { addMember, login } from './support.ts';
 
@@ -95,6 +96,11 @@ describeEachDatabase(
           row.action === 'developer.login' && row.actor.id === me.body.id,
       );
       expect(memberLogin).toBeDefined();
+      // One trail per tenant: the members' rows are in the owner's chain, which still verifies, and no
+      // member has a chain of its own.
+      const chains = await verifyAuditChains(ctx().platform.deps.db);
+      expect(chains.find((r) => r.developerId === owner.id)).toMatchObject({ ok: true });
+      expect(chains.find((r) => r.developerId === me.body.id)).toBeUndefined();
     });
 
     it('refuses viewers every write (403 role_forbidden) and secret reads; lists still work', async () => {

@@ -67,7 +67,11 @@ export default function TeamPage() {
             {changeRole.error && <ErrorNote error={changeRole.error} />}
             <Table
               caption="Team members"
-              head={['Name', 'Email', 'Role', 'Joined', canWrite ? 'Actions' : '']}
+              head={
+                canWrite
+                  ? ['Name', 'Email', 'Role', 'Joined', 'Actions']
+                  : ['Name', 'Email', 'Role', 'Joined']
+              }
             >
               {members.data.data.map((member) => (
                 <tr key={member.id}>
@@ -97,17 +101,19 @@ export default function TeamPage() {
                     )}
                   </td>
                   <td>{formatDateTime(member.created_at)}</td>
-                  <td>
-                    {canWrite && member.role !== 'owner' && (
-                      <Button
-                        variant="danger"
-                        onClick={() => setRemoving(member)}
-                        aria-label={`Remove ${member.email}`}
-                      >
-                        Remove
-                      </Button>
-                    )}
-                  </td>
+                  {canWrite && (
+                    <td>
+                      {member.role !== 'owner' && (
+                        <Button
+                          variant="danger"
+                          onClick={() => setRemoving(member)}
+                          aria-label={`Remove ${member.email}`}
+                        >
+                          Remove
+                        </Button>
+                      )}
+                    </td>
+                  )}
                 </tr>
               ))}
             </Table>
@@ -129,15 +135,15 @@ export default function TeamPage() {
             {revoke.error && <ErrorNote error={revoke.error} />}
             <Table
               caption="Pending invitations"
-              head={['Email', 'Role', 'Expires', canWrite ? 'Actions' : '']}
+              head={canWrite ? ['Email', 'Role', 'Expires', 'Actions'] : ['Email', 'Role', 'Expires']}
             >
               {invitations.data.data.map((invitation) => (
                 <tr key={invitation.id}>
                   <td className="team-email">{invitation.email}</td>
                   <td>{roleLabel[invitation.role]}</td>
                   <td>{formatDateTime(invitation.expires_at)}</td>
-                  <td>
-                    {canWrite && (
+                  {canWrite && (
+                    <td>
                       <Button
                         variant="danger"
                         busy={revoke.isPending && revoke.variables === invitation.id}
@@ -146,8 +152,8 @@ export default function TeamPage() {
                       >
                         Revoke
                       </Button>
-                    )}
-                  </td>
+                    </td>
+                  )}
                 </tr>
               ))}
             </Table>
