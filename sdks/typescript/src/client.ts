@@ -233,12 +233,12 @@ export class WearLink {
   };
 
   readonly workouts = {
-    list: (userId: string, query?: PageQuery<'/api/v1/users/{user_id}/events/workouts'>) =>
+    list: (userId: string, query: PageQuery<'/api/v1/users/{user_id}/events/workouts'>) =>
       this.page('/api/v1/users/{user_id}/events/workouts', { user_id: userId }, query),
   };
 
   readonly sleep = {
-    list: (userId: string, query?: PageQuery<'/api/v1/users/{user_id}/events/sleep'>) =>
+    list: (userId: string, query: PageQuery<'/api/v1/users/{user_id}/events/sleep'>) =>
       this.page('/api/v1/users/{user_id}/events/sleep', { user_id: userId }, query),
   };
 

@@ -547,6 +547,60 @@ export interface paths {
     patch?: never;
     trace?: never;
   };
+  '/api/v1/audit-logs/actions': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** The audited actions and the group wildcards the `action` filter accepts */
+    get: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Action names and wildcards */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['AuditActionCatalogue'];
+          };
+        };
+        /** @description Missing, invalid, expired or revoked credentials */
+        401: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+        /** @description Credential not allowed for this route */
+        403: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+      };
+    };
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
   '/api/v1/audit-logs/export': {
     parameters: {
       query?: never;
@@ -713,7 +767,10 @@ export interface paths {
       path?: never;
       cookie?: never;
     };
-    /** The developer behind the credential */
+    /**
+     * The account behind the credential: its tenant and its role in the team
+     * @description `id`, `email`, `name` and `created_at` are the account's (a team member's own); `plan` is the tenant's. An API key answers as the tenant's owner account with role `admin`.
+     */
     get: {
       parameters: {
         query?: never;
@@ -723,13 +780,13 @@ export interface paths {
       };
       requestBody?: never;
       responses: {
-        /** @description Current developer */
+        /** @description Current account */
         200: {
           headers: {
             [name: string]: unknown;
           };
           content: {
-            'application/json': components['schemas']['Developer'];
+            'application/json': components['schemas']['Me'];
           };
         };
         /** @description Missing, invalid, expired or revoked credentials */
@@ -860,6 +917,60 @@ export interface paths {
         };
       };
     };
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/dashboard/overview': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** The tenant at a glance: users, connections, the last 24 h's syncs and webhooks, photo quota */
+    get: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Overview */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['DashboardOverview'];
+          };
+        };
+        /** @description Missing, invalid, expired or revoked credentials */
+        401: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+        /** @description Credential not allowed for this route */
+        403: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+      };
+    };
+    put?: never;
+    post?: never;
     delete?: never;
     options?: never;
     head?: never;
@@ -1724,6 +1835,119 @@ export interface paths {
     patch?: never;
     trace?: never;
   };
+  '/api/v1/mcp': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /**
+     * Model Context Protocol endpoint (streamable HTTP, stateless): tools over your users and their data
+     * @description For AI agents: `initialize`, `tools/list` and `tools/call` as JSON-RPC 2.0 over POST (responses as JSON). Authorised like the REST API (an API key or a dashboard session); every tool runs the matching REST route as the caller, so tenant scoping is the same. Tools: list_users, get_daily_summaries, get_timeseries, list_workouts, list_sleep, get_scores, get_energy_balance, list_nutrition_logs, get_connections, trigger_sync.
+     */
+    post: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      requestBody: {
+        content: {
+          'application/json': components['schemas']['McpJsonRpcMessage'];
+        };
+      };
+      responses: {
+        /** @description JSON-RPC response(s) */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': Record<string, never>;
+          };
+        };
+        /** @description Notification accepted */
+        202: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content?: never;
+        };
+        /** @description Business rule violated or malformed body */
+        400: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+        /** @description Missing, invalid, expired or revoked credentials */
+        401: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+        /** @description Credential not allowed for this route */
+        403: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+        /** @description Body too large */
+        413: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+        /** @description Unsupported media type */
+        415: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+        /** @description Validation error */
+        422: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+        /** @description Rate limited; see Retry-After */
+        429: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+      };
+    };
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
   '/api/v1/nutrition/log': {
     parameters: {
       query?: never;
@@ -1938,6 +2162,86 @@ export interface paths {
         };
       };
     };
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/nutrition/log/{log_id}/image': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /**
+     * A log's meal photo (as stored: EXIF stripped), for showing it next to the log
+     * @description 404 with code `no_image` for a manual log, `image_deleted` once the meal-photo retention removed it.
+     */
+    get: {
+      parameters: {
+        query: {
+          /** @description The user the log belongs to; an SDK token may only name its own user, another developer's user is a 404. */
+          user_id: string;
+        };
+        header?: never;
+        path: {
+          log_id: string;
+        };
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description The photo */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'image/*': string;
+          };
+        };
+        /** @description Missing, invalid, expired or revoked credentials */
+        401: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+        /** @description Credential not allowed for this route */
+        403: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+        /** @description Not found (or owned by another developer) */
+        404: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+        /** @description Validation error */
+        422: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+      };
+    };
+    put?: never;
+    post?: never;
+    delete?: never;
     options?: never;
     head?: never;
     patch?: never;
@@ -3535,6 +3839,79 @@ export interface paths {
     patch?: never;
     trace?: never;
   };
+  '/api/v1/sync/runs': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /**
+     * Recent sync runs of all your users, newest first (filters: status, provider, user_id)
+     * @description The tenant-wide view of GET /users/{user_id}/sync/runs, for dashboards: one row per run, kept beyond the 24 h event log. Page with `next_cursor`.
+     */
+    get: {
+      parameters: {
+        query?: {
+          /** @description next_cursor from the previous page */
+          cursor?: string;
+          limit?: number;
+          provider?: string;
+          status?: 'in_progress' | 'success' | 'partial' | 'failed' | 'cancelled';
+          user_id?: string;
+        };
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description A page of runs */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['SyncRunPage'];
+          };
+        };
+        /** @description Missing, invalid, expired or revoked credentials */
+        401: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+        /** @description Credential not allowed for this route */
+        403: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+        /** @description Validation error */
+        422: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+      };
+    };
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
   '/api/v1/sync/schedules': {
     parameters: {
       query?: never;
@@ -3751,6 +4128,591 @@ export interface paths {
     patch?: never;
     trace?: never;
   };
+  '/api/v1/team/invitations': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** Open invitations (not accepted, revoked or expired), newest first */
+    get: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Invitations */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['TeamInvitationList'];
+          };
+        };
+        /** @description Missing, invalid, expired or revoked credentials */
+        401: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+        /** @description Credential not allowed for this route */
+        403: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+      };
+    };
+    put?: never;
+    /**
+     * Invite someone into the team with a role (owners and admins)
+     * @description The invitation link is mailed when the instance has SMTP configured (`emailed: true`); otherwise (or when the mail server refuses it) it is returned once as `invite_url`, for the inviter to hand over. The link works once, for 72 hours. An email that already has an account is a 409.
+     */
+    post: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      requestBody: {
+        content: {
+          'application/json': components['schemas']['CreateTeamInvitationRequest'];
+        };
+      };
+      responses: {
+        /** @description Invitation created */
+        201: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['TeamInvitationCreated'];
+          };
+        };
+        /** @description Business rule violated or malformed body */
+        400: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+        /** @description Missing, invalid, expired or revoked credentials */
+        401: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+        /** @description Credential not allowed for this route */
+        403: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+        /** @description Duplicate resource */
+        409: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+        /** @description Unsupported media type */
+        415: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+        /** @description Validation error */
+        422: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+      };
+    };
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/team/invitations/{invitation_id}': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    post?: never;
+    /** Revoke an open invitation (owners and admins) */
+    delete: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          invitation_id: string;
+        };
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Revoked */
+        204: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content?: never;
+        };
+        /** @description Missing, invalid, expired or revoked credentials */
+        401: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+        /** @description Credential not allowed for this route */
+        403: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+        /** @description Not found (or owned by another developer) */
+        404: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+        /** @description Validation error */
+        422: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+      };
+    };
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/team/invitations/accept': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /**
+     * Accept an invitation: creates your account in the team and signs you in
+     * @description The account's email is the invitation's. Returns a dashboard session (as POST /auth/login). A used, revoked, expired or unknown token is 403 `invite_invalid`; an email that meanwhile got an account is a 409.
+     */
+    post: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      requestBody: {
+        content: {
+          'application/json': components['schemas']['AcceptTeamInvitationRequest'];
+        };
+      };
+      responses: {
+        /** @description Session token */
+        201: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['AccessToken'];
+          };
+        };
+        /** @description Business rule violated or malformed body */
+        400: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+        /** @description Credential not allowed for this route */
+        403: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+        /** @description Duplicate resource */
+        409: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+        /** @description Body too large */
+        413: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+        /** @description Unsupported media type */
+        415: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+        /** @description Validation error */
+        422: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+        /** @description Rate limited; see Retry-After */
+        429: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+      };
+    };
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/team/invitations/lookup': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /**
+     * What an invitation link is for (public: the token is the credential)
+     * @description A used, revoked, expired or unknown token is 403 `invite_invalid`.
+     */
+    get: {
+      parameters: {
+        query: {
+          /** @description The token of an invitation link */
+          token: string;
+        };
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description The invitation */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['TeamInvitationLookup'];
+          };
+        };
+        /** @description Credential not allowed for this route */
+        403: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+        /** @description Validation error */
+        422: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+      };
+    };
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/team/members': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** The team: its owner first, then its members */
+    get: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Members */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['TeamMemberList'];
+          };
+        };
+        /** @description Missing, invalid, expired or revoked credentials */
+        401: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+        /** @description Credential not allowed for this route */
+        403: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+      };
+    };
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/team/members/{member_id}': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    post?: never;
+    /**
+     * Remove a member (owners and admins); their sessions end at once
+     * @description The owner cannot be removed (403 `owner_protected`).
+     */
+    delete: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          member_id: string;
+        };
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Removed */
+        204: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content?: never;
+        };
+        /** @description Missing, invalid, expired or revoked credentials */
+        401: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+        /** @description Credential not allowed for this route */
+        403: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+        /** @description Not found (or owned by another developer) */
+        404: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+        /** @description Validation error */
+        422: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+      };
+    };
+    options?: never;
+    head?: never;
+    /**
+     * Change a member's role (owners and admins)
+     * @description Takes effect on the member's next request. The owner's role cannot change (403 `owner_protected`).
+     */
+    patch: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          member_id: string;
+        };
+        cookie?: never;
+      };
+      requestBody: {
+        content: {
+          'application/json': components['schemas']['UpdateTeamMemberRequest'];
+        };
+      };
+      responses: {
+        /** @description The member */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['TeamMember'];
+          };
+        };
+        /** @description Business rule violated or malformed body */
+        400: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+        /** @description Missing, invalid, expired or revoked credentials */
+        401: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+        /** @description Credential not allowed for this route */
+        403: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+        /** @description Not found (or owned by another developer) */
+        404: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+        /** @description Unsupported media type */
+        415: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+        /** @description Validation error */
+        422: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+      };
+    };
+    trace?: never;
+  };
   '/api/v1/users': {
     parameters: {
       query?: never;
@@ -3766,6 +4728,8 @@ export interface paths {
           cursor?: string;
           limit?: number;
           page?: number;
+          /** @description Search: part of the name (first, last or "first last"), email or external_id, case-insensitive (same as search) */
+          q?: string;
           search?: string;
           sort_by?: 'created_at' | 'updated_at' | 'email' | 'first_name' | 'last_name';
           sort_order?: 'asc' | 'desc';
@@ -4767,6 +5731,87 @@ export interface paths {
     patch?: never;
     trace?: never;
   };
+  '/api/v1/users/{user_id}/events/workouts/{workout_id}/route': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /**
+     * A workout's GPS route: time, latitude, longitude, altitude, in time order
+     * @description The points of the route as stored (Apple Health imports, SDK pushes with a route). A route longer than max_points is downsampled evenly (see `downsampled`); `total_points` says how many are stored. A workout without a route answers an empty list.
+     */
+    get: {
+      parameters: {
+        query?: {
+          /** @description At most this many points (5000 by default, up to 20000); a longer route is downsampled */
+          max_points?: number;
+        };
+        header?: never;
+        path: {
+          user_id: string;
+          workout_id: string;
+        };
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description The route */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['WorkoutRoute'];
+          };
+        };
+        /** @description Missing, invalid, expired or revoked credentials */
+        401: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+        /** @description Credential not allowed for this route */
+        403: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+        /** @description Not found (or owned by another developer) */
+        404: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+        /** @description Validation error */
+        422: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+      };
+    };
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
   '/api/v1/users/{user_id}/export': {
     parameters: {
       query?: never;
@@ -4924,6 +5969,82 @@ export interface paths {
         };
       };
     };
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/users/{user_id}/exports': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** A user's recent exports (the last 20), newest first, as GET …/exports/{export_id} shows each */
+    get: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          user_id: string;
+        };
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Exports */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              data: components['schemas']['DataExport'][];
+            };
+          };
+        };
+        /** @description Missing, invalid, expired or revoked credentials */
+        401: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+        /** @description Credential not allowed for this route */
+        403: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+        /** @description Not found (or owned by another developer) */
+        404: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+        /** @description Validation error */
+        422: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+      };
+    };
+    put?: never;
+    post?: never;
     delete?: never;
     options?: never;
     head?: never;
@@ -7548,6 +8669,11 @@ export interface paths {
 export type webhooks = Record<string, never>;
 export interface components {
   schemas: {
+    AcceptTeamInvitationRequest: {
+      name: string;
+      password: string;
+      token: string;
+    };
     AccessToken: {
       access_token: string;
       expires_in: number;
@@ -7618,6 +8744,22 @@ export interface components {
       run_id: string;
       /** @enum {string} */
       status: 'queued';
+    };
+    AuditActionCatalogue: {
+      /**
+       * @example [
+       *       "api_key.created",
+       *       "api_key.deleted"
+       *     ]
+       */
+      data: string[];
+      /**
+       * @example [
+       *       "api_key.*",
+       *       "nutrition.review.*"
+       *     ]
+       */
+      groups: string[];
     };
     AuditLog: {
       /** @example api_key.created */
@@ -7743,7 +8885,7 @@ export interface components {
     };
     CreateApiKeyRequest: {
       /** @default Default */
-      name: string;
+      name?: string;
     };
     CreateConnectionRequest: {
       /** @enum {string} */
@@ -7763,17 +8905,22 @@ export interface components {
       /** @description Sandbox only: simulated latency and rate limits */
       settings?: {
         /** @default 150 */
-        page_delay_ms: number;
+        page_delay_ms?: number;
         rate_limit_at_window?: number;
         /** @default 2 */
-        retry_after_seconds: number;
+        retry_after_seconds?: number;
       };
     };
     CreateInviteRequest: {
       /** Format: email */
       email: string;
       /** @default 72 */
-      expires_in_hours: number;
+      expires_in_hours?: number;
+    };
+    CreateTeamInvitationRequest: {
+      /** Format: email */
+      email: string;
+      role: components['schemas']['TeamMemberRole'];
     };
     CreateUserRequest: {
       /** Format: email */
@@ -7799,6 +8946,80 @@ export interface components {
       filter_types?: string[];
       /** @example https://yourapp.com/hooks/wearlink */
       url: string;
+    };
+    DashboardOverview: {
+      api_keys: {
+        total: number;
+      };
+      connections: {
+        by_provider: {
+          /**
+           * @description Connections by status (active, reauth_required, error, revoked); absent: none
+           * @example {
+           *       "active": 3,
+           *       "reauth_required": 1
+           *     }
+           */
+          by_status: {
+            [key: string]: number;
+          };
+          provider: string;
+          total: number;
+        }[];
+        total: number;
+      };
+      generated_at: string;
+      nutrition: {
+        /**
+         * @description The UTC day the quota counts
+         * @example 2026-12-03
+         */
+        day: string;
+        /** @description Meal photos a day; null: unlimited */
+        limit: number | null;
+        plan: string;
+        resets_at: string;
+        used: number;
+      };
+      sync_runs: {
+        /** @description Runs created in the window by outcome (success is `succeeded`; open runs are `queued` until they start, then `running`), plus runs still open from before the window */
+        by_outcome: {
+          cancelled: number;
+          failed: number;
+          partial: number;
+          queued: number;
+          running: number;
+          succeeded: number;
+        };
+        total: number;
+      };
+      users: {
+        created_in_window: number;
+        /** @description Users, not counting those being deleted */
+        total: number;
+      };
+      webhooks: {
+        /** @description Deliveries of the events of the window, by where each stands now */
+        deliveries: {
+          delivered: number;
+          /** @description Every retry spent */
+          failed: number;
+          /** @description Not tried yet */
+          pending: number;
+          /** @description Tried and failed, another attempt is scheduled */
+          retrying: number;
+          total: number;
+        };
+        endpoints: {
+          disabled: number;
+          enabled: number;
+          /** @description Enabled, but failing since its last success */
+          failing: number;
+          total: number;
+        };
+      };
+      /** @description Start of the window of the windowed counts (24 h before generated_at) */
+      window_start: string;
     };
     DataExport: {
       completed_at: string | null;
@@ -7946,6 +9167,27 @@ export interface components {
       /** Format: email */
       username: string;
     };
+    McpJsonRpcMessage:
+      | ({
+          /** @enum {string} */
+          jsonrpc: '2.0';
+        } & {
+          [key: string]: unknown;
+        })
+      | ({
+          /** @enum {string} */
+          jsonrpc: '2.0';
+        } & {
+          [key: string]: unknown;
+        })[];
+    Me: components['schemas']['Developer'] & {
+      role: components['schemas']['TeamRole'];
+      /**
+       * Format: uuid
+       * @description The tenant this account works in (the owner's id)
+       */
+      tenant_id: string;
+    };
     NutritionImageAccepted: {
       job_id: string;
       /** Format: uuid */
@@ -8039,7 +9281,7 @@ export interface components {
        * @default other
        * @enum {string}
        */
-      meal_type: 'breakfast' | 'lunch' | 'dinner' | 'snack' | 'other';
+      meal_type?: 'breakfast' | 'lunch' | 'dinner' | 'snack' | 'other';
       note?: string;
     };
     NutritionQuotaExceeded: {
@@ -8272,11 +9514,11 @@ export interface components {
     SdkSyncRequest: {
       data: {
         /** @default [] */
-        records: unknown[];
+        records?: unknown[];
         /** @default [] */
-        sleep: unknown[];
+        sleep?: unknown[];
         /** @default [] */
-        workouts: unknown[];
+        workouts?: unknown[];
       };
       /** @enum {string} */
       provider: 'apple' | 'samsung' | 'google';
@@ -8395,12 +9637,12 @@ export interface components {
       /** Format: uuid */
       connection_id?: string;
       /** @default false */
-      force: boolean;
+      force?: boolean;
       /**
        * @default incremental
        * @enum {string}
        */
-      mode: 'incremental' | 'historical';
+      mode?: 'incremental' | 'historical';
       provider?: string;
       /** Format: uuid */
       user_id?: string;
@@ -8436,6 +9678,13 @@ export interface components {
       updated_at: string;
       /** Format: uuid */
       user_id: string;
+    };
+    SyncRunPage: {
+      data: components['schemas']['SyncRun'][];
+      pagination: {
+        has_more: boolean;
+        next_cursor: string | null;
+      };
     };
     SyncSchedule: {
       /** Format: uuid */
@@ -8491,6 +9740,50 @@ export interface components {
       /** @enum {string} */
       status: 'queued' | 'running' | 'completed' | 'failed' | 'cancelled';
     };
+    TeamInvitation: {
+      created_at: string;
+      email: string;
+      expires_at: string;
+      /** Format: uuid */
+      id: string;
+      role: components['schemas']['TeamMemberRole'];
+    };
+    TeamInvitationCreated: {
+      email: string;
+      /** @description Whether the link went out by mail (SMTP configured) */
+      emailed: boolean;
+      expires_at: string;
+      /** Format: uuid */
+      id: string;
+      /** @description The link to hand to the invitee, only when it was not emailed. Shown once. */
+      invite_url?: string;
+      role: components['schemas']['TeamMemberRole'];
+    };
+    TeamInvitationList: {
+      data: components['schemas']['TeamInvitation'][];
+    };
+    TeamInvitationLookup: {
+      email: string;
+      expires_at: string;
+      role: components['schemas']['TeamMemberRole'];
+      /** @description The owner's name */
+      team_name: string;
+    };
+    TeamMember: {
+      created_at: string;
+      email: string;
+      /** Format: uuid */
+      id: string;
+      name: string;
+      role: components['schemas']['TeamRole'];
+    };
+    TeamMemberList: {
+      data: components['schemas']['TeamMember'][];
+    };
+    /** @enum {string} */
+    TeamMemberRole: 'admin' | 'viewer';
+    /** @enum {string} */
+    TeamRole: 'owner' | 'admin' | 'viewer';
     TimeseriesPage: {
       data: components['schemas']['TimeseriesPoint'][];
       pagination: {
@@ -8515,6 +9808,9 @@ export interface components {
       timestamp: string;
       unit: string;
       value: number;
+    };
+    UpdateTeamMemberRequest: {
+      role: components['schemas']['TeamMemberRole'];
     };
     UpdateUserRequest: {
       /** Format: email */
@@ -8668,6 +9964,20 @@ export interface components {
         next_cursor: string | null;
         total_count: number;
       };
+    };
+    WorkoutRoute: {
+      /** @description True when the route had more than max_points: then every k-th point is returned (k the smallest stride that fits), first and last always included */
+      downsampled: boolean;
+      points: {
+        altitude_m: number | null;
+        latitude: number;
+        longitude: number;
+        time: string;
+      }[];
+      /** @description Points stored for the route */
+      total_points: number;
+      /** Format: uuid */
+      workout_id: string;
     };
   };
   responses: never;
