@@ -10,7 +10,9 @@ interface Announcement {
   id: string;
   title: string;
   body: string;
-  level?: 'info' | 'warning' | 'critical';
+  severity: 'info' | 'warning' | 'critical';
+  cta_label: string | null;
+  cta_url: string | null;
 }
 
 /** The platform's active announcement (readable without auth); dismissed per announcement id. */
@@ -18,16 +20,25 @@ export function AnnouncementBanner() {
   const active = useQuery({
     queryKey: ['announcement'],
     queryFn: () =>
-      api.get<Announcement | null>('/api/v1/announcements/active', { anonymous: true }).catch(() => null),
+      api
+        .get<{ announcement: Announcement | null }>('/api/v1/admin/announcements/active', { anonymous: true })
+        .then((body) => body.announcement)
+        .catch(() => null),
     staleTime: 5 * 60_000,
   });
   const [dismissed, setDismissed] = useState(() => localStorage.getItem('wearlink.announcement.dismissed'));
   const item = active.data;
   if (!item || item.id === dismissed) return null;
   return (
-    <aside className={`announcement announcement-${item.level ?? 'info'}`} aria-label="Announcement">
+    <aside className={`announcement announcement-${item.severity}`} aria-label="Announcement">
       <div>
         <strong>{item.title}</strong> <span>{item.body}</span>
+        {item.cta_url && /^https?:\/\//.test(item.cta_url) && (
+          <>
+            {' '}
+            <a href={item.cta_url}>{item.cta_label ?? 'Learn more'}</a>
+          </>
+        )}
       </div>
       <Button
         variant="link"
