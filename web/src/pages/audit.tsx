@@ -152,7 +152,11 @@ function Actor(props: { actor: AuditRow['actor']; emails: Map<string, string> })
   return (
     <>
       <div>{ACTOR_TYPES[type] ?? type}</div>
-      {email ? <div>{email}</div> : id && <div className="mono muted audit-id">{id}</div>}
+      {email ? (
+        <div className="audit-email">{email}</div>
+      ) : (
+        id && <div className="mono muted audit-id">{id}</div>
+      )}
     </>
   );
 }
