@@ -40,6 +40,11 @@ export const AUDIT_ACTIONS = [
   'team.member_joined',
   'team.member_role_changed',
   'team.member_removed',
+  'contact.submit',
+  'admin.announcement.published',
+  'admin.announcement.dismissed',
+  'admin.support.resolved',
+  'admin.support.reopened',
 ] as const;
 export type AuditAction = (typeof AUDIT_ACTIONS)[number];
 
