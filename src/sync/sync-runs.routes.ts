@@ -68,7 +68,12 @@ const TenantRunsQuery = z.object({
  */
 const RunsCursor = z.object({
   t: cursorField.timestamp(),
-  i: z.string().min(1).max(100),
+  // Run ids are `<source>_<provider>_<time><hex>`: anything else (a NUL byte PostgreSQL refuses) is no cursor of ours.
+  i: z
+    .string()
+    .min(1)
+    .max(100)
+    .regex(/^[A-Za-z0-9_.:-]+$/),
   q: cursorField.fingerprint(),
 });
 

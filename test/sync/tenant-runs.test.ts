@@ -122,6 +122,10 @@ describeEachDatabase('tenant-wide sync runs (GET /api/v1/sync/runs)', (ctx) => {
     expect(await bad('?cursor=not-a-cursor')).toBe(422);
     const forged = Buffer.from(JSON.stringify({ t: '1e300', i: 'x', q: '||' })).toString('base64url');
     expect(await bad(`?cursor=${forged}`)).toBe(422);
+    const nul = Buffer.from(JSON.stringify({ t: '2026-01-01T00:00:00Z', i: '\u0000', q: '||' })).toString(
+      'base64url',
+    );
+    expect(await bad(`?cursor=${nul}`)).toBe(422);
     expect(await bad('?status=running')).toBe(422);
     expect(await bad('?user_id=nope')).toBe(422);
     expect(await bad('?limit=0')).toBe(422);
