@@ -2,16 +2,14 @@ import { createHmac, timingSafeEqual } from 'node:crypto';
 import { Readable } from 'node:stream';
 import { createRoute, type OpenAPIHono, z } from '@hono/zod-openapi';
 import type { Context } from 'hono';
-import { createMiddleware } from 'hono/factory';
-import { isSuperuser } from '../../admin/superuser.ts';
+import { authenticateSuperuser } from '../../admin/guard.ts';
 import { type AuditAction, auditRequest, recordAudit } from '../../audit/audit-log.ts';
 import { deriveKey } from '../../auth/derive-key.ts';
 import type { TokenService } from '../../auth/tokens.ts';
-import { presentedCredential, resolvePrincipalOnce } from '../../http/auth.ts';
 import type { AppEnv } from '../../http/context.ts';
 import { cursorField, decodeCursor, encodeCursor } from '../../http/cursor.ts';
 import { pickErrors, security } from '../../http/openapi.ts';
-import { AppError, ConflictError, NotFoundError } from '../../shared/errors.ts';
+import { ConflictError, NotFoundError } from '../../shared/errors.ts';
 import { logRecognizedEvent } from '../events.ts';
 import {
   findItem,
@@ -42,29 +40,6 @@ export const BULK_REVIEW_MAX = 200;
 const IMAGE_URL_PURPOSE = 'wearlink/nutrition-review-image/v1';
 
 const notFound = () => new NotFoundError('Not found');
-
-/**
- * The admin routes answer only the instance's superusers (SUPERUSER_EMAILS), with a developer
- * credential. Everyone else (no credential, an SDK token, any other developer) gets the same plain 404
- * as an unknown path: the routes do not exist for them.
- */
-function authenticateSuperuser(tokens: TokenService) {
-  return createMiddleware<AppEnv>(async (c, next) => {
-    const credential = presentedCredential((name) => c.req.header(name));
-    if (credential === undefined) throw notFound();
-    let principal: Awaited<ReturnType<typeof resolvePrincipalOnce>>;
-    try {
-      principal = await resolvePrincipalOnce(c, tokens, credential);
-    } catch (error) {
-      if (error instanceof AppError) throw notFound();
-      throw error;
-    }
-    if (principal.kind !== 'developer') throw notFound();
-    if (!(await isSuperuser(c.var.deps.db, c.var.deps.config, principal.developerId))) throw notFound();
-    c.set('principal', principal);
-    await next();
-  });
-}
 
 function imageSignature(secret: string, logId: string, expires: number): string {
   return createHmac('sha256', deriveKey(secret, IMAGE_URL_PURPOSE))
