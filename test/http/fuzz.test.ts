@@ -1,6 +1,8 @@
 import { sql } from 'kysely';
 import { expect, it } from 'vitest';
 import { upsertOAuthConnection } from '../../src/connections/connections.repo.ts';
+import { nutritionBlobStore } from '../../src/nutrition/nutrition.routes.ts';
+import { jpegWithGps } from '../nutrition/image-fixtures.ts';
 import { forgeJwt } from '../support/forged-jwt.ts';
 import { describeEachDatabase, type TestServer, waitForRun } from '../support/harness.ts';
 
@@ -722,6 +724,17 @@ describeEachDatabase(
             expect(meal.status, meal.text).toBe(201);
             ids.log_id = meal.body.id;
             ids.item_id = meal.body.items[0].id;
+            // The photo route needs a log with a stored photo (set directly: uploads count against the quota).
+            if (template === '/api/v1/nutrition/log/{log_id}/image') {
+              const key = `nutrition/${dev.id}/${meal.body.id}.jpg`;
+              const photo = jpegWithGps().bytes;
+              await nutritionBlobStore(server.platform.config).putBuffer(key, photo, 'image/jpeg');
+              await server.platform.database.db
+                .updateTable('nutrition_logs')
+                .set({ image_key: key, image_content_type: 'image/jpeg', image_bytes: photo.length })
+                .where('id', '=', meal.body.id)
+                .execute();
+            }
             if (template.startsWith('/api/v1/admin/')) {
               await server.platform.database.db
                 .updateTable('nutrition_logs')
