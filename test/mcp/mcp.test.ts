@@ -124,6 +124,38 @@ describeEachDatabase('MCP server', (getServer: () => TestServer) => {
     }
   }, 120_000);
 
+  it('confines a user-scoped SDK token to its user', async () => {
+    const { api, url } = getServer();
+    const sibling = (await api.createUser(key, { first_name: 'Sib', last_name: 'Ling' })).id;
+    const token = await api.request('POST', `/api/v1/users/${userId}/token`, { auth: { key } });
+    expect(token.status, token.text).toBe(200);
+    const client = new Client({ name: 'wearlink-test', version: '1.0.0' });
+    await client.connect(
+      new StreamableHTTPClientTransport(new URL(`${url}/api/v1/mcp`), {
+        requestInit: { headers: { Authorization: `Bearer ${token.body.access_token}` } },
+      }),
+    );
+    try {
+      const users = parse((await client.callTool({ name: 'list_users', arguments: {} })) as ToolText);
+      expect(users.users.map((u: { id: string }) => u.id)).toEqual([userId]);
+      const own = (await client.callTool({
+        name: 'get_timeseries',
+        arguments: argumentsFor(userId).get_timeseries,
+      })) as ToolText;
+      expect(own.isError, own.content[0]?.text).toBeFalsy();
+      for (const other of [sibling, otherUserId]) {
+        const refused = (await client.callTool({
+          name: 'get_daily_summaries',
+          arguments: argumentsFor(other).get_daily_summaries,
+        })) as ToolText;
+        expect(refused.isError).toBe(true);
+        expect(refused.content[0]?.text).toMatch(/^403: This token is scoped to a different user/);
+      }
+    } finally {
+      await client.close();
+    }
+  }, 120_000);
+
   it('refuses the HTTP endpoint without a credential', async () => {
     const res = await fetch(`${getServer().url}/api/v1/mcp`, {
       method: 'POST',
