@@ -98,4 +98,9 @@ export async function up(db: Kysely<unknown>): Promise<void> {
       deactivated_at timestamptz
     )`.execute(db);
   await sql`create unique index announcements_one_active on announcements ((true)) where active`.execute(db);
+
+  // The dashboard's tenant-wide run list (GET /api/v1/sync/runs) reads a developer's newest runs.
+  await sql`create index sync_runs_developer_created_idx on sync_runs (developer_id, created_at desc, id desc)`.execute(
+    db,
+  );
 }
