@@ -202,9 +202,17 @@ export async function uploadAppleExport(
       detail: `The file has ${total} bytes; the upload URL takes ${presigned.max_bytes}`,
     });
   }
+  let sent = 0;
+  const tracked: AppleUploadOptions = {
+    ...options,
+    onProgress: (bytesSent, of) => {
+      sent = bytesSent;
+      options.onProgress?.(bytesSent, of);
+    },
+  };
   let response: Response;
   try {
-    response = await put(transport, presigned.presigned_put_url, source, total, options);
+    response = await put(transport, presigned.presigned_put_url, source, total, tracked);
   } catch (error) {
     if ((error as { name?: string }).name === 'AbortError') throw error;
     throw new WearLinkError({
@@ -215,8 +223,9 @@ export async function uploadAppleExport(
   }
   const text = await response.text();
   if (!response.ok) throw errorFromResponse(response, text);
-  if (total !== undefined) options.onProgress?.(total, total);
-  const bytes = total ?? 0;
+  // Reported once more when done: the last chunk may have been counted before the answer came.
+  if (total !== undefined && sent !== total) options.onProgress?.(total, total);
+  const bytes = total ?? sent;
   // WearLink's own upload URL answers 202 with the queued run.
   if (response.status === 202 && text) {
     const queued = JSON.parse(text) as AppleImportQueued;
