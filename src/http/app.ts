@@ -1,6 +1,7 @@
 import { OpenAPIHono } from '@hono/zod-openapi';
 import type { Context } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
+import { registerAnnouncementRoutes } from '../announcements/announcements.routes.ts';
 import { registerAuditRoutes } from '../audit/audit.routes.ts';
 import { TokenService } from '../auth/tokens.ts';
 import { registerConnectionRoutes } from '../connections/connections.routes.ts';
@@ -44,6 +45,7 @@ import { registerNutritionReviewRoutes } from '../nutrition/review/review.routes
 import { registerProviderRoutes } from '../providers/routes.ts';
 import { providerWebhookPattern } from '../providers/webhooks/paths.ts';
 import { PayloadTooLargeError } from '../shared/errors.ts';
+import { registerSupportRoutes } from '../support/support.routes.ts';
 import { registerSyncJobRoutes } from '../sync/sync-jobs.routes.ts';
 import { registerSyncRunRoutes } from '../sync/sync-runs.routes.ts';
 import { registerSyncStreamRoutes } from '../sync/sync-stream.routes.ts';
@@ -161,6 +163,8 @@ export function createApp(
   registerTeamRoutes(app, tokens);
   registerMcpRoutes(app, tokens);
   registerDashboardOverviewRoutes(app, tokens);
+  registerAnnouncementRoutes(app, tokens);
+  registerSupportRoutes(app, tokens);
 
   app.openAPIRegistry.registerComponent('securitySchemes', 'ApiKey', {
     type: 'apiKey',
