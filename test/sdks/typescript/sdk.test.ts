@@ -93,6 +93,20 @@ describeEachDatabase('TypeScript SDK against a real server', (ctx) => {
       .paginate('/api/v1/users', { query: { limit: 3, sort_by: 'first_name', sort_order: 'asc' } })
       .toArray();
     expect(names.map((u) => u.first_name)).toEqual(['U0', 'U1', 'U2', 'U3', 'U4', 'U5', 'U6']);
+    // Compile-time checks of the typed layer (the root tsc type-checks this file); never called.
+    const misuse = () => {
+      // @ts-expect-error an unknown path
+      void client.request('get', '/api/v1/no-such-route');
+      // @ts-expect-error path parameters are required
+      void client.request('get', '/api/v1/users/{user_id}');
+      // @ts-expect-error a query parameter of the wrong type
+      void client.users.list({ limit: 'ten' });
+      // @ts-expect-error a body field the route does not take
+      void client.users.create({ nickname: 'x' });
+      // @ts-expect-error a value outside the enum
+      void client.users.list({ sort_by: 'age' });
+    };
+    void misuse;
     expect(await client.users.list({ limit: 3 }).toArray(4)).toHaveLength(4);
   });
 

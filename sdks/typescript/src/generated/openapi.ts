@@ -5,6 +5,259 @@
  */
 
 export interface paths {
+  '/api/v1/admin/announcements/{announcement_id}/dismiss': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /**
+     * Deactivate an announcement (an inactive one is left as is, and not audited again)
+     * @description Superusers only (SUPERUSER_EMAILS or is_superuser); 404 for everyone else.
+     */
+    post: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          announcement_id: string;
+        };
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description The announcement, now inactive */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['AnnouncementRecord'];
+          };
+        };
+        /** @description Not found (or owned by another developer) */
+        404: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+        /** @description Validation error */
+        422: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+      };
+    };
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/admin/announcements/active': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** The current platform announcement, or null (public: no credential needed) */
+    get: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description The active announcement */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              announcement: components['schemas']['Announcement'];
+            };
+          };
+        };
+      };
+    };
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/admin/announcements/history': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /**
+     * Every announcement published, newest first (active and past)
+     * @description Superusers only (SUPERUSER_EMAILS or is_superuser); 404 for everyone else.
+     */
+    get: {
+      parameters: {
+        query?: {
+          limit?: number;
+          offset?: number | null;
+        };
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description A page of announcements */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              data: components['schemas']['AnnouncementRecord'][];
+              pagination: {
+                has_more: boolean;
+                limit: number;
+                offset: number;
+                total_count: number;
+              };
+            };
+          };
+        };
+        /** @description Not found (or owned by another developer) */
+        404: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+        /** @description Validation error */
+        422: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+      };
+    };
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/admin/announcements/publish': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /**
+     * Publish a banner; the previously active one is deactivated
+     * @description Superusers only (SUPERUSER_EMAILS or is_superuser); 404 for everyone else.
+     */
+    post: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      requestBody: {
+        content: {
+          'application/json': components['schemas']['AnnouncementPublish'];
+        };
+      };
+      responses: {
+        /** @description The new active announcement */
+        201: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['AnnouncementRecord'];
+          };
+        };
+        /** @description Not found (or owned by another developer) */
+        404: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+        /** @description Duplicate resource */
+        409: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+        /** @description Body too large */
+        413: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+        /** @description Unsupported media type */
+        415: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+        /** @description Validation error */
+        422: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+      };
+    };
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
   '/api/v1/admin/nutrition/review/{log_id}': {
     parameters: {
       query?: never;
@@ -472,6 +725,159 @@ export interface paths {
     patch?: never;
     trace?: never;
   };
+  '/api/v1/admin/support': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /**
+     * Support tickets, newest first, with filters (status, q over email/name/subject/message)
+     * @description Superusers only (SUPERUSER_EMAILS or is_superuser); 404 for everyone else.
+     */
+    get: {
+      parameters: {
+        query?: {
+          limit?: number;
+          offset?: number | null;
+          q?: string;
+          status?: 'open' | 'resolved';
+        };
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description A page of tickets */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              data: components['schemas']['SupportTicket'][];
+              /** @description Open tickets overall (any filter) */
+              open_count: number;
+              pagination: {
+                has_more: boolean;
+                limit: number;
+                offset: number;
+                total_count: number;
+              };
+            };
+          };
+        };
+        /** @description Not found (or owned by another developer) */
+        404: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+        /** @description Validation error */
+        422: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+      };
+    };
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/admin/support/{ticket_id}/resolve': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /**
+     * Resolve a ticket ({resolved: true}) or reopen it ({resolved: false})
+     * @description Superusers only (SUPERUSER_EMAILS or is_superuser); 404 for everyone else. A ticket already in the asked state is returned unchanged, with no audit row.
+     */
+    post: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          ticket_id: string;
+        };
+        cookie?: never;
+      };
+      requestBody: {
+        content: {
+          'application/json': components['schemas']['SupportResolve'];
+        };
+      };
+      responses: {
+        /** @description The ticket */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['SupportTicket'];
+          };
+        };
+        /** @description Not found (or owned by another developer) */
+        404: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+        /** @description Body too large */
+        413: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+        /** @description Unsupported media type */
+        415: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+        /** @description Validation error */
+        422: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+      };
+    };
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
   '/api/v1/audit-logs': {
     parameters: {
       query?: never;
@@ -716,6 +1122,15 @@ export interface paths {
             'application/json': components['schemas']['Error'];
           };
         };
+        /** @description The account is locked (LOGIN_LOCKOUT_THRESHOLD failed logins in a row, or an administrator): `locked_until` says when it unlocks. Answered whatever the password. */
+        403: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['AccountLocked'];
+          };
+        };
         /** @description Body too large */
         413: {
           headers: {
@@ -814,7 +1229,88 @@ export interface paths {
     delete?: never;
     options?: never;
     head?: never;
-    patch?: never;
+    /**
+     * Change the acting account's name or organisation
+     * @description The account behind a session (a team member changes their own). `organization: null` clears it. Audited as `developer.profile_updated`.
+     */
+    patch: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      requestBody: {
+        content: {
+          'application/json': components['schemas']['UpdateProfileRequest'];
+        };
+      };
+      responses: {
+        /** @description The account */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Me'];
+          };
+        };
+        /** @description Missing, invalid, expired or revoked credentials */
+        401: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+        /** @description Credential not allowed for this route */
+        403: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+        /** @description Body too large */
+        413: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+        /** @description Unsupported media type */
+        415: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+        /** @description Validation error */
+        422: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+        /** @description Rate limited; see Retry-After */
+        429: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+      };
+    };
     trace?: never;
   };
   '/api/v1/auth/register': {
@@ -899,6 +1395,148 @@ export interface paths {
         };
         /** @description Validation error */
         422: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+        /** @description Rate limited; see Retry-After */
+        429: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+      };
+    };
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/auth/verify-email': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /**
+     * Confirm an account's email address with the mailed link (valid 72 hours)
+     * @description The link from the registration mail (or POST /api/v1/auth/verify-email/resend). A browser (Accept: text/html) is redirected to the dashboard: `/?verified=1`, or `/?verified=0&reason=invalid|expired`. Other clients get JSON; a bad or expired token is 400 `code: verification_invalid`. Using a link twice is harmless.
+     */
+    get: {
+      parameters: {
+        query: {
+          /** @description The token of the mailed link */
+          token: string;
+        };
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description The address is verified */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['EmailVerified'];
+          };
+        };
+        /** @description A browser: redirected to the dashboard with the outcome */
+        302: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content?: never;
+        };
+        /** @description Business rule violated or malformed body */
+        400: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+        /** @description Validation error */
+        422: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+        /** @description Rate limited; see Retry-After */
+        429: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+      };
+    };
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/auth/verify-email/resend': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /**
+     * Send the acting account's email verification link again
+     * @description Mailed when the instance has SMTP_URL, logged for the operator otherwise. An account already verified is told so and nothing is sent.
+     */
+    post: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description What was done */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['VerificationResent'];
+          };
+        };
+        /** @description Missing, invalid, expired or revoked credentials */
+        401: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+        /** @description Credential not allowed for this route */
+        403: {
           headers: {
             [name: string]: unknown;
           };
@@ -1846,7 +2484,7 @@ export interface paths {
     put?: never;
     /**
      * Model Context Protocol endpoint (streamable HTTP, stateless): tools over your users and their data
-     * @description For AI agents: `initialize`, `tools/list` and `tools/call` as JSON-RPC 2.0 over POST (responses as JSON). Authorised like the REST API (an API key or a dashboard session); every tool runs the matching REST route as the caller, so tenant scoping is the same. Tools: list_users, get_daily_summaries, get_timeseries, list_workouts, list_sleep, get_scores, get_energy_balance, list_nutrition_logs, get_connections, trigger_sync.
+     * @description For AI agents: `initialize`, `tools/list` and `tools/call` as JSON-RPC 2.0 over POST (responses as JSON). Authorised by an API key, a dashboard session, or a user-scoped SDK token (POST /users/{user_id}/token: its tools reach only that user); every tool runs the matching REST route as the caller, so tenant scoping is the same. Tools: list_users, get_daily_summaries, get_timeseries, list_workouts, list_sleep, get_scores, get_energy_balance, list_nutrition_logs, get_connections, trigger_sync.
      */
     post: {
       parameters: {
@@ -3467,6 +4105,82 @@ export interface paths {
         };
         /** @description Business rule violated or malformed body */
         400: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+      };
+    };
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/support/contact': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /** Contact the operator: files a support ticket (public; CONTACT_FORM_PER_HOUR per address) */
+    post: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      requestBody: {
+        content: {
+          'application/json': components['schemas']['SupportContact'];
+        };
+      };
+      responses: {
+        /** @description The ticket was filed */
+        201: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['SupportContactReceipt'];
+          };
+        };
+        /** @description Body too large */
+        413: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+        /** @description Unsupported media type */
+        415: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+        /** @description Validation error */
+        422: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+        /** @description Rate limited; see Retry-After */
+        429: {
           headers: {
             [name: string]: unknown;
           };
@@ -8680,6 +9394,13 @@ export interface components {
       /** @enum {string} */
       token_type: 'bearer';
     };
+    AccountLocked: {
+      /** @enum {string} */
+      code: 'account_locked';
+      detail: string;
+      /** @description When the lock ends (ISO 8601, UTC) */
+      locked_until: string;
+    };
     ActivitySummary: {
       active_calories_kcal: number | null;
       active_minutes: number | null;
@@ -8702,6 +9423,33 @@ export interface components {
       };
       steps: number | null;
       total_calories_kcal: number | null;
+    };
+    Announcement: {
+      body: string;
+      cta_label: string | null;
+      cta_url: string | null;
+      /** Format: uuid */
+      id: string;
+      published_at: string;
+      /** @enum {string} */
+      severity: 'info' | 'warning' | 'critical';
+      title: string;
+    } | null;
+    AnnouncementPublish: {
+      body: string;
+      cta_label?: string;
+      /** Format: uri */
+      cta_url?: string;
+      /** @enum {string} */
+      severity: 'info' | 'warning' | 'critical';
+      title: string;
+    };
+    AnnouncementRecord: components['schemas']['Announcement'] & {
+      active: boolean;
+      deactivated_at: string | null;
+      /** Format: uuid */
+      published_by: string | null;
+      published_by_email: string | null;
     };
     ApiKey: {
       created_at: string;
@@ -9084,10 +9832,20 @@ export interface components {
     Developer: {
       created_at: string;
       email: string;
+      /** @description Whether the address was confirmed by the mailed link */
+      email_verified: boolean;
+      email_verified_at: string | null;
       /** Format: uuid */
       id: string;
       name: string;
+      organization: string | null;
       plan: string;
+    };
+    EmailVerified: {
+      email: string;
+      email_verified_at: string;
+      /** Format: uuid */
+      id: string;
     };
     EnergyBalance: {
       days: {
@@ -9607,6 +10365,44 @@ export interface components {
       device_type?: string;
       provider?: string;
     };
+    SupportContact: {
+      /** Format: email */
+      email: string;
+      message: string;
+      name?: string;
+      subject: string;
+    };
+    SupportContactReceipt: {
+      created_at: string;
+      /** Format: uuid */
+      id: string;
+      /** @enum {string} */
+      status: 'open';
+    };
+    SupportResolve: {
+      resolved: boolean;
+    };
+    SupportTicket: {
+      created_at: string;
+      developer_email: string | null;
+      /**
+       * Format: uuid
+       * @description The developer account whose email the sender gave (unverified: anyone can type it)
+       */
+      developer_id: string | null;
+      email: string;
+      /** Format: uuid */
+      id: string;
+      message: string;
+      name: string | null;
+      resolved_at: string | null;
+      /** Format: uuid */
+      resolved_by: string | null;
+      resolved_by_email: string | null;
+      /** @enum {string} */
+      status: 'open' | 'resolved';
+      subject: string;
+    };
     SyncError: {
       /** @enum {string} */
       code: 'PLATFORM_ERROR' | 'AUTH_ERROR' | 'RATE_LIMIT' | 'CONNECTION_NOT_FOUND' | 'INTERNAL_ERROR';
@@ -9809,6 +10605,10 @@ export interface components {
       unit: string;
       value: number;
     };
+    UpdateProfileRequest: {
+      name?: string;
+      organization?: string | null;
+    };
     UpdateTeamMemberRequest: {
       role: components['schemas']['TeamMemberRole'];
     };
@@ -9869,6 +10669,12 @@ export interface components {
       id: string | null;
       /** @enum {string} */
       status: 'accepted' | 'duplicate';
+    };
+    VerificationResent: {
+      already_verified: boolean;
+      email: string;
+      /** @description Sent by mail (false: no SMTP on this instance, the link was logged for the operator, or the server refused it) */
+      emailed: boolean;
     };
     /** @description A JSON array of WearMetrics samples, or {"samples": [...]} */
     WearMetricsBatch:
