@@ -1,5 +1,6 @@
 import { useQuery } from '@tanstack/react-query';
 import { type ReactNode, useState } from 'react';
+import { useIsSuperuser } from './admin/access.ts';
 import { api } from './api.ts';
 import { Link, useLocation } from './router.tsx';
 import { routes } from './routes.ts';
@@ -58,8 +59,10 @@ export function Layout(props: { children: ReactNode }) {
   const { me, role, signOut } = useSession();
   const { path } = useLocation();
   const [menuOpen, setMenuOpen] = useState(false);
-  const isCurrent = (to: string) => (to === '/' ? path === '/' : path === to || path.startsWith(`${to}/`));
-  const navLinks = (group: 'main' | 'settings') =>
+  const isCurrent = (to: string) =>
+    to === '/' || to === '/admin' ? path === to : path === to || path.startsWith(`${to}/`);
+  const superuser = useIsSuperuser();
+  const navLinks = (group: 'main' | 'settings' | 'admin') =>
     routes
       .filter((route) => route.nav === group)
       .map((route) => (
@@ -103,6 +106,12 @@ export function Layout(props: { children: ReactNode }) {
         <ul>{navLinks('main')}</ul>
         <p className="nav-group">Settings</p>
         <ul>{navLinks('settings')}</ul>
+        {superuser && (
+          <>
+            <p className="nav-group">Admin</p>
+            <ul>{navLinks('admin')}</ul>
+          </>
+        )}
       </nav>
       <main id="main" tabIndex={-1}>
         <AnnouncementBanner />

@@ -7,7 +7,7 @@ import { type ComponentType, type LazyExoticComponent, lazy } from 'react';
 export interface PageRoute {
   path: string;
   title: string;
-  nav?: 'main' | 'settings';
+  nav?: 'main' | 'settings' | 'admin';
   public?: boolean;
   component: LazyExoticComponent<ComponentType<{ params: Record<string, string> }>>;
 }
@@ -67,5 +67,72 @@ export const routes: PageRoute[] = [
     title: 'Data settings',
     nav: 'settings',
     component: lazy(() => import('./pages/data-settings.tsx')),
+  },
+  // Platform admin (issue 21): shown in the navigation to superusers only (web/src/admin/access.ts).
+  {
+    path: '/admin',
+    title: 'Admin overview',
+    nav: 'admin',
+    component: lazy(() => import('./admin/overview.tsx')),
+  },
+  {
+    path: '/admin/developers',
+    title: 'Developers',
+    nav: 'admin',
+    component: lazy(() => import('./admin/developers.tsx')),
+  },
+  {
+    path: '/admin/developers/:id',
+    title: 'Developer',
+    component: lazy(() => import('./admin/developer-detail.tsx')),
+  },
+  {
+    path: '/admin/end-users',
+    title: 'End users',
+    nav: 'admin',
+    component: lazy(() => import('./admin/end-users.tsx')),
+  },
+  {
+    path: '/admin/finance',
+    title: 'Finance',
+    nav: 'admin',
+    component: lazy(() => import('./admin/finance.tsx')),
+  },
+  { path: '/admin/cogs', title: 'COGS', nav: 'admin', component: lazy(() => import('./admin/cogs.tsx')) },
+  {
+    path: '/admin/insights',
+    title: 'Insights',
+    nav: 'admin',
+    component: lazy(() => import('./admin/insights.tsx')),
+  },
+  {
+    path: '/admin/audit',
+    title: 'Audit timeline',
+    nav: 'admin',
+    component: lazy(() => import('./admin/audit.tsx')),
+  },
+  {
+    path: '/admin/system',
+    title: 'System & jobs',
+    nav: 'admin',
+    component: lazy(() => import('./admin/system.tsx')),
+  },
+  {
+    path: '/admin/support',
+    title: 'Support',
+    nav: 'admin',
+    component: lazy(() => import('./admin/support.tsx')),
+  },
+  {
+    path: '/admin/announcements',
+    title: 'Announcements',
+    nav: 'admin',
+    component: lazy(() => import('./admin/announcements.tsx')),
+  },
+  {
+    path: '/admin/nutrition-review',
+    title: 'Nutrition review',
+    nav: 'admin',
+    component: lazy(() => import('./admin/nutrition-review.tsx')),
   },
 ];
