@@ -258,6 +258,437 @@ export interface paths {
     patch?: never;
     trace?: never;
   };
+  '/api/v1/admin/cogs/summary': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /**
+     * Cost of goods sold over a period, gross margin and per-plan unit economics
+     * @description Period `from` (inclusive, default: the start of the current UTC month) to `to` (exclusive, default: now). Lines: vision recognitions (meal logs with a vision model created in the period), object storage (bytes of meal photos still stored, per GB-month), webhook deliveries (attempts in the period), Razorpay fees (RAZORPAY_FEE_PCT of INR collected in the period), fixed infra. Monthly rates are prorated to the period in 30-day months. Gross margin = (collected − refunded − costs) / (collected − refunded); null without revenue. Unit economics: each plan at its full daily photo quota for 30 days.
+     */
+    get: {
+      parameters: {
+        query?: {
+          from?: string;
+          to?: string;
+        };
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description COGS */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['AdminCogsSummary'];
+          };
+        };
+        /** @description Not found (or owned by another developer) */
+        404: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+        /** @description Validation error */
+        422: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+      };
+    };
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/admin/developers/{id}/plan': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /**
+     * Set a developer's plan by hand
+     * @description For a self-hosted instance without Razorpay (or a deal made outside it): the plan and its quotas apply at once. A later Razorpay event for the developer sets its plan again. Audited (`admin.developer.plan_set`).
+     */
+    post: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          id: string;
+        };
+        cookie?: never;
+      };
+      requestBody: {
+        content: {
+          'application/json': components['schemas']['AdminPlanInput'];
+        };
+      };
+      responses: {
+        /** @description Plan set */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['AdminPlanSet'];
+          };
+        };
+        /** @description Not found (or owned by another developer) */
+        404: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+        /** @description Unsupported media type */
+        415: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+        /** @description Validation error */
+        422: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+      };
+    };
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/admin/finance/invoices': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /**
+     * Every invoice, newest first, with filters
+     * @description `from` (inclusive) and `to` (exclusive) filter on when the invoice was recorded.
+     */
+    get: {
+      parameters: {
+        query?: {
+          developer_id?: string;
+          from?: string;
+          limit?: number;
+          offset?: number | null;
+          plan?: 'hobby' | 'developer' | 'scale' | 'enterprise';
+          status?: 'paid' | 'failed' | 'refunded';
+          to?: string;
+        };
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description A page */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['AdminInvoicePage'];
+          };
+        };
+        /** @description Not found (or owned by another developer) */
+        404: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+        /** @description Validation error */
+        422: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+      };
+    };
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/admin/finance/invoices/{id}/mark-refunded': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /**
+     * Mark an invoice refunded (bookkeeping: issue the refund in Razorpay first)
+     * @description Flips a paid invoice to refunded for its whole amount. 409 `invoice_not_refundable` for a failed or already refunded one. Audited (`admin.invoice.marked_refunded`).
+     */
+    post: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          id: string;
+        };
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Refunded */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['BillingInvoice'] & {
+              usd_inr_rate: number;
+            };
+          };
+        };
+        /** @description Not found (or owned by another developer) */
+        404: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+        /** @description Duplicate resource */
+        409: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+        /** @description Validation error */
+        422: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+      };
+    };
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/admin/finance/subscriptions': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** Every subscription, newest first */
+    get: {
+      parameters: {
+        query?: {
+          developer_id?: string;
+          limit?: number;
+          offset?: number | null;
+          plan?: 'hobby' | 'developer' | 'scale' | 'enterprise';
+          status?:
+            | 'created'
+            | 'authenticated'
+            | 'active'
+            | 'pending'
+            | 'halted'
+            | 'cancelled'
+            | 'completed'
+            | 'expired';
+        };
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description A page */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['AdminSubscriptionPage'];
+          };
+        };
+        /** @description Not found (or owned by another developer) */
+        404: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+        /** @description Validation error */
+        422: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+      };
+    };
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/admin/finance/summary': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /**
+     * MRR, ARR, month-over-month change, collections and refunds
+     * @description MRR: the price-book monthly price of every live Razorpay subscription (active, or pending while Razorpay retries the card); plans set by hand are not revenue. `mom_change_pct` compares with the MRR at the start of this UTC month (null when that was zero). Collections and refunds are this and last UTC month's invoices.
+     */
+    get: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Summary */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['AdminFinanceSummary'];
+          };
+        };
+        /** @description Not found (or owned by another developer) */
+        404: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+      };
+    };
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/admin/insights': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /**
+     * SaaS metrics: ARPU, LTV, churn, conversion, plan mix, funnel, DAU, cohorts, providers, top tenants
+     * @description A tenant's activity is any audited action, sync run or meal log (UTC days; ISO weeks from Monday). DAU covers the last 14 days, cohorts the last 8 weeks (`retained[k]`: members active k weeks after their registration week), top tenants the last 30 days.
+     */
+    get: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Insights */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['AdminInsights'];
+          };
+        };
+        /** @description Not found (or owned by another developer) */
+        404: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+      };
+    };
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
   '/api/v1/admin/nutrition/review/{log_id}': {
     parameters: {
       query?: never;
@@ -1555,6 +1986,231 @@ export interface paths {
         };
       };
     };
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/billing/checkout': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /**
+     * Start a Razorpay subscription to a paid plan
+     * @description Creates the subscription in Razorpay (status `created`) and returns what Razorpay Checkout needs; the plan applies when Razorpay reports the subscription active (webhook). Owners and admins only. 409 `billing_disabled` when this instance does not bill through Razorpay (plans are then set by an operator), `plan_not_available` when the plan has no Razorpay plan id (RAZORPAY_PLAN_IDS), `already_subscribed` when an active subscription to it exists; 503 `payment_provider_error` when Razorpay refuses or cannot be reached.
+     */
+    post: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      requestBody: {
+        content: {
+          'application/json': components['schemas']['BillingCheckoutInput'];
+        };
+      };
+      responses: {
+        /** @description Subscription created */
+        201: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['BillingCheckout'];
+          };
+        };
+        /** @description Missing, invalid, expired or revoked credentials */
+        401: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+        /** @description Credential not allowed for this route */
+        403: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+        /** @description Duplicate resource */
+        409: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+        /** @description Unsupported media type */
+        415: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+        /** @description Validation error */
+        422: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+        /** @description Razorpay refused or could not be reached (`payment_provider_error`) */
+        503: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+      };
+    };
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/billing/razorpay/webhook': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /**
+     * Razorpay's webhook (register this URL in Razorpay's dashboard)
+     * @description Razorpay events: subscription.activated/charged/pending/halted/cancelled/completed, payment.captured/failed, refund.processed. Verified with `X-Razorpay-Signature` (hex HMAC-SHA256 of the raw body with RAZORPAY_WEBHOOK_SECRET): 400 `invalid_signature` otherwise. Idempotent by `X-Razorpay-Event-Id`: a repeated event answers 200 `duplicate` and changes nothing. A subscription becoming active sets the developer's plan (and quotas) at once; halted or cancelled falls back to the default plan. 404 `billing_disabled` when Razorpay is not configured.
+     */
+    post: {
+      parameters: {
+        query?: never;
+        header: {
+          'x-razorpay-event-id'?: string;
+          /** @description hex HMAC-SHA256 of the raw body */
+          'x-razorpay-signature': string;
+        };
+        path?: never;
+        cookie?: never;
+      };
+      requestBody: {
+        content: {
+          'application/json': components['schemas']['RazorpayWebhookEvent'];
+        };
+      };
+      responses: {
+        /** @description Applied, ignored or already seen */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['BillingWebhookAck'];
+          };
+        };
+        /** @description Business rule violated or malformed body */
+        400: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+        /** @description Not found (or owned by another developer) */
+        404: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+        /** @description Body too large */
+        413: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+      };
+    };
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/billing/subscription': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** Your plan, subscription and invoices */
+    get: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Billing state */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['BillingCurrent'];
+          };
+        };
+        /** @description Missing, invalid, expired or revoked credentials */
+        401: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+        /** @description Credential not allowed for this route */
+        403: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+      };
+    };
+    put?: never;
+    post?: never;
     delete?: never;
     options?: never;
     head?: never;
@@ -9424,6 +10080,156 @@ export interface components {
       steps: number | null;
       total_calories_kcal: number | null;
     };
+    AdminCogsLine: {
+      cost_inr: number;
+      cost_usd: number;
+      key: string;
+      label: string;
+      quantity: number;
+      /** @description The environment variable that overrides the rate */
+      rate_env: string;
+      /** @description INR per unit (RAZORPAY_FEE_PCT: percent of INR collected) */
+      rate_inr: number;
+      unit: string;
+    };
+    AdminCogsSummary: {
+      from: string;
+      gross_margin_pct: number | null;
+      lines: components['schemas']['AdminCogsLine'][];
+      period_months: number;
+      revenue_inr: number;
+      revenue_usd: number;
+      to: string;
+      total_inr: number;
+      total_usd: number;
+      unit_economics: components['schemas']['AdminUnitEconomics'][];
+      usd_inr_rate: number;
+    };
+    AdminFinanceSummary: {
+      active_subscriptions: number;
+      arr_inr: number;
+      arr_usd: number;
+      collected_last_month_inr: number;
+      collected_last_month_usd: number;
+      collected_this_month_inr: number;
+      collected_this_month_usd: number;
+      generated_at: string;
+      mom_change_pct: number | null;
+      month_start: string;
+      mrr_inr: number;
+      mrr_month_start_inr: number;
+      mrr_month_start_usd: number;
+      mrr_usd: number;
+      refunds_this_month_count: number;
+      refunds_this_month_inr: number;
+      refunds_this_month_usd: number;
+      usd_inr_rate: number;
+    };
+    AdminInsights: {
+      dau: {
+        active_developers: number;
+        date: string;
+      }[];
+      financials: {
+        arpu_usd: number;
+        /** @description Lifetime: activated subscriptions since cancelled, halted or expired */
+        churn_rate_pct: number;
+        /** @description 100 / churn_rate_pct; 12 with no churn */
+        estimated_lifespan_months: number;
+        /** @description Tenants that ever activated a subscription, of all tenants */
+        free_to_paid_conversion_pct: number;
+        /** @description ARPU × estimated_lifespan_months */
+        ltv_usd: number;
+        mrr_usd: number;
+        paying_tenants: number;
+      };
+      funnel: {
+        count: number;
+        pct_of_registered: number;
+        stage: string;
+      }[];
+      generated_at: string;
+      plan_mix: {
+        /** @description Live paying subscriptions to the plan */
+        active: number;
+        contributing_mrr_usd: number;
+        monthly_usd: number;
+        pct_of_mrr: number;
+        plan: string;
+        /** @description Tenants on the plan now (developers.plan) */
+        tenants: number;
+      }[];
+      providers: {
+        active_connections: number;
+        connections: number;
+        provider: string;
+        tenants: number;
+      }[];
+      top_developers: {
+        /** Format: uuid */
+        developer_id: string;
+        email: string;
+        events_30d: number;
+        plan: string;
+        users: number;
+      }[];
+      usd_inr_rate: number;
+      weekly_cohorts: {
+        cohort_week: string;
+        retained: number[];
+        retention_pct: number[];
+        size: number;
+      }[];
+    };
+    AdminInvoice: components['schemas']['BillingInvoice'] & {
+      developer_email: string;
+    };
+    AdminInvoicePage: {
+      data: components['schemas']['AdminInvoice'][];
+      pagination: {
+        limit: number;
+        offset: number;
+        total_count: number;
+      };
+      usd_inr_rate: number;
+    };
+    AdminPlanInput: {
+      /** @enum {string} */
+      plan: 'hobby' | 'developer' | 'scale' | 'enterprise';
+    };
+    AdminPlanSet: {
+      /** Format: uuid */
+      developer_id: string;
+      plan: string;
+      previous_plan: string;
+    };
+    AdminSubscription: components['schemas']['BillingSubscription'] & {
+      developer_email: string;
+    };
+    AdminSubscriptionPage: {
+      data: components['schemas']['AdminSubscription'][];
+      pagination: {
+        limit: number;
+        offset: number;
+        total_count: number;
+      };
+      usd_inr_rate: number;
+    };
+    AdminUnitEconomics: {
+      daily_photo_quota: number | null;
+      images_per_month: number | null;
+      margin_inr: number | null;
+      margin_pct: number | null;
+      margin_usd: number | null;
+      /** @description Underpriced at full use (or unbounded): review the price book */
+      negative_margin: boolean;
+      plan: string;
+      price_inr: number;
+      price_usd: number;
+      unbounded: boolean;
+      vision_cost_inr: number | null;
+      vision_cost_usd: number | null;
+    };
     Announcement: {
       body: string;
       cta_label: string | null;
@@ -9587,6 +10393,90 @@ export interface components {
       requested_windows: number;
       timed_out: number;
       type: string;
+    };
+    BillingCheckout: {
+      amount_inr: number;
+      amount_usd: number;
+      plan: string;
+      /** @description The public key id Razorpay Checkout is opened with */
+      razorpay_key_id: string;
+      /** @description Razorpay's hosted page to authorise the subscription */
+      short_url: string | null;
+      status: string;
+      /** @description Razorpay's subscription id (sub_…), for Razorpay Checkout */
+      subscription_id: string;
+      usd_inr_rate: number;
+    };
+    BillingCheckoutInput: {
+      /**
+       * @example developer
+       * @enum {string}
+       */
+      plan: 'developer' | 'scale' | 'enterprise';
+    };
+    BillingCurrent: {
+      billing_enabled: boolean;
+      /** @description The newest 50 */
+      invoices: components['schemas']['BillingInvoice'][];
+      /** @description The plan in force now (its quotas apply): developers.plan */
+      plan: string;
+      plans: components['schemas']['BillingPlanPrice'][];
+      subscription: components['schemas']['BillingSubscription'];
+      usd_inr_rate: number;
+    };
+    BillingInvoice: {
+      amount_inr: number;
+      amount_usd: number;
+      created_at: string;
+      /** Format: uuid */
+      developer_id: string;
+      failure_reason: string | null;
+      /** Format: uuid */
+      id: string;
+      paid_at: string | null;
+      plan: string;
+      razorpay_invoice_id: string | null;
+      razorpay_payment_id: string | null;
+      refunded_at: string | null;
+      refunded_inr: number;
+      refunded_usd: number;
+      /** @enum {string} */
+      status: 'paid' | 'failed' | 'refunded';
+      /** Format: uuid */
+      subscription_id: string | null;
+    };
+    BillingPlanPrice: {
+      /** @description null: unlimited */
+      daily_photo_quota: number | null;
+      monthly_inr: number;
+      monthly_usd: number;
+      plan: string;
+      /** @description Sold through Razorpay on this instance */
+      purchasable: boolean;
+    };
+    BillingSubscription: {
+      activated_at: string | null;
+      /** @description Per cycle, as Razorpay charges it (INR) */
+      amount_inr: number;
+      amount_usd: number;
+      cancelled_at: string | null;
+      created_at: string;
+      current_end: string | null;
+      current_start: string | null;
+      /** Format: uuid */
+      developer_id: string;
+      /** Format: uuid */
+      id: string;
+      plan: string;
+      razorpay_plan_id: string | null;
+      razorpay_subscription_id: string | null;
+      status: string;
+      updated_at: string;
+    } | null;
+    BillingWebhookAck: {
+      event_id: string;
+      /** @enum {string} */
+      status: 'applied' | 'duplicate' | 'ignored';
     };
     BodySummary: {
       as_of: string;
@@ -10205,6 +11095,14 @@ export interface components {
        * @example webhook-secret-or-verify-token
        */
       webhook_secret?: string | null;
+    };
+    RazorpayWebhookEvent: {
+      event: string;
+      payload: {
+        [key: string]: unknown;
+      };
+    } & {
+      [key: string]: unknown;
     };
     Readiness: {
       checks: {
