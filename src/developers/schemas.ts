@@ -19,8 +19,49 @@ export const AccessToken = z
   .openapi('AccessToken');
 
 export const Developer = z
-  .object({ id: z.uuid(), email: z.string(), name: z.string(), plan: z.string(), created_at: z.string() })
+  .object({
+    id: z.uuid(),
+    email: z.string(),
+    name: z.string(),
+    plan: z.string(),
+    organization: z.string().nullable(),
+    email_verified: z
+      .boolean()
+      .openapi({ description: 'Whether the address was confirmed by the mailed link' }),
+    email_verified_at: z.string().nullable(),
+    created_at: z.string(),
+  })
   .openapi('Developer');
+
+export const UpdateProfileBody = z
+  .strictObject({
+    name: z.string().trim().min(1).max(200).optional(),
+    organization: z.string().trim().min(1).max(200).nullable().optional(),
+  })
+  .openapi('UpdateProfileRequest');
+
+export const VerifyEmailQuery = z.object({
+  token: z
+    .string()
+    .min(1)
+    .max(512)
+    .openapi({ param: { name: 'token', in: 'query' }, description: 'The token of the mailed link' }),
+});
+
+export const VerifyEmailResult = z
+  .object({ id: z.uuid(), email: z.string(), email_verified_at: z.string() })
+  .openapi('EmailVerified');
+
+export const VerificationResent = z
+  .object({
+    email: z.string(),
+    already_verified: z.boolean(),
+    emailed: z.boolean().openapi({
+      description:
+        'Sent by mail (false: no SMTP on this instance, the link was logged for the operator, or the server refused it)',
+    }),
+  })
+  .openapi('VerificationResent');
 
 export const ApiKeyWithSecret = z
   .object({

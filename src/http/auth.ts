@@ -3,7 +3,8 @@ import { createMiddleware } from 'hono/factory';
 import { looksLikeApiKey } from '../auth/api-key-secret.ts';
 import type { TokenService } from '../auth/tokens.ts';
 import { findApiKeyBySecret, touchApiKey } from '../developers/api-keys.repo.ts';
-import { findDeveloperById } from '../developers/developers.repo.ts';
+import { findDeveloperById, isLocked } from '../developers/developers.repo.ts';
+import { AccountLockedSessionError } from '../developers/lockout.ts';
 import { ForbiddenError, NotFoundError, UnauthorizedError, ValidationError } from '../shared/errors.ts';
 import { findUser } from '../users/users.repo.ts';
 
@@ -71,6 +72,9 @@ export async function resolvePrincipal(
     if (account.tenant_id !== null) throw new UnauthorizedError('Invalid token');
     return { kind: 'sdk', developerId: claims.developerId, userId: claims.userId };
   }
+  // A locked account's sessions end with the lock (an admin's, or too many failed logins); its tenant's
+  // API keys and its users' SDK tokens keep working: the integration is not the person.
+  if (isLocked(account)) throw new AccountLockedSessionError('This account is locked');
   return account.tenant_id === null
     ? { kind: 'developer', developerId: account.id, accountId: account.id, role: 'owner', via: 'jwt' }
     : {
