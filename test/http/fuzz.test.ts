@@ -743,6 +743,32 @@ describeEachDatabase(
                 .execute();
             }
           }
+          // Team routes: a member and an open invitation of their own (PATCH/DELETE may remove them), and
+          // the invitation's single-use token for the public lookup and accept.
+          if (template.startsWith('/api/v1/team/')) {
+            const invite = async () => {
+              const res = await api.request('POST', '/api/v1/team/invitations', {
+                auth: { key: dev.key },
+                json: { email: `fuzz-team-${++serial}@example.com`, role: 'viewer' },
+              });
+              expect(res.status, res.text).toBe(201);
+              return {
+                id: res.body.id as string,
+                token: new URL(res.body.invite_url).searchParams.get('token') ?? '',
+              };
+            };
+            const joined = await api.request('POST', '/api/v1/team/invitations/accept', {
+              json: { token: (await invite()).token, name: 'Fuzz member', password: 'fuzz member password' },
+            });
+            expect(joined.status, joined.text).toBe(201);
+            const member = await api.request('GET', '/api/v1/auth/me', {
+              auth: { bearer: joined.body.access_token },
+            });
+            ids.member_id = member.body.id;
+            const open = await invite();
+            ids.invitation_id = open.id;
+            namedExamples.token = () => open.token;
+          } else delete namedExamples.token;
           if (pathParams.some((p) => p.name === 'key_id')) {
             const created = await api.request('POST', '/api/v1/developer/api-keys', {
               auth: { key: dev.key },
