@@ -53,6 +53,9 @@ export const AUDIT_ACTIONS = [
   'admin.announcement.dismissed',
   'admin.support.resolved',
   'admin.support.reopened',
+  'billing.checkout_created',
+  'admin.developer.plan_set',
+  'admin.invoice.marked_refunded',
 ] as const;
 export type AuditAction = (typeof AUDIT_ACTIONS)[number];
 

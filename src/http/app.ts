@@ -4,6 +4,7 @@ import { bodyLimit } from 'hono/body-limit';
 import { registerAnnouncementRoutes } from '../announcements/announcements.routes.ts';
 import { registerAuditRoutes } from '../audit/audit.routes.ts';
 import { TokenService } from '../auth/tokens.ts';
+import { billingWebhookPattern, registerBillingRoutes } from '../billing/billing.routes.ts';
 import { registerConnectionRoutes } from '../connections/connections.routes.ts';
 import { registerDashboardOverviewRoutes } from '../dashboard/overview.routes.ts';
 import { dashboardIndex, isDashboardPath, registerDashboard } from '../dashboard/static.ts';
@@ -121,7 +122,7 @@ export function createApp(
     '*',
     // Vendor webhooks are signed as raw bytes and only parsed once verified (src/providers/webhooks).
     inputGuard({
-      skipBody: [directUploadPattern, largeUploadPattern, providerWebhookPattern],
+      skipBody: [directUploadPattern, largeUploadPattern, providerWebhookPattern, billingWebhookPattern],
       depthOnly: [ingestBodyLimitPattern],
     }),
   );
@@ -165,6 +166,7 @@ export function createApp(
   registerDashboardOverviewRoutes(app, tokens);
   registerAnnouncementRoutes(app, tokens);
   registerSupportRoutes(app, tokens);
+  registerBillingRoutes(app, tokens);
 
   app.openAPIRegistry.registerComponent('securitySchemes', 'ApiKey', {
     type: 'apiKey',
