@@ -3,7 +3,7 @@ import { ErrorBoundary } from './error-boundary.tsx';
 import { Layout } from './layout.tsx';
 import { matchPath, navigate, useLocation } from './router.tsx';
 import { routes } from './routes.ts';
-import { SessionProvider, signIn, useSession, useToken } from './session.tsx';
+import { LAST_EMAIL_KEY, SessionProvider, signIn, useSession, useToken } from './session.tsx';
 import { Button, Dialog, ErrorNote, Field, Loading } from './ui.tsx';
 
 function NotFound() {
@@ -20,7 +20,11 @@ function NotFound() {
 /** Shown over the current page when the session expired: sign in again and carry on where you were. */
 function ReauthDialog(props: { open: boolean; onDone: () => void }) {
   const { me } = useSession();
-  const [email, setEmail] = useState(me?.email ?? '');
+  const [email, setEmail] = useState('');
+  // Filled when the dialog opens: the account that was signed in (its /auth/me is refused by then).
+  useEffect(() => {
+    if (props.open) setEmail((current) => current || me?.email || localStorage.getItem(LAST_EMAIL_KEY) || '');
+  }, [props.open, me?.email]);
   const [password, setPassword] = useState('');
   const [error, setError] = useState<unknown>();
   const [busy, setBusy] = useState(false);

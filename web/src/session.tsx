@@ -40,8 +40,12 @@ export function useToken(): string | null {
 export async function signIn(email: string, password: string, remember = true): Promise<void> {
   const form = new URLSearchParams({ username: email, password });
   const token = await api.post<{ access_token: string }>('/api/v1/auth/login', form, { anonymous: true });
+  // Remembered (not secret) so the re-login dialog can offer it when the session has expired.
+  localStorage.setItem(LAST_EMAIL_KEY, email);
   setToken(token.access_token, remember);
 }
+
+export const LAST_EMAIL_KEY = 'wearlink.last-email';
 
 /**
  * Holds who is signed in. When the API says a session expired, `expired` is set and the page stays
