@@ -33,14 +33,16 @@ describe.skipIf(browserSkip !== undefined)(
       });
       await owner.page.getByRole('button', { name: 'Go to the dashboard' }).click();
       await owner.page.goto('/team');
-      await expect.poll(() => owner.page.getByRole('cell', { name: 'Owner' }).count()).toBe(1);
+      await expect.poll(() => owner.page.getByRole('cell', { name: 'Owner', exact: true }).count()).toBe(1);
       const viewerEmail = `viewer-${uniqueSuffix()}@example.com`;
       await owner.page.getByLabel('Email').fill(viewerEmail);
       await owner.page.getByLabel('Role', { exact: true }).selectOption('viewer');
       await owner.page.getByRole('button', { name: 'Send invitation' }).click();
       const link = await owner.page.getByRole('textbox', { name: 'Invitation link' }).inputValue();
       expect(link).toContain('/invitations/accept?token=');
-      await expect.poll(() => owner.page.getByRole('cell', { name: viewerEmail }).count()).toBe(1);
+      await expect
+        .poll(() => owner.page.getByRole('cell', { name: viewerEmail, exact: true }).count())
+        .toBe(1);
       await expectAccessible(owner.page, 'team');
       await screenshot(owner.page, 'team');
 
@@ -58,14 +60,18 @@ describe.skipIf(browserSkip !== undefined)(
       await viewer.page.waitForURL((url) => url.pathname === '/');
 
       await viewer.page.goto('/team');
-      await expect.poll(() => viewer.page.getByRole('cell', { name: viewerEmail }).count()).toBe(1);
+      await expect
+        .poll(() => viewer.page.getByRole('cell', { name: viewerEmail, exact: true }).count())
+        .toBe(1);
       expect(await viewer.page.getByRole('button', { name: 'Send invitation' }).count()).toBe(0);
       expect(await viewer.page.getByRole('button', { name: /^Remove/ }).count()).toBe(0);
       await expectAccessible(viewer.page, 'team-viewer');
       await screenshot(viewer.page, 'team-viewer');
 
       await viewer.page.goto('/credentials');
-      await expect.poll(() => viewer.page.getByRole('heading', { name: 'API keys' }).count()).toBe(1);
+      await expect
+        .poll(() => viewer.page.getByRole('heading', { level: 1, name: 'Credentials' }).count())
+        .toBe(1);
       expect(await viewer.page.getByRole('button', { name: 'Create API key' }).count()).toBe(0);
       // And the API refuses it too, with the viewer's own session.
       // (A string, evaluated in the page: this file is type-checked without the DOM's globals.)
