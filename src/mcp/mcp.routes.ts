@@ -98,7 +98,19 @@ const JsonRpcMessage = z
     z.looseObject({ jsonrpc: z.literal('2.0') }),
     z.array(z.looseObject({ jsonrpc: z.literal('2.0') })),
   ])
-  .openapi('McpJsonRpcMessage');
+  .openapi('McpJsonRpcMessage', { example: { jsonrpc: '2.0', id: 1, method: 'tools/list' } });
+
+/**
+ * The transport insists on `Accept: application/json, text/event-stream`; this endpoint always answers
+ * JSON, so a client that sends only one of them (or none: curl) is served the same.
+ */
+function withMcpAccept(request: Request): Request {
+  const accept = request.headers.get('accept') ?? '';
+  if (accept.includes('application/json') && accept.includes('text/event-stream')) return request;
+  const headers = new Headers(request.headers);
+  headers.set('accept', 'application/json, text/event-stream');
+  return new Request(request.url, { method: request.method, headers });
+}
 
 export function registerMcpRoutes(app: OpenAPIHono<AppEnv>, tokens: TokenService): void {
   app.openapi(
@@ -129,7 +141,9 @@ export function registerMcpRoutes(app: OpenAPIHono<AppEnv>, tokens: TokenService
       const transport = new WebStandardStreamableHTTPServerTransport({ enableJsonResponse: true });
       await server.connect(transport);
       try {
-        const response = await transport.handleRequest(c.req.raw, { parsedBody: c.req.valid('json') });
+        const response = await transport.handleRequest(withMcpAccept(c.req.raw), {
+          parsedBody: c.req.valid('json'),
+        });
         return (await withDetail(response)) as never;
       } finally {
         await server.close();
