@@ -2,6 +2,7 @@ import { readFile } from 'node:fs/promises';
 import { extname, join } from 'node:path';
 import type { OpenAPIHono } from '@hono/zod-openapi';
 import type { Context } from 'hono';
+import type { Config } from '../config/load-config.ts';
 import type { AppEnv } from '../http/context.ts';
 import { DASHBOARD_DIST } from './build.ts';
 
@@ -17,19 +18,39 @@ const CONTENT_TYPES: Record<string, string> = {
 const ASSET_NAME = /^[A-Za-z0-9_-]+(?:\.[A-Za-z0-9]+)+$/;
 
 /**
- * No inline script and no third-party origin: the dashboard loads only its own hashed bundles and talks
- * only to this origin's API. Styles allow inline attributes (charts size their canvases with them).
+ * Where the dashboard may send requests besides its own origin: the places upload URLs point at (the
+ * S3 bucket when one is configured, PUBLIC_URL for WearLink's own upload URL when it differs).
  */
-const DASHBOARD_CSP = [
-  "default-src 'self'",
-  "script-src 'self'",
-  "style-src 'self' 'unsafe-inline'",
-  "img-src 'self' data: blob:",
-  "connect-src 'self'",
-  "frame-ancestors 'none'",
-  "base-uri 'none'",
-  "form-action 'self'",
-].join('; ');
+export function uploadOrigins(config: Config): string[] {
+  const origins = new Set<string>();
+  if (config.S3_BUCKET) {
+    if (config.S3_ENDPOINT) origins.add(new URL(config.S3_ENDPOINT).origin);
+    else {
+      origins.add(`https://${config.S3_BUCKET}.s3.${config.S3_REGION}.amazonaws.com`);
+      origins.add(`https://s3.${config.S3_REGION}.amazonaws.com`);
+    }
+  }
+  if (config.PUBLIC_URL) origins.add(new URL(config.PUBLIC_URL).origin);
+  return [...origins];
+}
+
+/**
+ * No inline script and no third-party origin: the dashboard loads only its own hashed bundles and talks
+ * only to this origin's API (and the upload origins). Styles allow inline attributes (charts size their
+ * canvases with them).
+ */
+function dashboardCsp(config: Config): string {
+  return [
+    "default-src 'self'",
+    "script-src 'self'",
+    "style-src 'self' 'unsafe-inline'",
+    "img-src 'self' data: blob:",
+    ["connect-src 'self'", ...uploadOrigins(config)].join(' '),
+    "frame-ancestors 'none'",
+    "base-uri 'none'",
+    "form-action 'self'",
+  ].join('; ');
+}
 
 /** Paths that are never the dashboard's: an unknown one there stays a JSON 404. */
 const API_PREFIXES = [
@@ -70,7 +91,7 @@ async function indexPage(c: Context<AppEnv>) {
   return c.body(new Uint8Array(html), 200, {
     'content-type': 'text/html; charset=utf-8',
     'cache-control': 'no-cache',
-    'content-security-policy': DASHBOARD_CSP,
+    'content-security-policy': dashboardCsp(c.var.deps.config),
     'x-content-type-options': 'nosniff',
     'referrer-policy': 'same-origin',
   });

@@ -1,5 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { loadConfig } from '../../src/config/load-config.ts';
 import { buildDashboard, FIRST_LOAD_BUDGET_GZ_BYTES } from '../../src/dashboard/build.ts';
+import { uploadOrigins } from '../../src/dashboard/static.ts';
 import { startTestServer, type TestServer } from '../support/harness.ts';
 
 describe('dashboard assets', () => {
@@ -39,5 +41,37 @@ describe('dashboard assets', () => {
       expect(await res.json()).toEqual({ detail: 'Not found' });
     }
     expect((await fetch(`${server.url}/docs`)).headers.get('content-type')).toContain('text/html');
+  });
+
+  it('lets the page upload to the S3 bucket and to PUBLIC_URL, and nowhere else', () => {
+    const base = {
+      WEARLINK_DATA_DIR: 'memory://',
+      JWT_SECRET: 'x'.repeat(40),
+      ENCRYPTION_KEY: 'y'.repeat(40),
+    };
+    expect(uploadOrigins(loadConfig(base))).toEqual([]);
+    expect(
+      uploadOrigins(
+        loadConfig({
+          ...base,
+          S3_BUCKET: 'exports',
+          S3_ACCESS_KEY_ID: 'a',
+          S3_SECRET_ACCESS_KEY: 'b',
+          S3_ENDPOINT: 'http://127.0.0.1:9000/minio',
+          PUBLIC_URL: 'https://wearlink.example.com/',
+        }),
+      ),
+    ).toEqual(['http://127.0.0.1:9000', 'https://wearlink.example.com']);
+    expect(
+      uploadOrigins(
+        loadConfig({
+          ...base,
+          S3_BUCKET: 'exports',
+          S3_ACCESS_KEY_ID: 'a',
+          S3_SECRET_ACCESS_KEY: 'b',
+          S3_REGION: 'eu-west-1',
+        }),
+      ),
+    ).toEqual(['https://exports.s3.eu-west-1.amazonaws.com', 'https://s3.eu-west-1.amazonaws.com']);
   });
 });
