@@ -159,6 +159,7 @@ export async function openPlatform(
       logger,
       rateLimiter,
       readinessChecks,
+      redis,
       ingest,
       events,
       runs,

@@ -1,6 +1,7 @@
 import { OpenAPIHono } from '@hono/zod-openapi';
 import type { Context } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
+import { registerAdminCoreRoutes } from '../admin/admin.routes.ts';
 import { registerAnnouncementRoutes } from '../announcements/announcements.routes.ts';
 import { registerAuditRoutes } from '../audit/audit.routes.ts';
 import { TokenService } from '../auth/tokens.ts';
@@ -166,6 +167,7 @@ export function createApp(
   registerDashboardOverviewRoutes(app, tokens);
   registerAnnouncementRoutes(app, tokens);
   registerSupportRoutes(app, tokens);
+  registerAdminCoreRoutes(app, tokens);
   registerBillingRoutes(app, tokens);
 
   app.openAPIRegistry.registerComponent('securitySchemes', 'ApiKey', {

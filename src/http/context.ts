@@ -1,3 +1,4 @@
+import type { Redis } from 'ioredis';
 import type { Config } from '../config/load-config.ts';
 import type { SecretBox } from '../crypto/secret-box.ts';
 import type { Db } from '../db/database.ts';
@@ -44,6 +45,8 @@ export interface AppDeps {
   queue: JobQueue;
   /** Seals and opens secrets at rest (OAuth tokens, client and webhook secrets). */
   secrets: SecretBox;
+  /** The Redis client when REDIS_URL is set (the admin system page reads its INFO). */
+  redis?: Redis | undefined;
   /** Readiness checks beyond the database (e.g. Redis). */
   readinessChecks: Record<string, () => Promise<void>>;
 }

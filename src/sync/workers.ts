@@ -186,7 +186,10 @@ export function isValidCron(expression: string): boolean {
  * `next_sync_at` on. Safe to run in several processes: claiming a connection is one conditional
  * UPDATE, and a second sync request for the same connection gets the running one back anyway.
  */
-export function startScheduler(platform: Platform): { stop(): void; tick(): Promise<number> } {
+export function startScheduler(platform: Pick<Platform, 'config' | 'deps' | 'logger'>): {
+  stop(): void;
+  tick(): Promise<number>;
+} {
   const { config, deps, logger } = platform;
   const tick = async (): Promise<number> => {
     const now = new Date();
