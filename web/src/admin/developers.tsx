@@ -2,7 +2,7 @@ import { useState } from 'react';
 import { apiPath } from '../api.ts';
 import { Link, setQuery } from '../router.tsx';
 import { Badge, Button, Empty, Field, formatDateTime, Section, Select, Table } from '../ui.tsx';
-import { AdminHeader, Pager, type Pagination, QueryView, useAdminQuery, useFilters } from './common.tsx';
+import { AdminHeader, Pager, QueryView, useAdminQuery, useFilters } from './common.tsx';
 
 export interface AdminDeveloper {
   id: string;
@@ -11,15 +11,20 @@ export interface AdminDeveloper {
   plan?: string;
   organization?: string | null;
   is_superuser?: boolean;
+  locked?: boolean;
   locked_until?: string | null;
+  is_root?: boolean;
+  superuser_by_config?: boolean;
+  superuser_flag?: boolean;
+  role?: string;
   email_verified_at?: string | null;
   failed_login_count?: number;
   tenant_id?: string | null;
   created_at?: string;
 }
 
-export function isLocked(dev: Pick<AdminDeveloper, 'locked_until'>): boolean {
-  return dev.locked_until != null && new Date(dev.locked_until).getTime() > Date.now();
+export function isLocked(dev: Pick<AdminDeveloper, 'locked' | 'locked_until'>): boolean {
+  return dev.locked ?? (dev.locked_until != null && new Date(dev.locked_until).getTime() > Date.now());
 }
 
 /** State as words (never colour alone): Superuser, Locked, Unverified. */
@@ -27,7 +32,8 @@ export function DeveloperBadges(props: { developer: AdminDeveloper }) {
   const d = props.developer;
   return (
     <span className="row">
-      {d.is_superuser && <Badge tone="info">Superuser</Badge>}
+      {d.is_root && <Badge tone="info">Root admin</Badge>}
+      {d.is_superuser && !d.is_root && <Badge tone="info">Superuser</Badge>}
       {isLocked(d) && <Badge tone="bad">Locked until {formatDateTime(d.locked_until)}</Badge>}
       {d.email_verified_at === null && <Badge tone="warn">Unverified</Badge>}
     </span>
@@ -43,7 +49,7 @@ const yesNo = (all: string) => [
 export default function AdminDevelopers() {
   const filters = useFilters(['q', 'plan', 'locked', 'superuser', 'offset']);
   const [q, setQ] = useState(filters.q ?? '');
-  const list = useAdminQuery<{ data: AdminDeveloper[]; pagination?: Pagination }>(
+  const list = useAdminQuery<{ data: AdminDeveloper[]; total: number; limit: number; offset: number }>(
     apiPath('/admin/developers', { ...filters, limit: 25 }),
   );
   return (
@@ -84,7 +90,7 @@ export default function AdminDevelopers() {
       </Section>
       <Section title="Developers">
         <QueryView query={list}>
-          {({ data, pagination }) =>
+          {({ data, total, limit, offset }) =>
             data.length === 0 ? (
               <Empty title="No developers match" />
             ) : (
@@ -104,7 +110,7 @@ export default function AdminDevelopers() {
                     </tr>
                   ))}
                 </Table>
-                <Pager pagination={pagination} label="Developers" />
+                <Pager pagination={{ total_count: total, limit, offset }} label="Developers" />
               </>
             )
           }

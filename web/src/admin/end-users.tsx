@@ -2,23 +2,18 @@ import { useState } from 'react';
 import { apiPath } from '../api.ts';
 import { setQuery } from '../router.tsx';
 import { Button, Empty, Field, Section } from '../ui.tsx';
-import {
-  AdminHeader,
-  JsonView,
-  Pager,
-  type Pagination,
-  QueryView,
-  useAdminQuery,
-  useFilters,
-} from './common.tsx';
+import { AdminHeader, JsonView, Pager, QueryView, useAdminQuery, useFilters } from './common.tsx';
 
 /** Cross-tenant end-user search (email, name, external id), with the owning developer. */
 export default function AdminEndUsers() {
   const filters = useFilters(['q', 'offset']);
   const [q, setQ] = useState(filters.q ?? '');
-  const list = useAdminQuery<{ data: Record<string, unknown>[]; pagination?: Pagination }>(
-    apiPath('/admin/end-users', { q: filters.q, offset: filters.offset, limit: 25 }),
-  );
+  const list = useAdminQuery<{
+    data: Record<string, unknown>[];
+    total: number;
+    limit: number;
+    offset: number;
+  }>(apiPath('/admin/end-users', { q: filters.q, offset: filters.offset, limit: 25 }));
   return (
     <>
       <AdminHeader title="End users" description="The users of every tenant, for support look-ups." />
@@ -41,13 +36,13 @@ export default function AdminEndUsers() {
       </Section>
       <Section title="End users">
         <QueryView query={list}>
-          {({ data, pagination }) =>
+          {({ data, total, limit, offset }) =>
             data.length === 0 ? (
               <Empty title="No end users match" />
             ) : (
               <>
                 <JsonView value={data} caption="End users" />
-                <Pager pagination={pagination} label="End users" />
+                <Pager pagination={{ total_count: total, limit, offset }} label="End users" />
               </>
             )
           }

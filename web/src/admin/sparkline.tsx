@@ -57,20 +57,3 @@ export function Sparkline(props: { points: Point[]; label: string }) {
     </figure>
   );
 }
-
-/** Daily points from an API list, whatever it names its count (`count`, `signups`, …). */
-export function toPoints(rows: unknown): Point[] | undefined {
-  if (!Array.isArray(rows) || rows.length === 0) return undefined;
-  const points: Point[] = [];
-  for (const row of rows) {
-    if (row === null || typeof row !== 'object') return undefined;
-    const record = row as Record<string, unknown>;
-    const date = record.date ?? record.day;
-    const value = Object.entries(record).find(
-      ([key, v]) => key !== 'date' && key !== 'day' && typeof v === 'number',
-    )?.[1];
-    if (typeof date !== 'string' || typeof value !== 'number') return undefined;
-    points.push({ date: date.slice(0, 10), value });
-  }
-  return points;
-}

@@ -4,32 +4,47 @@ import { AdminHeader, ConfirmButton, JsonView, QueryView, useAdminQuery } from '
 
 interface Job {
   name: string;
-  schedule?: string | null;
-  description?: string | null;
-  last_run_at?: string | null;
-  next_run_at?: string | null;
-  [key: string]: unknown;
+  description: string;
+  schedule: string;
+  enabled: boolean;
+  runs_on: string;
+  last_run_at: string | null;
+  last_manual_run: { at: string; by: string | null } | null;
 }
 
 function Jobs() {
-  const jobs = useAdminQuery<{ data?: Job[]; jobs?: Job[] }>('/api/v1/admin/jobs');
+  const jobs = useAdminQuery<{ data: Job[] }>('/api/v1/admin/jobs');
   return (
     <QueryView query={jobs}>
       {(body) => {
-        const list = body.data ?? body.jobs ?? [];
+        const list = body.data;
         return list.length === 0 ? (
           <Empty title="No scheduled jobs" />
         ) : (
-          <Table caption="Scheduled jobs" head={['Job', 'Schedule', 'Last run', 'Next run', 'Actions']}>
+          <Table caption="Scheduled jobs" head={['Job', 'Schedule', 'Last run', 'Last run now', 'Actions']}>
             {list.map((job) => (
               <tr key={job.name}>
                 <td>
                   <code>{job.name}</code>
-                  {job.description && <div className="muted">{job.description}</div>}
+                  <div className="muted">{job.description}</div>
                 </td>
-                <td>{job.schedule ?? '—'}</td>
+                <td>
+                  {job.schedule}
+                  <div className="muted">
+                    {job.enabled ? 'Enabled' : 'Disabled'}; runs on {job.runs_on}
+                  </div>
+                </td>
                 <td>{formatDateTime(job.last_run_at)}</td>
-                <td>{formatDateTime(job.next_run_at)}</td>
+                <td>
+                  {job.last_manual_run ? (
+                    <>
+                      {formatDateTime(job.last_manual_run.at)}
+                      {job.last_manual_run.by && <div className="muted">by {job.last_manual_run.by}</div>}
+                    </>
+                  ) : (
+                    '—'
+                  )}
+                </td>
                 <td>
                   <ConfirmButton
                     label={`Run ${job.name} now`}
@@ -37,7 +52,7 @@ function Jobs() {
                     confirmLabel="Run now"
                     onConfirm={() => api.post(`/api/v1/admin/jobs/${encodeURIComponent(job.name)}/run`)}
                   >
-                    The job is queued at once, outside its schedule. The run is audited under your name.
+                    The job runs at once, outside its schedule. The run is audited under your name.
                   </ConfirmButton>
                 </td>
               </tr>
