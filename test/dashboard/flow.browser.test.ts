@@ -103,6 +103,11 @@ describe.skipIf(browserSkip !== undefined)(
         .poll(() => page.locator('[data-event-id]').allTextContents(), { timeout: 60_000 })
         .toEqual(expect.arrayContaining([expect.stringMatching(/completed/i)]));
       await screenshot(page, 'syncs-completed');
+      const runs = await server.api.request('GET', '/api/v1/sync/runs', { auth: { key } });
+      const runId = runs.body.data[0].run_id as string;
+      await visit(owner, `/syncs/${encodeURIComponent(runId)}?user=${userId}`, 'sync-run', () =>
+        page.locator('[data-event-id]').first().waitFor(),
+      );
 
       // Heart rate, charted: the point count follows the resolution switch.
       await page.goto(`/users/${userId}?tab=timeseries`);

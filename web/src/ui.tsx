@@ -202,7 +202,9 @@ export function Dialog(props: { title: string; open: boolean; onClose: () => voi
 
 export function Table(props: { caption: string; head: ReactNode[]; children: ReactNode }) {
   return (
-    <div className="table-wrap">
+    // Focusable and named: a table wider than the screen scrolls, and keyboard users must reach it.
+    // biome-ignore lint/a11y/noNoninteractiveTabindex: a scrollable region must be focusable (WCAG 2.1.1)
+    <section className="table-wrap" tabIndex={0} aria-label={props.caption}>
       <table>
         <caption className="sr-only">{props.caption}</caption>
         <thead>
@@ -217,7 +219,7 @@ export function Table(props: { caption: string; head: ReactNode[]; children: Rea
         </thead>
         <tbody>{props.children}</tbody>
       </table>
-    </div>
+    </section>
   );
 }
 

@@ -118,7 +118,8 @@ export function EventLog(props: { events: SyncEvent[]; label: string }) {
   if (props.events.length === 0) return <p className="muted">No events yet.</p>;
   const ordered = [...props.events].reverse();
   return (
-    <div className="table-wrap sync-events">
+    // biome-ignore lint/a11y/noNoninteractiveTabindex: a scrollable region must be focusable (WCAG 2.1.1)
+    <section className="table-wrap sync-events" tabIndex={0} aria-label={props.label}>
       <table aria-label={props.label}>
         <thead>
           <tr>
@@ -146,6 +147,6 @@ export function EventLog(props: { events: SyncEvent[]; label: string }) {
           ))}
         </tbody>
       </table>
-    </div>
+    </section>
   );
 }
