@@ -92,6 +92,17 @@ describe.skipIf(browserSkip !== undefined)(`admin portal${browserSkip ? ` (${bro
       await expectAccessible(page, path);
       await screenshot(page, `admin${path.replace(/\//g, '-')}`);
     }
+    // Run now: a scheduled job runs at once, and the registry says a person ran it (from the audit row).
+    await page.goto('/admin/system');
+    await settled(page);
+    await page.getByRole('button', { name: 'Run data-retention now' }).click();
+    await page
+      .getByRole('dialog', { name: 'Run data-retention now?' })
+      .getByRole('button', { name: 'Run now' })
+      .click();
+    await expect
+      .poll(() => page.getByRole('row', { name: /^data-retention/ }).textContent(), { timeout: 15_000 })
+      .toContain('by ');
     // A phone-sized viewport: the support list still fits.
     await page.setViewportSize({ width: 375, height: 800 });
     await page.goto('/admin/support');

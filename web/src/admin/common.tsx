@@ -166,8 +166,10 @@ export function ConfirmButton(props: {
  * Any JSON value as a person reads it: numbers and strings as they are, objects as a definition list,
  * lists of objects as a table. For payloads the portal shows whole (system health, details).
  */
-export function JsonView(props: { value: unknown; caption: string }): ReactNode {
+export function JsonView(props: { value: unknown; caption: string; name?: string }): ReactNode {
   const { value } = props;
+  if (typeof value === 'number' && props.name !== undefined && /bytes$/.test(props.name))
+    return formatBytes(value);
   if (value === null || value === undefined) return <span className="muted">—</span>;
   if (typeof value === 'boolean') return value ? 'Yes' : 'No';
   if (typeof value === 'number') return formatNumber(value, 2);
@@ -196,6 +198,7 @@ export function JsonView(props: { value: unknown; caption: string }): ReactNode 
                   {columns.map((column) => (
                     <td key={column}>
                       <JsonView
+                        name={column}
                         value={(item as Record<string, unknown>)[column]}
                         caption={`${props.caption}: ${column}`}
                       />
@@ -218,7 +221,7 @@ export function JsonView(props: { value: unknown; caption: string }): ReactNode 
         <div key={key}>
           <dt>{humanize(key)}</dt>
           <dd>
-            <JsonView value={item} caption={`${props.caption}: ${key}`} />
+            <JsonView name={key} value={item} caption={`${props.caption}: ${key}`} />
           </dd>
         </div>
       ))}
@@ -253,4 +256,16 @@ export function TextArea(props: {
       )}
     </div>
   );
+}
+
+/** 10821755 → "10.3 MiB". */
+export function formatBytes(bytes: number): string {
+  const units = ['bytes', 'KiB', 'MiB', 'GiB', 'TiB'];
+  let value = bytes;
+  let unit = 0;
+  while (Math.abs(value) >= 1024 && unit < units.length - 1) {
+    value /= 1024;
+    unit++;
+  }
+  return `${formatNumber(value, unit === 0 ? 0 : 1)} ${units[unit]}`;
 }
