@@ -403,6 +403,7 @@ async function leg(label: string, env: Record<string, string>): Promise<string[]
     const s = await setUp(server.url);
     const base = await baseline(s);
     const lines = [`${label}`, `  ${base.line}`];
+    console.log(`${label}: ${base.line}`);
     for (const count of CLIENTS) {
       const out = await measureClients(s, pid, count);
       const p = /p50 ([\d.]+) ms, p99 ([\d.]+) ms, max/.exec(out.at(-1) ?? '');
@@ -411,6 +412,8 @@ async function leg(label: string, env: Record<string, string>): Promise<string[]
           ` (${(Number(p[1]) / base.p50).toFixed(1)}× / ${(Number(p[2]) / base.p99).toFixed(1)}× the 1-client baseline)`;
       }
       lines.push(...out.map((l) => `  ${l}`));
+      // Printed as it comes too: a 10,000-client leg takes minutes.
+      console.log(`${label}\n${out.map((l) => `  ${l}`).join('\n')}`);
       await sleep(2000); // let the server reap the closed sockets before the next storm
     }
     lines.push(`  server peak RSS ${peakRssMiB(pid) ?? '?'} MiB`);
