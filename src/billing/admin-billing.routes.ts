@@ -3,8 +3,9 @@ import type { Context } from 'hono';
 import { adminPrincipal, authenticateSuperuser } from '../admin/guard.ts';
 import { type AuditAction, auditRequest, recordAudit } from '../audit/audit-log.ts';
 import type { TokenService } from '../auth/tokens.ts';
+import { boundedTimestamp } from '../health-data/date-range.ts';
 import type { AppEnv } from '../http/context.ts';
-import { pickErrors, security, Timestamp, UuidParam } from '../http/openapi.ts';
+import { pickErrors, security, UuidParam } from '../http/openapi.ts';
 import { ConflictError, NotFoundError, ValidationError } from '../shared/errors.ts';
 import { findInvoiceForUpdate, setDeveloperPlan, updateInvoice } from './billing.repo.ts';
 import { InvoiceJson, invoiceJson, SubscriptionJson, subscriptionJson } from './billing.routes.ts';
@@ -280,8 +281,8 @@ export function registerAdminBillingRoutes(app: OpenAPIHono<AppEnv>, tokens: Tok
         query: z.object({
           status: z.enum(['paid', 'failed', 'refunded']).optional(),
           plan: PlanName.optional(),
-          from: Timestamp.optional(),
-          to: Timestamp.optional(),
+          from: boundedTimestamp.optional(),
+          to: boundedTimestamp.optional(),
           developer_id: z.uuid().optional(),
           ...Paging,
         }),
@@ -414,7 +415,7 @@ export function registerAdminBillingRoutes(app: OpenAPIHono<AppEnv>, tokens: Tok
       summary: 'Cost of goods sold over a period, gross margin and per-plan unit economics',
       description:
         'Period `from` (inclusive, default: the start of the current UTC month) to `to` (exclusive, default: now). Lines: vision recognitions (meal logs with a vision model created in the period), object storage (bytes of meal photos still stored, per GB-month), webhook deliveries (attempts in the period), Razorpay fees (RAZORPAY_FEE_PCT of INR collected in the period), fixed infra. Monthly rates are prorated to the period in 30-day months. Gross margin = (collected − refunded − costs) / (collected − refunded); null without revenue. Unit economics: each plan at its full daily photo quota for 30 days.',
-      request: { query: z.object({ from: Timestamp.optional(), to: Timestamp.optional() }) },
+      request: { query: z.object({ from: boundedTimestamp.optional(), to: boundedTimestamp.optional() }) },
       responses: {
         200: {
           description: 'COGS',

@@ -369,10 +369,11 @@ export function registerBillingRoutes(app: OpenAPIHono<AppEnv>, tokens: TokenSer
 
 async function razorpayWebhook(c: Context<AppEnv>): Promise<Response> {
   const { config, db } = c.var.deps;
+  // Read first, within the route's body cap (src/http/app.ts; an overrun is a 413), even when refusing:
+  // answering before the client has sent its body leaves a keep-alive connection unusable.
+  const raw = new Uint8Array(await c.req.arrayBuffer());
   if (!billingEnabled(config))
     throw new BillingWebhookDisabledError('Billing is not enabled on this instance');
-  // Read within the route's body cap (src/http/app.ts): an overrun is a 413.
-  const raw = new Uint8Array(await c.req.arrayBuffer());
   if (
     !razorpaySignatureValid(
       config.RAZORPAY_WEBHOOK_SECRET as string,
