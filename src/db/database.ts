@@ -32,11 +32,25 @@ export type QueueConnection =
   | { kind: 'postgres'; url: string }
   | { kind: 'pglite'; executeSql(text: string, values?: unknown[]): Promise<{ rows: unknown[] }> };
 
+/**
+ * How a process hears `NOTIFY`: on PostgreSQL a listener opens a dedicated client of its own from the URL
+ * (a pooled connection would lose its LISTEN when released); on PGlite the one session listens, its
+ * LISTEN going through the session lock so it never lands inside one of our transactions.
+ */
+export type NotificationSource =
+  | { kind: 'postgres'; url: string }
+  | {
+      kind: 'pglite';
+      /** `channel`: a lower-case identifier. Resolves once listening, to the function that stops it. */
+      listen(channel: string, onNotify: () => void): Promise<() => Promise<void>>;
+    };
+
 export interface DatabaseHandle {
   db: Db;
   kind: DatabaseOptions['kind'];
   schema: string;
   queue: QueueConnection;
+  notifications: NotificationSource;
   /** Checks the database answers; used by /ready. */
   ping(): Promise<void>;
   close(): Promise<void>;
@@ -154,6 +168,7 @@ export async function openDatabase(options: DatabaseOptions): Promise<DatabaseHa
       kind: 'postgres',
       schema: options.schema,
       queue: { kind: 'postgres', url: withApplicationName(options.url) },
+      notifications: { kind: 'postgres', url: withApplicationName(options.url) },
       ping: async () => void (await sql`select 1`.execute(db)),
       close: () => db.destroy(),
     };
@@ -185,6 +200,15 @@ export async function openDatabase(options: DatabaseOptions): Promise<DatabaseHa
             return { rows: (await pglite.query(text, values)).rows };
           const results = await pglite.exec(text);
           return { rows: results.at(-1)?.rows ?? [] };
+        }),
+    },
+    notifications: {
+      kind: 'pglite',
+      // `channel` is a lower-case identifier: PGlite puts it into LISTEN/UNLISTEN as it is.
+      listen: (channel, onNotify) =>
+        lock.run(async () => {
+          const unlisten = await pglite.listen(channel, onNotify);
+          return () => lock.run(() => unlisten());
         }),
     },
     ping: async () => void (await sql`select 1`.execute(db)),

@@ -4,13 +4,14 @@ import { isIP } from 'node:net';
 import { sql } from 'kysely';
 import type { Config } from '../config/load-config.ts';
 import type { SecretBox } from '../crypto/secret-box.ts';
-import type { Db } from '../db/database.ts';
+import type { DatabaseHandle, Db } from '../db/database.ts';
 import { isForeignKeyViolation } from '../db/errors.ts';
 import type { Platform } from '../platform.ts';
 import type { Logger } from '../shared/logger.ts';
-import { enqueueWebhookEvents } from './outbox.ts';
+import { enqueueWebhookEvents, webhookChannel } from './outbox.ts';
 import { signatureHeader } from './signing.ts';
 import { addressRefusal, guardedLookup } from './ssrf.ts';
+import { listenForWakeups } from './wakeups.ts';
 import { openEndpointSecrets } from './webhooks.repo.ts';
 
 /** While requests are in flight, outcomes are recorded and new work claimed this often. */
@@ -190,14 +191,28 @@ export interface WebhookDelivery {
  * No transaction is open while a request is in flight.
  */
 export function startWebhookDelivery(
-  platform: Pick<Platform, 'config' | 'logger'> & { deps: { db: Db; secrets: SecretBox } },
+  platform: Pick<Platform, 'config' | 'logger'> & {
+    deps: { db: Db; secrets: SecretBox };
+    /** Where commits are heard (see wakeups.ts); without it, the loop only polls. */
+    database?: Pick<DatabaseHandle, 'schema' | 'notifications'>;
+  },
 ): WebhookDelivery {
   const loop = new DeliveryLoop(platform.deps.db, platform.deps.secrets, platform.config, platform.logger);
+  const { database } = platform;
+  const wakeups =
+    database &&
+    listenForWakeups(
+      database.notifications,
+      webhookChannel(database.schema),
+      () => loop.notify(),
+      platform.logger,
+    );
   const running = loop.run();
   return {
     async stop() {
       loop.stopped = true;
       loop.wake();
+      await wakeups?.close();
       await running;
       await loop.drain(platform.config.SHUTDOWN_TIMEOUT_MS);
     },
@@ -210,6 +225,8 @@ class DeliveryLoop {
   readonly #perEndpoint = new Map<string, number>();
   #outcomes: Outcome[] = [];
   #wake: (() => void) | undefined;
+  /** A notification came since the current claim pass began (see notify). */
+  #notified = false;
   /** When the outbox may next be asked for due deliveries (0: at the next turn). */
   #nextClaimAt = 0;
   readonly #leaseMs: number;
@@ -222,6 +239,18 @@ class DeliveryLoop {
   ) {
     // Past the request deadline plus time to record the outcome; then a dead worker's claim lapses.
     this.#leaseMs = config.WEBHOOK_TIMEOUT_MS * 2 + 1000;
+  }
+
+  /**
+   * A commit made deliveries due (a notification): the next turn claims, at once when the loop is idle.
+   * Bursts coalesce: however many arrive during a claim pass, they schedule exactly one more pass.
+   */
+  notify(): void {
+    this.#notified = true;
+    this.#nextClaimAt = 0;
+    // A busy loop claims at its next tick anyway (when slots are free); waking it per notification
+    // would only cost extra passes.
+    if (this.#inFlight === 0) this.wake();
   }
 
   wake(): void {
@@ -249,12 +278,15 @@ class DeliveryLoop {
         await this.#flush();
         const free = concurrency - this.#inFlight;
         const mayClaim = (free >= batch || this.#inFlight === 0) && Date.now() >= this.#nextClaimAt;
+        if (mayClaim) this.#notified = false;
         const claimed = mayClaim ? await this.#claim(free) : 0;
-        // Nothing claimable: the outbox is asked again after the poll interval or once a request
-        // finishes (see #send), not at every tick while requests are in flight: a receiver that hangs
-        // would otherwise cost a query every BATCH_TICK_MS.
+        // Nothing claimable: the outbox is asked again after the poll interval, once a request
+        // finishes (see #send) or a commit is notified, not at every tick while requests are in flight:
+        // a receiver that hangs would otherwise cost a query every BATCH_TICK_MS. A notification that
+        // came during the pass may be for rows the pass did not see: one more pass.
         if (mayClaim)
-          this.#nextClaimAt = claimed === 0 ? Date.now() + this.config.WEBHOOK_POLL_INTERVAL_MS : 0;
+          this.#nextClaimAt =
+            claimed === 0 && !this.#notified ? Date.now() + this.config.WEBHOOK_POLL_INTERVAL_MS : 0;
         if (this.stopped) break;
         if (this.#inFlight > 0) await this.#sleep(BATCH_TICK_MS);
         else if (claimed === 0) await this.#sleep(Math.max(BATCH_TICK_MS, this.#nextClaimAt - Date.now()));

@@ -18,6 +18,26 @@ export interface WebhookEvent {
   developerId?: string;
 }
 
+/**
+ * The channel on which a commit that made deliveries due wakes the delivery loops (delivery.ts), one per
+ * schema so that WearLink instances sharing a database in different schemas do not wake one another.
+ * PostgreSQL refuses channel names over 63 bytes: longer ones are cut, and two schemas whose names share
+ * those 63 bytes merely wake each other's loops for nothing.
+ */
+export const webhookChannel = (schema: string) => `wearlink_webhooks_${schema}`.slice(0, 63);
+
+/**
+ * `NOTIFY` for this schema's delivery loops, the SQL twin of `webhookChannel` (the schema is the
+ * session's search_path). PostgreSQL sends it at commit, never for a rolled-back write, and once per
+ * transaction however often it is called.
+ */
+export const wakeDeliverySql = sql`pg_notify(left('wearlink_webhooks_' || current_schema(), 63), '')`;
+
+/** Wakes the delivery loops at commit of the caller's transaction (at once without one). */
+export async function wakeDelivery(db: Db): Promise<void> {
+  await sql`select ${wakeDeliverySql}`.execute(db);
+}
+
 /** Bodies above this are split into chunks (DESIGN §5: ~1 MB). */
 export const MAX_PAYLOAD_BYTES = 1_000_000;
 
@@ -120,12 +140,15 @@ export async function enqueueWebhookEvents(db: Db, events: readonly WebhookEvent
       where exists (select 1 from webhook_endpoints e where e.developer_id = i.developer_id and e.enabled)
       order by i.ord
       returning id, developer_id, event_type
+    ),
+    deliveries as (
+      insert into webhook_deliveries (message_id, endpoint_id)
+      select m.id, e.id from msgs m
+      join webhook_endpoints e on e.developer_id = m.developer_id and ${endpointWantsSql(sql`m.event_type`)}
+      returning 1
     )
-    insert into webhook_deliveries (message_id, endpoint_id)
-    select m.id, e.id from msgs m
-    join webhook_endpoints e on e.developer_id = m.developer_id and ${endpointWantsSql(sql`m.event_type`)}`.execute(
-    db,
-  );
+    -- Only a write that made deliveries wakes the loops (no notification for tenants without webhooks).
+    select ${wakeDeliverySql} from (select 1 from deliveries limit 1) one`.execute(db);
 }
 
 /**
@@ -176,5 +199,8 @@ export function sampleEventsCtes(userId: string, seriesTypeIds: readonly number[
         insert into webhook_deliveries (message_id, endpoint_id)
         select m.id, e.id from wh_msgs m
         join webhook_endpoints e on e.developer_id = m.developer_id and ${endpointWantsSql(sql`m.event_type`)}
+        -- The statement's own result is its caller's: the wake rides on each inserted delivery (a data-
+        -- modifying CTE runs to completion, RETURNING included, and PostgreSQL sends it once at commit).
+        returning ${wakeDeliverySql}
       )`;
 }

@@ -5,7 +5,7 @@ import { SecretBox, SecretOpenError } from '../crypto/secret-box.ts';
 import type { Db } from '../db/database.ts';
 import type { WebhookEndpointRow } from '../db/schema.ts';
 import { inTransaction } from '../db/transaction.ts';
-import { newMessageId } from './outbox.ts';
+import { newMessageId, wakeDelivery } from './outbox.ts';
 import { generateSecret } from './signing.ts';
 
 export function newEndpointId(): string {
@@ -84,13 +84,13 @@ export function findEndpoint(
     .executeTakeFirst();
 }
 
-export function updateEndpoint(
+export async function updateEndpoint(
   db: Db,
   developerId: string,
   id: string,
   changes: { url?: string; description?: string | null; filterTypes?: string[]; enabled?: boolean },
 ): Promise<WebhookEndpointRow | undefined> {
-  return db
+  const row = await db
     .updateTable('webhook_endpoints')
     .set({
       updated_at: new Date(),
@@ -107,6 +107,9 @@ export function updateEndpoint(
     .where('id', '=', id)
     .returningAll()
     .executeTakeFirst();
+  // A re-enabled endpoint's backlog is due now, not at the next poll.
+  if (row !== undefined && changes.enabled === true) await wakeDelivery(db);
+  return row;
 }
 
 /** The deleted endpoint's URL; undefined when there was none. */
@@ -181,6 +184,8 @@ export async function enqueueTestMessage(
       .values({ id, developer_id: endpoint.developer_id, event_type: type, payload })
       .execute();
     await trx.insertInto('webhook_deliveries').values({ message_id: id, endpoint_id: endpoint.id }).execute();
+    // A disabled endpoint's message waits for its re-enabling, which wakes the loops then.
+    if (endpoint.enabled) await wakeDelivery(trx);
   });
   return id;
 }
