@@ -1,4 +1,5 @@
 import { z } from '@hono/zod-openapi';
+import { boundedDate, boundedTimestamp } from '../health-data/date-range.ts';
 import { UuidParam } from '../http/openapi.ts';
 
 const Money = z
@@ -181,13 +182,11 @@ export const AuditQuery = z.object({
     .max(100)
     .optional()
     .openapi({ description: 'Actions starting with this text, e.g. `developer.`' }),
-  since: z
-    .union([z.iso.date(), z.iso.datetime({ offset: true })])
-    .optional()
-    .openapi({
-      description: 'Rows at or after this instant; a date is its midnight UTC',
-      example: '2026-04-01',
-    }),
+  // Bounded like every other read's dates: year 0000 is no instant the database takes.
+  since: z.union([boundedDate, boundedTimestamp]).optional().openapi({
+    description: 'Rows at or after this instant; a date is its midnight UTC',
+    example: '2026-04-01',
+  }),
   q: z
     .string()
     .trim()
