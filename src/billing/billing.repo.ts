@@ -75,6 +75,23 @@ export async function otherActivePlan(
   return row?.plan;
 }
 
+/** Razorpay ids of the developer's other subscriptions still charging (active or pending). */
+export async function otherLiveRazorpaySubscriptions(
+  db: Db,
+  developerId: string,
+  except: string,
+): Promise<string[]> {
+  const rows = await db
+    .selectFrom('billing_subscriptions')
+    .select('razorpay_subscription_id')
+    .where('developer_id', '=', developerId)
+    .where('status', 'in', ['active', 'pending', 'authenticated'])
+    .where('razorpay_subscription_id', 'is not', null)
+    .where('id', '<>', except)
+    .execute();
+  return rows.map((r) => r.razorpay_subscription_id as string);
+}
+
 export function invoicesOf(db: Db, developerId: string, limit = 50): Promise<InvoiceRow[]> {
   return db
     .selectFrom('billing_invoices')

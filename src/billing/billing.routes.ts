@@ -391,7 +391,21 @@ async function razorpayWebhook(c: Context<AppEnv>): Promise<Response> {
   const event = asRazorpayEvent(parsed);
   if (event === undefined) throw new InvalidPayloadError('The body is not a Razorpay event');
   const eventId = eventIdOf(c.req.header('x-razorpay-event-id'), raw);
-  const status = await applyRazorpayEvent(db, config, eventId, event);
+  const superseded: string[] = [];
+  const status = await applyRazorpayEvent(db, config, eventId, event, superseded);
   c.var.logger.info({ razorpay_event: event.event, event_id: eventId, status }, 'razorpay webhook');
+  // After the commit, best effort: a cancel that fails leaves the old subscription live (shown in the
+  // admin's subscription list) rather than failing Razorpay's delivery, which would be retried for nothing.
+  if (superseded.length > 0) {
+    const client = new RazorpayClient(config);
+    for (const id of superseded) {
+      const cancelled = await client.cancelSubscription(id);
+      if (!cancelled.ok)
+        c.var.logger.warn(
+          { razorpay_subscription_id: id, razorpay_code: cancelled.code, detail: cancelled.description },
+          'could not cancel a superseded Razorpay subscription',
+        );
+    }
+  }
   return c.json({ status, event_id: eventId }, 200);
 }

@@ -8,6 +8,7 @@ import {
   findSubscriptionById,
   findSubscriptionByRazorpayIdForUpdate,
   otherActivePlan,
+  otherLiveRazorpaySubscriptions,
   recordWebhookEvent,
   type SubscriptionRow,
   setDeveloperPlan,
@@ -82,6 +83,8 @@ export async function applyRazorpayEvent(
   config: Pick<Config, 'DEFAULT_PLAN'>,
   eventId: string,
   event: RazorpayEvent,
+  /** Filled with the Razorpay ids of subscriptions this event supersedes (the caller cancels them in Razorpay). */
+  superseded: string[] = [],
 ): Promise<WebhookOutcome> {
   return db.transaction().execute(async (trx) => {
     if (!(await recordWebhookEvent(trx, eventId, event.event))) return 'duplicate';
@@ -97,6 +100,12 @@ export async function applyRazorpayEvent(
       case 'subscription.activated':
       case 'subscription.charged': {
         if (subscription === undefined) return 'ignored';
+        // A new plan replaces the old one (an upgrade or downgrade is a new subscription): the older
+        // live subscriptions are cancelled in Razorpay, whose cancellation events then end them here.
+        if (subscription.status !== 'active')
+          superseded.push(
+            ...(await otherLiveRazorpaySubscriptions(trx, subscription.developer_id, subscription.id)),
+          );
         const active = await activate(trx, subscription, subscriptionEntity ?? {});
         if (event.event === 'subscription.charged' && payment !== undefined)
           await recordPayment(trx, active, payment, 'paid');

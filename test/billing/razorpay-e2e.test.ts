@@ -310,6 +310,44 @@ for (const { leg, skip } of databaseLegs) {
         });
       });
 
+      it('an upgrade cancels the old subscription in Razorpay and keeps the new plan', async () => {
+        const { api } = server;
+        const dev = await api.registerDeveloper('Upgrader');
+        const buy = async (plan: string) => {
+          const res = await api.request('POST', '/api/v1/billing/checkout', {
+            auth: { key: dev.key },
+            json: { plan },
+          });
+          expect(res.status, res.text).toBe(201);
+          return res.body.subscription_id as string;
+        };
+        const first = await buy('developer');
+        expect((await rzp.deliver(hook, rzp.activate(first))).status).toBe(200);
+        const again = await api.request('POST', '/api/v1/billing/checkout', {
+          auth: { key: dev.key },
+          json: { plan: 'developer' },
+        });
+        expect(again).toMatchObject({ status: 409, body: { code: 'already_subscribed' } });
+        const second = await buy('scale');
+        expect((await rzp.deliver(hook, rzp.activate(second))).status).toBe(200);
+        expect(await quotaOf(dev.key)).toEqual({ plan: 'scale', limit: 5000 });
+        // WearLink asked Razorpay to cancel the old one; Razorpay's event ends it here, the plan stays.
+        expect(
+          rzp.requests.some(
+            (r) => r.method === 'POST' && r.path === `/v1/subscriptions/${first}/cancel` && r.authorized,
+          ),
+        ).toBe(true);
+        expect(rzp.subscriptions.get(first)?.status).toBe('cancelled');
+        expect((await rzp.deliver(hook, rzp.cancel(first))).status).toBe(200);
+        expect(await quotaOf(dev.key)).toEqual({ plan: 'scale', limit: 5000 });
+        const subs = await api.request('GET', `/api/v1/admin/finance/subscriptions?developer_id=${dev.id}`, {
+          auth: { key: root.key },
+        });
+        expect(
+          subs.body.data.map((x: { plan: string; status: string }) => `${x.plan}:${x.status}`).sort(),
+        ).toEqual(['developer:cancelled', 'scale:active']);
+      });
+
       it('lets the root admin set a plan by hand (audited once), 404 for a developer', async () => {
         const { api } = server;
         const other = await api.registerDeveloper(); // not a superuser
