@@ -1,3 +1,4 @@
+import { sql } from 'kysely';
 import { expect, it } from 'vitest';
 import { sweepExpiredMealImages } from '../../src/nutrition/image-retention.ts';
 import { nutritionBlobStore } from '../../src/nutrition/nutrition.routes.ts';
@@ -71,11 +72,10 @@ describeEachDatabase(
       expect(none.body.code).toBe('no_image');
 
       // Retention deletes the photo: the log stays, its image is gone with a reason.
-      await db
-        .updateTable('nutrition_logs')
-        .set({ created_at: new Date(Date.now() - 31 * 86_400_000) })
-        .where('id', '=', logId)
-        .execute();
+      // created_at is never written by WearLink (not updatable in the schema types): aged by hand here.
+      await sql`update nutrition_logs set created_at = ${new Date(Date.now() - 31 * 86_400_000)} where id = ${logId}`.execute(
+        db,
+      );
       expect(await sweepExpiredMealImages(db, nutritionBlobStore(server.platform.config), 30)).toBe(1);
       const gone = await server.api.request('GET', path, { auth: { key: dev.key } });
       expect(gone.status).toBe(404);
