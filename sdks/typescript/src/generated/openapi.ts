@@ -258,6 +258,74 @@ export interface paths {
     patch?: never;
     trace?: never;
   };
+  '/api/v1/admin/audit': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** The audit timeline across every tenant, newest first */
+    get: {
+      parameters: {
+        query?: {
+          /** @description A catalogued action, or a group wildcard such as `admin.*` */
+          action?: string;
+          /** @description next_cursor of the previous page */
+          cursor?: string;
+          /** @description Only this tenant's trail */
+          developer_id?: string;
+          limit?: number;
+          /** @description Actions starting with this text, e.g. `developer.` */
+          prefix?: string;
+          /** @description Substring of the action, actor or target id, IP, detail or trail email */
+          q?: string;
+          /** @description Rows at or after this instant; a date is its midnight UTC */
+          since?: string;
+        };
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description One page */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['AdminAuditPage'];
+          };
+        };
+        /** @description Not found (or owned by another developer) */
+        404: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+        /** @description Validation error */
+        422: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+      };
+    };
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
   '/api/v1/admin/cogs/summary': {
     parameters: {
       query?: never;
@@ -312,6 +380,202 @@ export interface paths {
     };
     put?: never;
     post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/admin/developers': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** Developer accounts across tenants (tenants and team members), newest first */
+    get: {
+      parameters: {
+        query?: {
+          limit?: number;
+          /** @description `true`: only accounts locked now; `false`: only the others */
+          locked?: 'true' | 'false';
+          offset?: number | null;
+          plan?: string;
+          /** @description Case-insensitive substring */
+          q?: string;
+          superuser?: 'true' | 'false';
+        };
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description One page */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['AdminDeveloperList'];
+          };
+        };
+        /** @description Not found (or owned by another developer) */
+        404: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+        /** @description Validation error */
+        422: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+      };
+    };
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/admin/developers/{id}': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** One developer account: organisation, subscription, key and user counts, team, last 20 audit rows */
+    get: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          id: string;
+        };
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description The account */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['AdminDeveloperDetail'];
+          };
+        };
+        /** @description Not found (or owned by another developer) */
+        404: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+        /** @description Validation error */
+        422: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+      };
+    };
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/admin/developers/{id}/lock': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /**
+     * Lock an account for 7 days
+     * @description Its logins are refused (403 `account_locked`) and its sessions end at once; its API keys keep working. The root admin and one's own account cannot be locked. Audited as admin.developer.locked.
+     */
+    post: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          id: string;
+        };
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description The account, locked */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['AdminDeveloper'];
+          };
+        };
+        /** @description Business rule violated or malformed body */
+        400: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+        /** @description Credential not allowed for this route */
+        403: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+        /** @description Not found (or owned by another developer) */
+        404: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+        /** @description Validation error */
+        422: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+      };
+    };
     delete?: never;
     options?: never;
     head?: never;
@@ -384,6 +648,270 @@ export interface paths {
         };
       };
     };
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/admin/developers/{id}/superuser': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /**
+     * Grant or revoke superuser (the root admin only)
+     * @description Only the root admin (the first SUPERUSER_EMAILS address) may call this; any other superuser gets 403 `code: root_only`, everyone else 404. Sets developers.is_superuser; an address listed in SUPERUSER_EMAILS stays a superuser whatever the flag. Audited as admin.developer.superuser_granted / _revoked.
+     */
+    post: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          id: string;
+        };
+        cookie?: never;
+      };
+      requestBody: {
+        content: {
+          'application/json': components['schemas']['AdminSuperuserRequest'];
+        };
+      };
+      responses: {
+        /** @description The account after the change */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['AdminDeveloper'];
+          };
+        };
+        /** @description Credential not allowed for this route */
+        403: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+        /** @description Not found (or owned by another developer) */
+        404: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+        /** @description Body too large */
+        413: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+        /** @description Unsupported media type */
+        415: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+        /** @description Validation error */
+        422: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+      };
+    };
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/admin/developers/{id}/unlock': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /**
+     * Lift a lock and reset the failed-login counter
+     * @description Audited as admin.developer.unlocked.
+     */
+    post: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          id: string;
+        };
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description The account, unlocked */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['AdminDeveloper'];
+          };
+        };
+        /** @description Not found (or owned by another developer) */
+        404: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+        /** @description Validation error */
+        422: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+      };
+    };
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/admin/end-users': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** End users across tenants (each with its developer's email), newest first */
+    get: {
+      parameters: {
+        query?: {
+          limit?: number;
+          offset?: number | null;
+          /** @description Case-insensitive substring */
+          q?: string;
+        };
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description One page */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['AdminEndUserList'];
+          };
+        };
+        /** @description Not found (or owned by another developer) */
+        404: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+        /** @description Validation error */
+        422: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+      };
+    };
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/admin/end-users/{id}': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** One end user, with its developer and connections */
+    get: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          id: string;
+        };
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description The end user */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['AdminEndUserDetail'];
+          };
+        };
+        /** @description Not found (or owned by another developer) */
+        404: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+        /** @description Validation error */
+        422: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+      };
+    };
+    put?: never;
+    post?: never;
     delete?: never;
     options?: never;
     head?: never;
@@ -683,6 +1211,119 @@ export interface paths {
     };
     put?: never;
     post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/admin/jobs': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** The registry of scheduled jobs, with their last run where known */
+    get: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Jobs */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['AdminJobList'];
+          };
+        };
+        /** @description Not found (or owned by another developer) */
+        404: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+      };
+    };
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/admin/jobs/{name}/run': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /**
+     * Run a scheduled job now (or queue it at once)
+     * @description Jobs that run on a queue are queued and report `queued`; the others run in this request and report what they did. A job the configuration turns off is 400 `code: job_disabled`. Audited as admin.job.run.
+     */
+    post: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          name: string;
+        };
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description What ran */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['AdminJobRun'];
+          };
+        };
+        /** @description Business rule violated or malformed body */
+        400: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+        /** @description Not found (or owned by another developer) */
+        404: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+        /** @description Validation error */
+        422: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+      };
+    };
     delete?: never;
     options?: never;
     head?: never;
@@ -1156,6 +1797,54 @@ export interface paths {
     patch?: never;
     trace?: never;
   };
+  '/api/v1/admin/overview': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /**
+     * SaaS overview: tenants, MRR/ARR, plan distribution, 14-day signups, things to do
+     * @description Superusers only (everyone else: 404). MRR/ARR are the price-book prices of live Razorpay subscriptions (see /admin/finance/summary).
+     */
+    get: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Overview cards */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['AdminOverview'];
+          };
+        };
+        /** @description Not found (or owned by another developer) */
+        404: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+      };
+    };
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
   '/api/v1/admin/support': {
     parameters: {
       query?: never;
@@ -1303,6 +1992,54 @@ export interface paths {
         };
       };
     };
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/admin/system/health': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /**
+     * Database size per table, Redis stats, job queue depth, blob store reachability
+     * @description The blob store is probed by writing, reading back and deleting a small object. Redis is `configured: false` without REDIS_URL.
+     */
+    get: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Health */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['AdminSystemHealth'];
+          };
+        };
+        /** @description Not found (or owned by another developer) */
+        404: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+      };
+    };
+    put?: never;
+    post?: never;
     delete?: never;
     options?: never;
     head?: never;
@@ -10080,6 +10817,34 @@ export interface components {
       steps: number | null;
       total_calories_kcal: number | null;
     };
+    AdminAuditPage: {
+      data: components['schemas']['AdminAuditRow'][];
+      next_cursor: string | null;
+    };
+    AdminAuditRow: {
+      action: string;
+      actor: {
+        id: string | null;
+        type: string;
+      };
+      created_at: string;
+      detail?: unknown;
+      developer_email: string | null;
+      /**
+       * Format: uuid
+       * @description The trail (tenant) the row is on
+       */
+      developer_id: string;
+      id: number;
+      ip: string | null;
+      request_id: string | null;
+      seq: number;
+      target: {
+        id: string;
+        type: string;
+      } | null;
+      user_agent: string | null;
+    };
     AdminCogsLine: {
       cost_inr: number;
       cost_usd: number;
@@ -10104,6 +10869,95 @@ export interface components {
       total_usd: number;
       unit_economics: components['schemas']['AdminUnitEconomics'][];
       usd_inr_rate: number;
+    };
+    AdminDeveloper: {
+      created_at: string;
+      email: string;
+      email_verified_at: string | null;
+      failed_login_count: number;
+      /** Format: uuid */
+      id: string;
+      is_root: boolean;
+      /** @description Effective: by SUPERUSER_EMAILS or by the flag */
+      is_superuser: boolean;
+      last_failed_login_at: string | null;
+      locked: boolean;
+      locked_until: string | null;
+      name: string;
+      organization: string | null;
+      plan: string;
+      /** @enum {string} */
+      role: 'owner' | 'admin' | 'viewer';
+      /** @description Listed in SUPERUSER_EMAILS */
+      superuser_by_config: boolean;
+      /** @description developers.is_superuser (what the toggle sets) */
+      superuser_flag: boolean;
+      /**
+       * Format: uuid
+       * @description Null for a tenant; a team member's tenant
+       */
+      tenant_id: string | null;
+    };
+    AdminDeveloperDetail: components['schemas']['AdminDeveloper'] & {
+      counts: {
+        api_keys: number;
+        end_users: number;
+      };
+      /** @description The last 20 rows this account acted in (as itself, or by its API keys) */
+      recent_audit: components['schemas']['AdminAuditRow'][];
+      /** @description The tenant's current Razorpay subscription (BillingSubscription), if any */
+      subscription?: unknown;
+      team_members: {
+        created_at: string;
+        email: string;
+        /** Format: uuid */
+        id: string;
+        locked: boolean;
+        name: string;
+        role: string;
+      }[];
+      /** @description A team member's tenant; null for a tenant */
+      tenant: {
+        email: string;
+        /** Format: uuid */
+        id: string;
+        name: string;
+      } | null;
+    };
+    AdminDeveloperList: {
+      data: components['schemas']['AdminDeveloper'][];
+      limit: number;
+      offset: number;
+      total: number;
+    };
+    AdminEndUser: {
+      created_at: string;
+      developer_email: string;
+      /** Format: uuid */
+      developer_id: string;
+      developer_name: string;
+      email: string | null;
+      external_id: string | null;
+      first_name: string | null;
+      /** Format: uuid */
+      id: string;
+      last_name: string | null;
+    };
+    AdminEndUserDetail: components['schemas']['AdminEndUser'] & {
+      connections: {
+        created_at: string;
+        /** Format: uuid */
+        id: string;
+        provider: string;
+        status: string;
+      }[];
+      developer_plan: string;
+    };
+    AdminEndUserList: {
+      data: components['schemas']['AdminEndUser'][];
+      limit: number;
+      offset: number;
+      total: number;
     };
     AdminFinanceSummary: {
       active_subscriptions: number;
@@ -10193,6 +11047,80 @@ export interface components {
       };
       usd_inr_rate: number;
     };
+    AdminJob: {
+      description: string;
+      enabled: boolean;
+      interval_seconds: number;
+      /** @description The last run-now (from the audit trail): when and which admin */
+      last_manual_run: {
+        at: string;
+        by: string | null;
+      } | null;
+      /** @description Last completion, where recorded */
+      last_run_at: string | null;
+      name: string;
+      runs_on: string;
+      schedule: string;
+    };
+    AdminJobList: {
+      data: components['schemas']['AdminJob'][];
+    };
+    AdminJobRun: {
+      finished_at: string;
+      name: string;
+      result: {
+        [key: string]: unknown;
+      };
+      started_at: string;
+    };
+    /** @description An amount in INR and in USD at `usd_inr_rate` */
+    AdminMoney: {
+      inr: number;
+      usd: number;
+    };
+    AdminOverview: {
+      generated_at: string;
+      plan_distribution: {
+        /** @example 12.5 */
+        pct: number;
+        plan: string;
+        tenants: number;
+      }[];
+      revenue: {
+        arr: components['schemas']['AdminMoney'];
+        mrr: components['schemas']['AdminMoney'];
+        usd_inr_rate: number;
+      };
+      /** @description New tenants per UTC day, the last 14 days (today last), zero-filled */
+      signups: {
+        /** @example 2026-04-23 */
+        date: string;
+        signups: number;
+      }[];
+      tenants: {
+        new_last_7_days: number;
+        new_last_30_days: number;
+        team_members: number;
+        /** @description Developer accounts that are tenants (not team members) */
+        total: number;
+        /** @description Tenants whose email address is verified */
+        verified: number;
+      };
+      things_to_do: {
+        /** @description Accounts with 3 or more failed logins in the last hour */
+        failed_login_bursts: {
+          developer_id: string;
+          email: string | null;
+          failures: number;
+          last_at: string;
+        }[];
+        /** @description Accounts locked now (tenants and members) */
+        locked_developers: number;
+        open_support_tickets: number;
+        pending_nutrition_reviews: number;
+        unverified_accounts: number;
+      };
+    };
     AdminPlanInput: {
       /** @enum {string} */
       plan: 'hobby' | 'developer' | 'scale' | 'enterprise';
@@ -10214,6 +11142,51 @@ export interface components {
         total_count: number;
       };
       usd_inr_rate: number;
+    };
+    AdminSuperuserRequest: {
+      is_superuser: boolean;
+    };
+    AdminSystemHealth: {
+      blob_store: {
+        error?: string;
+        kind: string;
+        latency_ms: number;
+        ok: boolean;
+      };
+      checked_at: string;
+      database: {
+        /** @enum {string} */
+        dialect: 'postgres' | 'pglite';
+        size_bytes: number | null;
+        tables: {
+          rows_estimate: number;
+          table: string;
+          total_bytes: number;
+        }[];
+      };
+      queues: {
+        active: number;
+        completed: number;
+        failed: number;
+        queue: string;
+        queued: number;
+      }[];
+      /** @description `configured: false` without REDIS_URL */
+      redis: {
+        configured: boolean;
+        connected_clients?: number | null;
+        error?: string;
+        evicted_keys?: number | null;
+        keys?: number | null;
+        keyspace_hits?: number | null;
+        keyspace_misses?: number | null;
+        ok?: boolean;
+        ops_per_sec?: number | null;
+        uptime_seconds?: number | null;
+        used_memory_bytes?: number | null;
+        used_memory_peak_bytes?: number | null;
+        version?: string | null;
+      };
     };
     AdminUnitEconomics: {
       daily_photo_quota: number | null;
@@ -10815,6 +11788,13 @@ export interface components {
       /** Format: email */
       username: string;
     };
+    /**
+     * @example {
+     *       "jsonrpc": "2.0",
+     *       "id": 1,
+     *       "method": "tools/list"
+     *     }
+     */
     McpJsonRpcMessage:
       | ({
           /** @enum {string} */
