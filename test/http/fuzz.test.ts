@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { sql } from 'kysely';
 import { expect, it } from 'vitest';
 import { upsertOAuthConnection } from '../../src/connections/connections.repo.ts';
@@ -152,6 +153,7 @@ const namedExamples: Record<string, () => Json> = {
   filter_types: () => ['workout.created'],
   disabled: () => false,
   schedule: () => '0 * * * *',
+  cta_url: () => 'https://status.example.com/incident',
 };
 
 /** A valid-looking value for a schema: the baseline each case then breaks in one place. */
@@ -599,6 +601,12 @@ describeEachDatabase(
         // Nutrition routes name their user in the query.
         namedExamples.user_id = () => dataUser;
         namedExamples.job_id = () => seededRun;
+        // A workout of the data user, for its route-points route.
+        const seededWorkout = await server.platform.database.db
+          .selectFrom('workouts')
+          .select('id')
+          .where('user_id', '=', dataUser)
+          .executeTakeFirstOrThrow();
 
         const operations: [string, string, Schema][] = [];
         for (const [template, item] of Object.entries<Schema>(doc.paths)) {
@@ -647,6 +655,7 @@ describeEachDatabase(
             provider: 'sandbox',
             run_id: seededRun,
             job_id: seededRun,
+            workout_id: seededWorkout.id,
           };
           if (pathParams.some((p) => p.name === 'provider') && method !== 'GET') {
             const made = await api.request('POST', `/api/v1/users/${userId}/connections`, {
@@ -688,19 +697,6 @@ describeEachDatabase(
             });
             expect(hook.status, hook.text).toBe(201);
             ids.id = hook.body.id;
-          }
-          // An export of the user, for its status route and (once ready) its single-use download link.
-          if (pathParams.some((p) => p.name === 'export_id' || p.name === 'token')) {
-            const made = await api.request('POST', `/api/v1/users/${userId}/export/async`, {
-              auth: { key: dev.key },
-            });
-            expect(made.status, made.text).toBe(202);
-            ids.export_id = made.body.export_id;
-            await waitForRun(api, { key: dev.key }, userId, made.body.run_id);
-            const ready = await api.request('GET', `/api/v1/users/${userId}/exports/${made.body.export_id}`, {
-              auth: { key: dev.key },
-            });
-            ids.token = new URL(ready.body.download_url).pathname.split('/')[4] as string;
           }
           // An export of the user, for its status route and (once ready) its single-use download link.
           if (pathParams.some((p) => p.name === 'export_id' || p.name === 'token')) {
@@ -769,6 +765,40 @@ describeEachDatabase(
             ids.invitation_id = open.id;
             namedExamples.token = () => open.token;
           } else delete namedExamples.token;
+          // Admin routes name another tenant, an end user, an invoice, an announcement or a ticket.
+          if (/^\/api\/v1\/admin\/developers\/\{id\}/.test(template)) {
+            ids.id = (await api.registerDeveloper('Fuzz tenant')).id;
+          }
+          if (template.startsWith('/api/v1/admin/end-users/{id}')) ids.id = dataUser;
+          if (template.startsWith('/api/v1/admin/finance/invoices/{id}')) {
+            ids.id = randomUUID();
+            await server.platform.database.db
+              .insertInto('billing_invoices')
+              .values({
+                id: ids.id,
+                developer_id: dev.id,
+                plan: 'developer',
+                status: 'paid',
+                amount_inr_paise: 831_600,
+                paid_at: new Date(),
+              })
+              .execute();
+          }
+          if (pathParams.some((p) => p.name === 'announcement_id')) {
+            const published = await api.request('POST', '/api/v1/admin/announcements/publish', {
+              auth: { key: dev.key },
+              json: { severity: 'info', title: 'Fuzz', body: 'Fuzzing' },
+            });
+            expect(published.status, published.text).toBeLessThan(300);
+            ids.announcement_id = published.body.id;
+          }
+          if (pathParams.some((p) => p.name === 'ticket_id')) {
+            const ticket = await api.request('POST', '/api/v1/support/contact', {
+              json: { email: `fuzz-${++serial}@example.com`, subject: 'Fuzz', message: 'A fuzzing ticket' },
+            });
+            expect(ticket.status, ticket.text).toBeLessThan(300);
+            ids.ticket_id = ticket.body.id;
+          }
           if (pathParams.some((p) => p.name === 'key_id')) {
             const created = await api.request('POST', '/api/v1/developer/api-keys', {
               auth: { key: dev.key },
@@ -1045,6 +1075,7 @@ describeEachDatabase(
   {
     env: {
       RATE_LIMIT_PER_MINUTE: '1000000',
+      CONTACT_FORM_PER_HOUR: '10000',
       SUPERUSER_EMAILS: FUZZ_SUPERUSER,
       WEBHOOK_ALLOW_PRIVATE_URLS: 'true',
       PROVIDER_URLS:
