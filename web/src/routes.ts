@@ -61,6 +61,12 @@ export const routes: PageRoute[] = [
     component: lazy(() => import('./pages/providers.tsx')),
   },
   { path: '/team', title: 'Team', nav: 'settings', component: lazy(() => import('./pages/team/team.tsx')) },
+  {
+    path: '/billing',
+    title: 'Plan & billing',
+    nav: 'settings',
+    component: lazy(() => import('./pages/billing.tsx')),
+  },
   { path: '/audit', title: 'Audit log', nav: 'settings', component: lazy(() => import('./pages/audit.tsx')) },
   {
     path: '/data-settings',
