@@ -1,56 +1,15 @@
-import { once } from 'node:events';
-import type { AddressInfo } from 'node:net';
-import { SMTPServer } from 'smtp-server';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { verificationToken, verificationUrl } from '../../src/developers/verification.ts';
 import { createLogger } from '../../src/shared/logger.ts';
 import { databaseLegs, startTestServer, type TestServer, uniqueSuffix } from '../support/harness.ts';
+import { decodeQuotedPrintable, type ReceivedMail, startSmtp } from '../support/vendor-mocks/smtp.ts';
 
-interface Received {
-  to: string[];
-  data: string;
-}
-
-/** A local SMTP server standing in for the outside world's: keeps every message it is handed. */
-async function startSmtp(): Promise<{ url: string; received: Received[]; close(): Promise<void> }> {
-  const received: Received[] = [];
-  const server = new SMTPServer({
-    authOptional: true,
-    disabledCommands: ['STARTTLS'],
-    logger: false,
-    onData(stream, session, callback) {
-      const chunks: Buffer[] = [];
-      stream.on('data', (chunk: Buffer) => chunks.push(chunk));
-      stream.on('end', () => {
-        received.push({
-          to: session.envelope.rcptTo.map((r) => r.address),
-          data: Buffer.concat(chunks).toString('utf8'),
-        });
-        callback();
-      });
-    },
-  });
-  server.listen(0, '127.0.0.1');
-  await once(server.server, 'listening');
-  const { port } = server.server.address() as AddressInfo;
-  return {
-    url: `smtp://127.0.0.1:${port}`,
-    received,
-    close: () => new Promise<void>((resolve) => server.close(() => resolve())),
-  };
-}
-
-const decodeQp = (text: string) =>
-  text
-    .replace(/=\r?\n/g, '')
-    .replace(/=([0-9A-F]{2})/g, (_, hex: string) => String.fromCharCode(parseInt(hex, 16)));
-
-function mailedLink(received: Received[], email: string): string | undefined {
+function mailedLink(received: ReceivedMail[], email: string): string | undefined {
   const messages = received.filter((m) => m.to.includes(email));
   const last = messages[messages.length - 1];
   if (last === undefined) return undefined;
   return /(https?:\/\/\S+\/api\/v1\/auth\/verify-email\?token=[A-Za-z0-9._%-]+)/.exec(
-    decodeQp(last.data),
+    decodeQuotedPrintable(last.data),
   )?.[1];
 }
 

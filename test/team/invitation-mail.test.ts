@@ -1,52 +1,8 @@
-import { once } from 'node:events';
-import type { AddressInfo } from 'node:net';
-import { SMTPServer } from 'smtp-server';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sendMail } from '../../src/mail/mailer.ts';
 import { createLogger } from '../../src/shared/logger.ts';
 import { databaseLegs, startTestServer, type TestServer, uniqueSuffix } from '../support/harness.ts';
-
-interface Received {
-  from: string;
-  to: string[];
-  data: string;
-}
-
-/** A local SMTP server standing in for the outside world's: keeps every message it is handed. */
-async function startSmtp(): Promise<{ url: string; received: Received[]; close(): Promise<void> }> {
-  const received: Received[] = [];
-  const server = new SMTPServer({
-    authOptional: true,
-    disabledCommands: ['STARTTLS'],
-    logger: false,
-    onData(stream, session, callback) {
-      const chunks: Buffer[] = [];
-      stream.on('data', (chunk: Buffer) => chunks.push(chunk));
-      stream.on('end', () => {
-        received.push({
-          from: session.envelope.mailFrom === false ? '' : session.envelope.mailFrom.address,
-          to: session.envelope.rcptTo.map((r) => r.address),
-          data: Buffer.concat(chunks).toString('utf8'),
-        });
-        callback();
-      });
-    },
-  });
-  server.listen(0, '127.0.0.1');
-  await once(server.server, 'listening');
-  const { port } = server.server.address() as AddressInfo;
-  return {
-    url: `smtp://127.0.0.1:${port}`,
-    received,
-    close: () => new Promise<void>((resolve) => server.close(() => resolve())),
-  };
-}
-
-/** Quoted-printable soft line breaks and escapes undone, so a long link reads as one string. */
-const decodeQp = (text: string) =>
-  text
-    .replace(/=\r?\n/g, '')
-    .replace(/=([0-9A-F]{2})/g, (_, hex: string) => String.fromCharCode(parseInt(hex, 16)));
+import { decodeQuotedPrintable, startSmtp } from '../support/vendor-mocks/smtp.ts';
 
 for (const { leg, skip } of databaseLegs) {
   describe.skipIf(skip !== undefined)(`team invitations by mail [${leg}]`, () => {
@@ -80,7 +36,7 @@ for (const { leg, skip } of databaseLegs) {
       const message = smtp.received.find((m) => m.to.includes(email));
       expect(message).toBeDefined();
       expect(message?.from).toBe('team@wearlink.test');
-      const body = decodeQp(message?.data ?? '');
+      const body = decodeQuotedPrintable(message?.data ?? '');
       const link = /(https?:\/\/\S+\/invitations\/accept\?token=[A-Za-z0-9_-]+)/.exec(body)?.[1];
       expect(link, body).toBeDefined();
       expect(link?.startsWith(server.platform.config.publicUrl)).toBe(true);
