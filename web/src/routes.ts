@@ -21,6 +21,12 @@ export const routes: PageRoute[] = [
     component: lazy(() => import('./pages/auth/signup.tsx')),
   },
   {
+    path: '/contact',
+    title: 'Contact us',
+    public: true,
+    component: lazy(() => import('./pages/contact.tsx')),
+  },
+  {
     path: '/invitations/accept',
     title: 'Join a team',
     public: true,

@@ -61,7 +61,7 @@ export default function Login() {
         </Button>
       </form>
       <p>
-        No account yet? <Link to="/signup">Create one</Link>
+        No account yet? <Link to="/signup">Create one</Link> · <Link to="/contact">Contact us</Link>
       </p>
     </div>
   );
