@@ -1,10 +1,12 @@
 import { createRoute, type OpenAPIHono } from '@hono/zod-openapi';
+import { isSuperuserAccount } from '../admin/guard.ts';
 import { auditActor, auditRequest, recordAudit } from '../audit/audit-log.ts';
 import { verifyPassword } from '../auth/passwords.ts';
 import type { TokenService } from '../auth/tokens.ts';
+import type { Config } from '../config/load-config.ts';
 import type { DeveloperRow } from '../db/schema.ts';
 import { authenticate } from '../http/auth.ts';
-import type { AppEnv } from '../http/context.ts';
+import type { AppEnv, Role } from '../http/context.ts';
 import { pickErrors, security } from '../http/openapi.ts';
 import { BadRequestError, UnauthorizedError } from '../shared/errors.ts';
 import { Me } from '../team/schemas.ts';
@@ -43,6 +45,15 @@ const toDeveloper = (row: DeveloperRow) => ({
   email_verified: row.email_verified_at !== null,
   email_verified_at: row.email_verified_at?.toISOString() ?? null,
   created_at: row.created_at.toISOString(),
+});
+
+/** `GET/PATCH /auth/me`: the acting account, with its tenant's plan, its role and whether it is a superuser. */
+const toMe = (config: Config, account: DeveloperRow, tenant: DeveloperRow, role: Role) => ({
+  ...toDeveloper(account),
+  plan: tenant.plan,
+  tenant_id: tenant.id,
+  role,
+  is_superuser: isSuperuserAccount(config, account),
 });
 
 /** A verification link that is not (or no longer) valid: 400 `{detail, code: verification_invalid}`. */
@@ -279,10 +290,7 @@ export function registerAuthRoutes(app: OpenAPIHono<AppEnv>, tokens: TokenServic
           ? account
           : await findDeveloperById(db, principal.developerId);
       if (account === undefined || tenant === undefined) throw new UnauthorizedError('Invalid token');
-      return c.json(
-        { ...toDeveloper(account), plan: tenant.plan, tenant_id: tenant.id, role: principal.role },
-        200,
-      );
+      return c.json(toMe(c.var.deps.config, account, tenant, principal.role), 200);
     },
   );
 
@@ -361,10 +369,7 @@ export function registerAuthRoutes(app: OpenAPIHono<AppEnv>, tokens: TokenServic
           ? account
           : await findDeveloperById(db, principal.developerId);
       if (tenant === undefined) throw new UnauthorizedError('Invalid token');
-      return c.json(
-        { ...toDeveloper(account), plan: tenant.plan, tenant_id: tenant.id, role: principal.role },
-        200,
-      );
+      return c.json(toMe(c.var.deps.config, account, tenant, principal.role), 200);
     },
   );
 }

@@ -10,6 +10,9 @@ export const MemberRole = z.enum(['admin', 'viewer']).openapi('TeamMemberRole');
 export const Me = Developer.extend({
   tenant_id: z.uuid().openapi({ description: "The tenant this account works in (the owner's id)" }),
   role: Role,
+  is_superuser: z
+    .boolean()
+    .openapi({ description: "Whether this account may use the operator's admin portal (/admin)" }),
 }).openapi('Me');
 
 export const TeamMember = z

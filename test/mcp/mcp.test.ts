@@ -4,6 +4,7 @@ import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { tools } from '../../src/mcp/tools.ts';
 import { describeEachDatabase, type TestServer, waitForRun } from '../support/harness.ts';
+import { addMember } from '../team/support.ts';
 
 type ToolText = { content: { type: string; text: string }[]; isError?: boolean };
 
@@ -151,6 +152,32 @@ describeEachDatabase('MCP server', (getServer: () => TestServer) => {
         expect(refused.isError).toBe(true);
         expect(refused.content[0]?.text).toMatch(/^403: This token is scoped to a different user/);
       }
+    } finally {
+      await client.close();
+    }
+  }, 120_000);
+
+  it('lets a viewer read through MCP, and refuses it trigger_sync as the REST API does', async () => {
+    const { api, url } = getServer();
+    const viewer = await addMember(api, key, 'viewer');
+    const client = new Client({ name: 'wearlink-test', version: '1.0.0' });
+    await client.connect(
+      new StreamableHTTPClientTransport(new URL(`${url}/api/v1/mcp`), {
+        requestInit: { headers: { Authorization: `Bearer ${viewer.bearer}` } },
+      }),
+    );
+    try {
+      const read = (await client.callTool({
+        name: 'get_connections',
+        arguments: { user_id: userId },
+      })) as ToolText;
+      expect(read.isError, read.content[0]?.text).toBeFalsy();
+      const refused = (await client.callTool({
+        name: 'trigger_sync',
+        arguments: { user_id: userId, provider: 'sandbox' },
+      })) as ToolText;
+      expect(refused.isError).toBe(true);
+      expect(refused.content[0]?.text).toMatch(/^403: Viewers can only read/);
     } finally {
       await client.close();
     }

@@ -23,6 +23,9 @@ describeEachDatabase(
           if (method === 'get' || method === 'head' || method === 'parameters') continue;
           // Public operations (no credential: vendor callbacks and webhooks, invitation accept, login).
           if (!Array.isArray(operation.security) || operation.security.length === 0) continue;
+          // MCP is POST by protocol: a viewer may call it, and each tool's REST call is checked as the
+          // viewer's own (test/mcp/mcp.test.ts: a viewer reads, and trigger_sync is refused role_forbidden).
+          if (template === '/api/v1/mcp') continue;
           const path = template
             .replace('{user_id}', user.id)
             .replace(/\{[a-z_]+\}/g, '00000000-0000-4000-8000-000000000000');

@@ -11809,6 +11809,8 @@ export interface components {
           [key: string]: unknown;
         })[];
     Me: components['schemas']['Developer'] & {
+      /** @description Whether this account may use the operator's admin portal (/admin) */
+      is_superuser: boolean;
       role: components['schemas']['TeamRole'];
       /**
        * Format: uuid
