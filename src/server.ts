@@ -105,7 +105,8 @@ export async function welcomeBanner(platform: Platform, url: string): Promise<st
   } else if (noAccountYet) {
     lines.push(
       '',
-      '  No developer account yet. Create the first one (it returns your API key once):',
+      `  No developer account yet. Sign up at ${url}/signup, or create the first one from a shell`,
+      '  (it returns your API key once):',
       '',
       `    curl -X POST ${url}/api/v1/auth/register \\`,
       `      -H 'Content-Type: application/json' \\`,
