@@ -17,7 +17,7 @@ import {
 import { ADMIN_LOCK_DAYS } from '../developers/lockout.ts';
 import type { AppEnv } from '../http/context.ts';
 import { cursorField, decodeCursor, encodeCursor } from '../http/cursor.ts';
-import { pickErrors, security } from '../http/openapi.ts';
+import { pickErrors } from '../http/openapi.ts';
 import { reviewQueueCount } from '../nutrition/logs.repo.ts';
 import { BadRequestError, ForbiddenError, NotFoundError, ValidationError } from '../shared/errors.ts';
 import {
@@ -37,7 +37,7 @@ import {
   teamMembers,
   tenantCounts,
 } from './admin.repo.ts';
-import { adminPrincipal, authenticateSuperuser, isRootAdmin } from './guard.ts';
+import { adminPrincipal, isRootAdmin, superuserRoute } from './guard.ts';
 import { scheduledJobs } from './jobs.ts';
 import {
   AdminAuditPage,
@@ -80,14 +80,10 @@ const FAILED_LOGIN_BURST = 3;
 const SIGNUP_DAYS = 14;
 const DAY_MS = 86_400_000;
 const iso = (d: Date | null) => (d === null ? null : new Date(d).toISOString());
-const tags = ['Admin'];
+const _tags = ['Admin'];
 const adminNotFound = () => new NotFoundError('Not found');
 
-const guarded = (tokens: TokenService) => ({
-  security: security.session,
-  middleware: authenticateSuperuser(tokens),
-  tags,
-});
+const guarded = superuserRoute;
 
 function developerJson(config: AppEnv['Variables']['deps']['config'], row: DeveloperRow) {
   const byConfig = config.SUPERUSER_EMAILS.includes(row.email.toLowerCase());

@@ -11,6 +11,7 @@ import {
   resolvePrincipalOnce,
 } from '../http/auth.ts';
 import type { AppEnv, Principal } from '../http/context.ts';
+import { security } from '../http/openapi.ts';
 import { AppError, NotFoundError } from '../shared/errors.ts';
 
 /**
@@ -77,4 +78,14 @@ export function authenticateSuperuser(tokens: TokenService) {
 export function adminPrincipal(principal: Principal): AdminPrincipal {
   if (principal.kind !== 'developer') throw notFound();
   return principal;
+}
+
+/**
+ * What every superuser route shares: the Admin tag, session security in the document and the guard.
+ *
+ * @example
+ *   app.openapi(createRoute({ ...superuserRoute(tokens), method: 'get', path: '/api/v1/admin/…', … }), handler);
+ */
+export function superuserRoute(tokens: TokenService) {
+  return { tags: ['Admin'], security: security.session, middleware: authenticateSuperuser(tokens) };
 }

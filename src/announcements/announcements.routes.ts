@@ -1,11 +1,11 @@
 import { createRoute, type OpenAPIHono, z } from '@hono/zod-openapi';
-import { adminPrincipal, authenticateSuperuser } from '../admin/guard.ts';
+import { adminPrincipal, superuserRoute } from '../admin/guard.ts';
 import { auditRequest, recordAudit } from '../audit/audit-log.ts';
 import type { TokenService } from '../auth/tokens.ts';
 import { isUniqueViolation } from '../db/errors.ts';
 import { findDeveloperById } from '../developers/developers.repo.ts';
 import type { AppEnv } from '../http/context.ts';
-import { pickErrors, security, UuidParam } from '../http/openapi.ts';
+import { pickErrors, UuidParam } from '../http/openapi.ts';
 import { ConflictError, NotFoundError } from '../shared/errors.ts';
 import {
   type AnnouncementRow,
@@ -91,9 +91,7 @@ function toRecord(row: AnnouncementWithPublisher): z.infer<typeof AnnouncementRe
  */
 export function registerAnnouncementRoutes(app: OpenAPIHono<AppEnv>, tokens: TokenService): void {
   const admin = {
-    tags: ['Admin'],
-    security: security.session,
-    middleware: authenticateSuperuser(tokens),
+    ...superuserRoute(tokens),
     description: 'Superusers only (SUPERUSER_EMAILS or is_superuser); 404 for everyone else.',
   };
 

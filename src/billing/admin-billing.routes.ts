@@ -1,11 +1,11 @@
 import { createRoute, type OpenAPIHono, z } from '@hono/zod-openapi';
 import type { Context } from 'hono';
-import { adminPrincipal, authenticateSuperuser } from '../admin/guard.ts';
+import { adminPrincipal, superuserRoute } from '../admin/guard.ts';
 import { type AuditAction, auditRequest, recordAudit } from '../audit/audit-log.ts';
 import type { TokenService } from '../auth/tokens.ts';
 import { boundedTimestamp } from '../health-data/date-range.ts';
 import type { AppEnv } from '../http/context.ts';
-import { pickErrors, security, UuidParam } from '../http/openapi.ts';
+import { pickErrors, UuidParam } from '../http/openapi.ts';
 import { ConflictError, NotFoundError, ValidationError } from '../shared/errors.ts';
 import { findInvoiceForUpdate, setDeveloperPlan, updateInvoice } from './billing.repo.ts';
 import { InvoiceJson, invoiceJson, SubscriptionJson, subscriptionJson } from './billing.routes.ts';
@@ -72,7 +72,7 @@ function periodOf(q: { from?: string | undefined; to?: string | undefined }, now
 }
 
 export function registerAdminBillingRoutes(app: OpenAPIHono<AppEnv>, tokens: TokenService): void {
-  const admin = { security: security.session, middleware: authenticateSuperuser(tokens) };
+  const admin = superuserRoute(tokens);
 
   app.openapi(
     createRoute({

@@ -1,10 +1,10 @@
 import { createRoute, type OpenAPIHono, z } from '@hono/zod-openapi';
-import { adminPrincipal, authenticateSuperuser } from '../admin/guard.ts';
+import { adminPrincipal, superuserRoute } from '../admin/guard.ts';
 import { auditRequest, recordAudit } from '../audit/audit-log.ts';
 import type { TokenService } from '../auth/tokens.ts';
 import { findDeveloperByEmail } from '../developers/developers.repo.ts';
 import type { AppEnv } from '../http/context.ts';
-import { pickErrors, security, UuidParam } from '../http/openapi.ts';
+import { pickErrors, UuidParam } from '../http/openapi.ts';
 import { clientIp } from '../http/rate-limit-middleware.ts';
 import { NotFoundError, RateLimitedError } from '../shared/errors.ts';
 import {
@@ -75,9 +75,7 @@ function toTicket(row: SupportTicketListed): z.infer<typeof Ticket> {
  */
 export function registerSupportRoutes(app: OpenAPIHono<AppEnv>, tokens: TokenService): void {
   const admin = {
-    tags: ['Admin'],
-    security: security.session,
-    middleware: authenticateSuperuser(tokens),
+    ...superuserRoute(tokens),
     description: 'Superusers only (SUPERUSER_EMAILS or is_superuser); 404 for everyone else.',
   };
 

@@ -2,13 +2,13 @@ import { createHmac, timingSafeEqual } from 'node:crypto';
 import { Readable } from 'node:stream';
 import { createRoute, type OpenAPIHono, z } from '@hono/zod-openapi';
 import type { Context } from 'hono';
-import { authenticateSuperuser } from '../../admin/guard.ts';
+import { superuserRoute } from '../../admin/guard.ts';
 import { type AuditAction, auditRequest, recordAudit } from '../../audit/audit-log.ts';
 import { deriveKey } from '../../auth/derive-key.ts';
 import type { TokenService } from '../../auth/tokens.ts';
 import type { AppEnv } from '../../http/context.ts';
 import { cursorField, decodeCursor, encodeCursor } from '../../http/cursor.ts';
-import { pickErrors, security } from '../../http/openapi.ts';
+import { pickErrors } from '../../http/openapi.ts';
 import { ConflictError, NotFoundError } from '../../shared/errors.ts';
 import { logRecognizedEvent } from '../events.ts';
 import {
@@ -196,11 +196,7 @@ async function resolveLog(c: Context<AppEnv>, logId: string, action: Resolution,
 
 /** The six review routes of spec 001 (Admin → Nutrition human-review), plus the signed image URL. */
 export function registerNutritionReviewRoutes(app: OpenAPIHono<AppEnv>, tokens: TokenService): void {
-  const base = {
-    tags: ['Admin'],
-    security: security.session,
-    middleware: authenticateSuperuser(tokens),
-  };
+  const base = superuserRoute(tokens);
   const admin404 = pickErrors(404);
 
   app.openapi(
