@@ -143,7 +143,7 @@ async function census(server: TestServer, userId: string, now: Date) {
     const { rows } = await sql<{ age: number; n: number }>`
       select ${age(time)} as age, count(*)::int as n from ${sql.table(table)}
       where user_id = ${userId} group by 1 order by 1`.execute(db);
-    return Object.fromEntries(rows.map((r) => [bucket(Number(r.age)), Number(r.n)]));
+    return byBucket(rows);
   };
   const { rows: routes } = await sql<{ age: number; n: number }>`
     select ${age(sql.ref('w.start_time'))} as age, count(*)::int as n from workout_route_points p
@@ -152,7 +152,7 @@ async function census(server: TestServer, userId: string, now: Date) {
     samples: await count('samples', sql.ref('start_time')),
     rollups: await count('sample_rollups', sql`(local_hour at time zone 'UTC')`),
     workouts: await count('workouts', sql.ref('start_time')),
-    route_points: Object.fromEntries(routes.map((r) => [bucket(Number(r.age)), Number(r.n)])),
+    route_points: byBucket(routes),
     sleep_intervals: await count('sleep_stage_intervals', sql.ref('start_time')),
     sleep_sessions: await count('sleep_sessions', sql.ref('start_time')),
     scores: await count('health_scores', sql`(date::timestamp at time zone 'UTC')`),
@@ -162,6 +162,15 @@ async function census(server: TestServer, userId: string, now: Date) {
 }
 /** 400 → 'old', 40 → 'mid', 2 → 'recent' (a row can sit a day either side of its batch's day). */
 const bucket = (days: number) => (days > 300 ? 'old' : days > 20 ? 'mid' : 'recent');
+/**
+ * Counts per age summed into buckets. Summed, not assigned: a batch's rows straddle two ages when the test runs
+ * between 10:05 and 11:35 UTC (CI failed at 10:04 with a bucket holding only its last age's count).
+ */
+function byBucket(rows: { age: number; n: number }[]) {
+  const out: Record<string, number> = {};
+  for (const r of rows) out[bucket(Number(r.age))] = (out[bucket(Number(r.age))] ?? 0) + Number(r.n);
+  return out;
+}
 
 async function hourly(
   server: TestServer,
