@@ -1,12 +1,14 @@
 import { randomBytes } from 'node:crypto';
-import { createReadStream, mkdtempSync, rmSync } from 'node:fs';
+import { createReadStream, mkdtempSync, readdirSync, readFileSync, readlinkSync, rmSync } from 'node:fs';
 import http from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pipeline } from 'node:stream/promises';
+import pg from 'pg';
+import { openExportFile } from '../src/importers/apple-health/export-file.ts';
 import { importAppleExport } from '../src/importers/apple-health/import-export.ts';
 import { streamXml } from '../src/importers/apple-health/xml-stream.ts';
-import { type GeneratedExport, generateExport } from './apple-export.ts';
+import { type GeneratedExport, generateExport, generateExportZip } from './apple-export.ts';
 import {
   benchPgUrl,
   fmt,
@@ -21,20 +23,31 @@ import {
 const RECORDS = Number(process.env.BENCH_APPLE_RECORDS ?? 2_000_000);
 const WORKOUTS = Number(process.env.BENCH_APPLE_WORKOUTS ?? Math.max(10, Math.round(RECORDS / 1000)));
 const NIGHTS = 365;
-/** Which end-to-end legs to run: `postgres`, `pglite` or both (default). */
+/**
+ * Which legs to run: `postgres`, `pglite` (the default: both) and `zip`, a large export.zip on
+ * PostgreSQL (opt-in: generating and importing 4 GB of XML takes minutes).
+ */
 const LEGS = (process.env.BENCH_APPLE_LEGS ?? 'postgres,pglite').split(',');
+/**
+ * Records of the zip leg: the generator writes ~436 bytes of XML per record (872,415,806 bytes for 2M),
+ * so 9.15M make ~4.0 GB (under 4 GiB, the most a zip entry holds without zip64).
+ */
+const ZIP_RECORDS = Number(process.env.BENCH_APPLE_ZIP_RECORDS ?? 9_150_000);
 const MiB = 1024 * 1024;
 
 // ---------------------------------------------------------------------------------------------------
 // Baselines (in this process)
 
+/** Parses an export.xml, or the export.xml inflated from a zip, as a stream (nothing mapped). */
 async function bareParse(path: string): Promise<{ seconds: number; elements: number }> {
   const started = performance.now();
   let elements = 0;
-  const input = createReadStream(path, { highWaterMark: 256 * 1024 });
+  const file = await openExportFile(path);
+  const input = await file.openXml();
   for await (const nodes of streamXml(input, { collect: (_n, depth) => depth === 1, allowFragments: true })) {
     elements += nodes.length;
   }
+  file.close();
   return { seconds: (performance.now() - started) / 1000, elements };
 }
 
@@ -45,16 +58,66 @@ async function parseAndMap(path: string): Promise<number> {
 }
 
 // ---------------------------------------------------------------------------------------------------
+// CPU seconds (other benchmarks share the 2 cores: CPU time says more than wall time then)
+
+/** User + system CPU seconds a process (all its threads) has used so far; Linux only. */
+function cpuSeconds(pid: number): number {
+  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]?.split(' ') ?? [];
+  // utime and stime are fields 14 and 15 of stat(5), in clock ticks (100 a second on Linux).
+  return (Number(fields[11]) + Number(fields[12])) / 100;
+}
+
+/**
+ * CPU seconds of the PostgreSQL backends serving a process's connections: its sockets' local ports,
+ * found through /proc, are the `client_port`s of pg_stat_activity. Backends that ended before (pool
+ * connections closed when idle) are not counted.
+ */
+async function postgresCpuSeconds(pid: number): Promise<number> {
+  const inodes = new Set<string>();
+  for (const fd of readdirSync(`/proc/${pid}/fd`)) {
+    const link = (() => {
+      try {
+        return readlinkSync(`/proc/${pid}/fd/${fd}`);
+      } catch {
+        return '';
+      }
+    })();
+    const inode = /^socket:\[(\d+)\]$/.exec(link)?.[1];
+    if (inode !== undefined) inodes.add(inode);
+  }
+  const ports: number[] = [];
+  for (const table of ['tcp', 'tcp6']) {
+    for (const line of readFileSync(`/proc/${pid}/net/${table}`, 'utf8').split('\n').slice(1)) {
+      const cols = line.trim().split(/\s+/);
+      if (cols.length > 9 && inodes.has(cols[9] as string)) {
+        ports.push(Number.parseInt((cols[1] as string).split(':')[1] as string, 16));
+      }
+    }
+  }
+  const client = new pg.Client({ connectionString: benchPgUrl });
+  await client.connect();
+  try {
+    const { rows } = await client.query<{ pid: number }>(
+      'select pid from pg_stat_activity where client_port = any($1::int[])',
+      [ports],
+    );
+    return rows.reduce((sum, row) => sum + cpuSeconds(row.pid), 0);
+  } finally {
+    await client.end();
+  }
+}
+
+// ---------------------------------------------------------------------------------------------------
 // End to end (a real server process)
 
 /** PUTs a file to a URL as one streamed request body; resolves with the parsed JSON answer. */
-function putFile(url: string, path: string, bytes: number): Promise<any> {
+function putFile(url: string, path: string, bytes: number, type: string): Promise<any> {
   return new Promise((resolve, reject) => {
     const req = http.request(
       url,
       {
         method: 'PUT',
-        headers: { 'content-type': 'application/xml', 'content-length': String(bytes) },
+        headers: { 'content-type': type, 'content-length': String(bytes) },
       },
       (res) => {
         const chunks: Buffer[] = [];
@@ -77,19 +140,34 @@ interface EndToEnd {
   importSeconds: number;
   seconds: number;
   serverRss: number | undefined;
+  /** CPU seconds of the server process, from the upload's start to the import's end. */
+  serverCpu: number;
+  /** CPU seconds of its PostgreSQL backends over its whole life (undefined on PGlite). */
+  postgresCpu: number | undefined;
 }
 
-async function endToEnd(env: Record<string, string>, path: string, gen: GeneratedExport): Promise<EndToEnd> {
+async function endToEnd(
+  env: Record<string, string>,
+  path: string,
+  gen: GeneratedExport,
+  upload: { name: string; bytes: number; type: string } = {
+    name: 'export.xml',
+    bytes: gen.bytes,
+    type: 'application/xml',
+  },
+): Promise<EndToEnd> {
   const server = await startServerProcess(env);
+  const pid = server.child.pid as number;
   try {
     const { key, userId } = await registerBenchUser(server.url);
+    const cpuBefore = cpuSeconds(pid);
     const started = performance.now();
     const grant = await json(`${server.url}/api/v1/users/${userId}/import/apple/xml/s3`, {
       method: 'POST',
       key,
-      body: JSON.stringify({ filename: 'export.xml', file_size_bytes: gen.bytes }),
+      body: JSON.stringify({ filename: upload.name, file_size_bytes: upload.bytes }),
     });
-    const queued = await putFile(grant.presigned_put_url, path, gen.bytes);
+    const queued = await putFile(grant.presigned_put_url, path, upload.bytes, upload.type);
     const uploaded = performance.now();
     let run: any;
     for (;;) {
@@ -99,7 +177,9 @@ async function endToEnd(env: Record<string, string>, path: string, gen: Generate
       await new Promise((r) => setTimeout(r, 50));
     }
     const finished = performance.now();
-    const serverRss = peakRssMiB(server.child.pid);
+    const serverCpu = cpuSeconds(pid) - cpuBefore;
+    const postgresCpu = env.DATABASE_URL === undefined ? undefined : await postgresCpuSeconds(pid);
+    const serverRss = peakRssMiB(pid);
     const { tally } = run.result;
     if (tally.rejected_count !== 0)
       throw new Error(`rejected: ${JSON.stringify(tally.rejected.slice(0, 3))}`);
@@ -115,6 +195,8 @@ async function endToEnd(env: Record<string, string>, path: string, gen: Generate
       importSeconds: (finished - uploaded) / 1000,
       seconds: (finished - started) / 1000,
       serverRss,
+      serverCpu,
+      postgresCpu,
     };
   } finally {
     await server.stop();
@@ -123,16 +205,22 @@ async function endToEnd(env: Record<string, string>, path: string, gen: Generate
 
 // ---------------------------------------------------------------------------------------------------
 
-const dir = mkdtempSync(join(tmpdir(), 'wearlink-bench-apple-'));
-const exportPath = join(dir, 'export.xml');
-const results: string[] = [];
-try {
+const secrets = {
+  JWT_SECRET: randomBytes(32).toString('hex'),
+  ENCRYPTION_KEY: randomBytes(32).toString('hex'),
+};
+const cpu = (e: EndToEnd) =>
+  `CPU: server ${e.serverCpu.toFixed(1)} s${e.postgresCpu === undefined ? '' : `, PostgreSQL backends ${e.postgresCpu.toFixed(1)} s`}`;
+
+/** The 2M-record export.xml: its baselines, then end to end on PostgreSQL and PGlite. */
+async function xmlLegs(dir: string, results: string[]): Promise<void> {
+  const exportPath = join(dir, 'export.xml');
   console.log(`Generating export.xml (${fmt(RECORDS)} records, ${fmt(WORKOUTS)} workouts)…`);
   const genStarted = performance.now();
   const gen = await generateExport(exportPath, { records: RECORDS, workouts: WORKOUTS, nights: NIGHTS });
   const mb = gen.bytes / MiB;
   console.log(
-    `  ${fmt(mb)} MiB, ${fmt(gen.elements)} top-level elements (${fmt(gen.samples)} samples, ${fmt(gen.sleepIntervals)} sleep intervals) in ${((performance.now() - genStarted) / 1000).toFixed(1)} s\n`,
+    `  ${fmt(mb)} MiB (${(gen.bytes / gen.records).toFixed(0)} bytes/record), ${fmt(gen.elements)} top-level elements (${fmt(gen.samples)} samples, ${fmt(gen.sleepIntervals)} sleep intervals) in ${((performance.now() - genStarted) / 1000).toFixed(1)} s\n`,
   );
 
   const parse = await bareParse(exportPath);
@@ -140,35 +228,71 @@ try {
   const mapSeconds = await parseAndMap(exportPath);
   const rate = (seconds: number) =>
     `${fmt(gen.elements / seconds)} records/s, ${(mb / seconds).toFixed(1)} MiB/s`;
-  results.push(`baseline    bare parse (streamXml) ${parse.seconds.toFixed(1)} s | ${rate(parse.seconds)}`);
-  results.push(`            parse + map, no writes  ${mapSeconds.toFixed(1)} s | ${rate(mapSeconds)}`);
+  results.push(
+    `import-apple: ${fmt(mb)} MiB export.xml, ${fmt(gen.elements)} records (targets: PostgreSQL ≤ 10 s and ≤ 300 MiB peak RSS, PGlite ≤ 90 s)`,
+  );
+  results.push(`  baseline    bare parse (streamXml) ${parse.seconds.toFixed(1)} s | ${rate(parse.seconds)}`);
+  results.push(`              parse + map, no writes  ${mapSeconds.toFixed(1)} s | ${rate(mapSeconds)}`);
   const line = (name: string, e: EndToEnd) =>
-    `${name}end-to-end ${e.seconds.toFixed(1)} s (upload ${e.uploadSeconds.toFixed(1)} s + import ${e.importSeconds.toFixed(1)} s) | ${rate(e.seconds)} | ${(e.seconds / parse.seconds).toFixed(2)}× the bare parse | server peak RSS ${e.serverRss} MiB`;
+    `  ${name}end-to-end ${e.seconds.toFixed(1)} s (upload ${e.uploadSeconds.toFixed(1)} s + import ${e.importSeconds.toFixed(1)} s) | ${rate(e.seconds)} | ${(e.seconds / parse.seconds).toFixed(2)}× the bare parse | server peak RSS ${e.serverRss} MiB | ${cpu(e)} | all ${fmt(gen.samples)} samples stored`;
 
-  const secrets = {
-    JWT_SECRET: randomBytes(32).toString('hex'),
-    ENCRYPTION_KEY: randomBytes(32).toString('hex'),
-  };
   if (!LEGS.includes('postgres')) {
-    results.push('PostgreSQL  not run (BENCH_APPLE_LEGS)');
+    results.push('  PostgreSQL  not run (BENCH_APPLE_LEGS)');
   } else if (await pgReachable()) {
     const env = { UPLOAD_DIR: join(dir, 'uploads'), ...secrets };
     const result = await withPostgresSchema('bench', env, (full) => endToEnd(full, exportPath, gen));
     results.push(line('PostgreSQL  ', result));
   } else {
-    results.push(`PostgreSQL  skipped: ${benchPgUrl} does not answer`);
+    results.push(`  PostgreSQL  skipped: ${benchPgUrl} does not answer`);
   }
-
   if (LEGS.includes('pglite')) {
     results.push(
       line('PGlite      ', await endToEnd({ WEARLINK_DATA_DIR: join(dir, 'server') }, exportPath, gen)),
     );
   }
+  rmSync(exportPath, { force: true });
+}
 
+/**
+ * A large export.zip (4 GB of XML by default) on PostgreSQL, against the bench's own streamed inflate and
+ * parse of the same zip: what matters here is that the server's memory stays bounded.
+ */
+async function zipLeg(dir: string, results: string[]): Promise<void> {
+  if (!(await pgReachable())) {
+    results.push(`zip leg skipped: ${benchPgUrl} does not answer`);
+    return;
+  }
+  const zipPath = join(dir, 'export.zip');
+  const workouts = Math.max(10, Math.round(ZIP_RECORDS / 1000));
+  console.log(`Generating export.zip (${fmt(ZIP_RECORDS)} records, ${fmt(workouts)} workouts)…`);
+  const genStarted = performance.now();
+  const gen = await generateExportZip(zipPath, { records: ZIP_RECORDS, workouts, nights: NIGHTS });
   console.log(
-    `import-apple: ${fmt(mb)} MiB export.xml, ${fmt(gen.elements)} records (targets: PostgreSQL ≤ 20 s and ≤ 300 MiB peak RSS, PGlite ≤ 90 s)`,
+    `  ${fmt(gen.zipBytes / MiB)} MiB zip of a ${(gen.bytes / 1e9).toFixed(2)} GB export.xml (${(gen.bytes / gen.records).toFixed(0)} bytes/record), ${fmt(gen.elements)} top-level elements in ${((performance.now() - genStarted) / 1000).toFixed(1)} s\n`,
   );
-  for (const result of results) console.log(`  ${result}`);
+  const parse = await bareParse(zipPath);
+  if (parse.elements !== gen.elements) throw new Error(`parsed ${parse.elements}, wrote ${gen.elements}`);
+  const env = { UPLOAD_DIR: join(dir, 'uploads'), ...secrets };
+  const e = await withPostgresSchema('bench', env, (full) =>
+    endToEnd(full, zipPath, gen, { name: 'export.zip', bytes: gen.zipBytes, type: 'application/zip' }),
+  );
+  const rate = (seconds: number) =>
+    `${fmt(gen.elements / seconds)} records/s, ${(gen.bytes / MiB / seconds).toFixed(1)} MiB/s of XML`;
+  results.push(
+    `import-apple zip: ${fmt(gen.zipBytes / MiB)} MiB export.zip, ${(gen.bytes / 1e9).toFixed(2)} GB export.xml, ${fmt(gen.elements)} records (target: server peak RSS ≤ 300 MiB)`,
+    `  baseline    inflate + bare parse    ${parse.seconds.toFixed(1)} s | ${rate(parse.seconds)}`,
+    `  PostgreSQL  end-to-end ${e.seconds.toFixed(1)} s (upload ${e.uploadSeconds.toFixed(1)} s + import ${e.importSeconds.toFixed(1)} s) | ${rate(e.seconds)} | ${(e.seconds / parse.seconds).toFixed(2)}× the baseline | server peak RSS ${e.serverRss} MiB | ${cpu(e)} | all ${fmt(gen.samples)} samples stored`,
+  );
+}
+
+// ---------------------------------------------------------------------------------------------------
+
+const dir = mkdtempSync(join(tmpdir(), 'wearlink-bench-apple-'));
+const results: string[] = [];
+try {
+  if (LEGS.includes('postgres') || LEGS.includes('pglite')) await xmlLegs(dir, results);
+  if (LEGS.includes('zip')) await zipLeg(dir, results);
+  for (const result of results) console.log(result);
   console.log(`  bench client peak RSS ${peakRssMiB()} MiB`);
 } finally {
   rmSync(dir, { recursive: true, force: true });
