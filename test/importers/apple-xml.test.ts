@@ -20,6 +20,16 @@ const syntheticZip = () =>
     { name: 'apple_health_export/workout-routes/route_2024-03-01_5.00pm.gpx', data: SYNTHETIC_GPX },
   ]);
 
+/** A zip of the synthetic export whose headers declare `delta` bytes more export.xml than it inflates to. */
+const misdeclaredZip = (delta: number) => {
+  const zip = makeZip([{ name: 'apple_health_export/export.xml', data: SYNTHETIC_EXPORT }]);
+  const central = zip.readUInt32LE(zip.length - 22 + 16);
+  const declared = Buffer.byteLength(SYNTHETIC_EXPORT) + delta;
+  zip.writeUInt32LE(declared, 22);
+  zip.writeUInt32LE(declared, central + 24);
+  return zip;
+};
+
 describe('apple export mapping (dry run)', () => {
   it('maps every element kind of a synthetic export', async () => {
     const { tally } = await importAppleExport({
@@ -118,6 +128,16 @@ describe('apple export mapping (dry run)', () => {
           makeZip([{ name: 'apple_health_export/export.xml', data: Buffer.alloc(50 * 1024 * 1024, 0x20) }]),
         ),
       /compression ratio/,
+    ],
+    [
+      'a zip entry that inflates past its declared size',
+      () => file('long.zip', misdeclaredZip(-100)),
+      /inflates past its declared/,
+    ],
+    [
+      'a zip entry that inflates short of its declared size',
+      () => file('short.zip', misdeclaredZip(100)),
+      /not its declared/,
     ],
     [
       'path traversal in a zip entry',

@@ -1,7 +1,8 @@
 import { createReadStream } from 'node:fs';
 import { open as openFile, stat } from 'node:fs/promises';
 import { posix } from 'node:path';
-import type { Readable } from 'node:stream';
+import { pipeline, type Readable, Transform } from 'node:stream';
+import { createInflateRaw } from 'node:zlib';
 import yauzl from 'yauzl';
 import { ImportFormatError } from './xml-stream.ts';
 
@@ -140,10 +141,10 @@ export async function openExportFile(
   const root = posix.dirname(xmlName);
   const stream = (entry: yauzl.Entry) =>
     new Promise<Readable>((resolve, reject) =>
-      zip.openReadStream(entry, (error, s) =>
+      zip.openReadStream(entry, entry.compressionMethod === 8 ? { decompress: false } : {}, (error, s) =>
         error
           ? reject(new ImportFormatError(`cannot read '${entry.fileName}': ${error.message}`))
-          : resolve(s),
+          : resolve(entry.compressionMethod === 8 ? inflated(s, entry) : s),
       ),
     );
   return {
@@ -159,4 +160,38 @@ export async function openExportFile(
     },
     close: () => zip.close(),
   };
+}
+
+/** Inflated output per chunk: the scanner's cost per chunk is paid once per 256 KiB, not per 16 KiB. */
+const INFLATE_CHUNK_BYTES = 256 * 1024;
+
+/**
+ * A deflated entry's bytes, inflated here rather than by yauzl, whose inflater hands out 16 KiB
+ * chunks: inflating a 131 MB export.xml took 1.26 CPU s in those and 0.33 s in 256 KiB ones (on 2 busy
+ * cores). Like yauzl's size check, the stream fails as soon as it inflates past the size the entry
+ * declares, or when it ends short of it.
+ */
+function inflated(raw: Readable, entry: yauzl.Entry): Readable {
+  let bytes = 0;
+  const declared = entry.uncompressedSize;
+  const counted = new Transform({
+    transform(chunk: Buffer, _encoding, done) {
+      bytes += chunk.length;
+      if (bytes > declared)
+        done(
+          new ImportFormatError(`zip entry '${entry.fileName}' inflates past its declared ${declared} bytes`),
+        );
+      else done(null, chunk);
+    },
+    flush(done) {
+      if (bytes < declared)
+        done(
+          new ImportFormatError(
+            `zip entry '${entry.fileName}' inflates to ${bytes} bytes, not its declared ${declared}`,
+          ),
+        );
+      else done();
+    },
+  });
+  return pipeline(raw, createInflateRaw({ chunkSize: INFLATE_CHUNK_BYTES }), counted, () => {});
 }
