@@ -14,7 +14,11 @@ import {
 
 const EVENTS = Number(process.env.BENCH_WEBHOOK_EVENTS ?? 10_000);
 const LIVE_EVENTS = Math.min(1000, EVENTS);
+/** Events per second of the latency leg (open loop). */
+const LIVE_RATE = Number(process.env.BENCH_WEBHOOK_LIVE_RATE ?? 100);
 const CONCURRENCY = 64;
+/** Which backends run: BENCH_WEBHOOK_LEGS=postgres (or pglite) for one, e.g. under a profiler. */
+const LEGS = (process.env.BENCH_WEBHOOK_LEGS ?? 'postgres,pglite').split(',');
 
 function percentile(sorted: number[], p: number): number {
   return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? Number.NaN;
@@ -104,27 +108,50 @@ async function measure(label: string, env: Record<string, string>): Promise<stri
       body: JSON.stringify({ url: receiver.url, disabled: true }),
     });
     const requestMs: number[] = [];
+    const enqueueOne = async (enqueuedAt: Map<string, number>) => {
+      const before = Date.now();
+      const res = await json(`${server.url}/api/v1/webhooks/endpoints/${endpoint.id}/test`, {
+        method: 'POST',
+        key,
+      });
+      requestMs.push(Date.now() - before);
+      // What is timed must be what was asked for: one new message per request.
+      if (typeof res?.message_id !== 'string' || enqueuedAt.has(res.message_id))
+        throw new Error(`${label}: the test route answered ${JSON.stringify(res)}`);
+      enqueuedAt.set(res.message_id, before);
+    };
+    const expectAll = (enqueuedAt: Map<string, number>, count: number) => {
+      if (enqueuedAt.size !== count)
+        throw new Error(`${label}: ${enqueuedAt.size}/${count} messages enqueued`);
+    };
+    /** As fast as 16 parallel streams go: the backlog of the throughput leg. */
     const enqueue = async (count: number, enqueuedAt: Map<string, number>) => {
       let sent = 0;
       await Promise.all(
         Array.from({ length: 16 }, async () => {
           while (sent < count) {
             sent++;
-            const before = Date.now();
-            const res = await json(`${server.url}/api/v1/webhooks/endpoints/${endpoint.id}/test`, {
-              method: 'POST',
-              key,
-            });
-            requestMs.push(Date.now() - before);
-            // What is timed must be what was asked for: one new message per request.
-            if (typeof res?.message_id !== 'string' || enqueuedAt.has(res.message_id))
-              throw new Error(`${label}: the test route answered ${JSON.stringify(res)}`);
-            enqueuedAt.set(res.message_id, before);
+            await enqueueOne(enqueuedAt);
           }
         }),
       );
-      if (enqueuedAt.size !== count)
-        throw new Error(`${label}: ${enqueuedAt.size}/${count} messages enqueued`);
+      expectAll(enqueuedAt, count);
+    };
+    /**
+     * Open loop at LIVE_RATE events/s (each request starts on its schedule, whether or not the previous
+     * ones were answered): latency at a steady load below saturation, not the queueing of a flood.
+     */
+    const enqueuePaced = async (count: number, enqueuedAt: Map<string, number>) => {
+      const started = performance.now();
+      const requests: Promise<void>[] = [];
+      for (let i = 0; i < count; i++) {
+        const due = started + (i * 1000) / LIVE_RATE;
+        const wait = due - performance.now();
+        if (wait > 0) await new Promise((r) => setTimeout(r, wait));
+        requests.push(enqueueOne(enqueuedAt));
+      }
+      await Promise.all(requests);
+      expectAll(enqueuedAt, count);
     };
     // Throughput: the backlog is committed while the endpoint is disabled, then released at once.
     const enqueuedAt = new Map<string, number>();
@@ -149,9 +176,9 @@ async function measure(label: string, env: Record<string, string>): Promise<stri
       throw new Error(
         `${label}: ${receiver.firstSeen.size} delivered for ${EVENTS}, ${strays.length} unknown ids, ${malformed.length} bodies not webhook.test`,
       );
-    // Latency: events enqueued one stream at a time against an idle, enabled endpoint.
+    // Latency: events enqueued at a steady rate against an idle, enabled endpoint.
     const live = new Map<string, number>();
-    await enqueue(LIVE_EVENTS, live);
+    await enqueuePaced(LIVE_EVENTS, live);
     await waitFor(
       () => [...live.keys()].every((id) => receiver.firstSeen.has(id)),
       () => `${label}: live events not all delivered`,
@@ -169,7 +196,7 @@ async function measure(label: string, env: Record<string, string>): Promise<stri
       label,
       `  enqueue over HTTP:       ${fmt(EVENTS / enqueueSeconds)} events/s (${enqueueSeconds.toFixed(1)} s)`,
       `  delivered:               ${fmt(rate)} deliveries/s (a committed backlog, released at once)`,
-      `  enqueue→first attempt:   (${fmt(LIVE_EVENTS)} live events) p50 ${fmt(percentile(latencies, 50))} ms, p99 ${fmt(percentile(latencies, 99))} ms (from the start of the enqueue request, whose own p50 is ${fmt(percentile(liveRequests, 50))} ms)`,
+      `  enqueue→first attempt:   (${fmt(LIVE_EVENTS)} live events at ${fmt(LIVE_RATE)}/s) p50 ${fmt(percentile(latencies, 50))} ms, p99 ${fmt(percentile(latencies, 99))} ms (from the start of the enqueue request, whose own p50 is ${fmt(percentile(liveRequests, 50))} ms)`,
       `  baseline bare POSTs:     ${fmt(base)} requests/s  → ratio ${(rate / base).toFixed(2)}`,
       `  server peak RSS:         ${serverRss ?? '?'} MiB`,
     ];
@@ -186,13 +213,17 @@ async function main() {
   };
   const results: string[] = [];
 
-  if (await pgReachable()) {
+  if (!LEGS.includes('postgres')) {
+    results.push('PostgreSQL  not run (BENCH_WEBHOOK_LEGS)');
+  } else if (await pgReachable()) {
     results.push(...(await withPostgresSchema('benchw', secrets, (env) => measure('PostgreSQL', env))));
   } else {
     results.push(`PostgreSQL  skipped: ${benchPgUrl} does not answer`);
   }
 
-  results.push(...(await measure('PGlite', { WEARLINK_DATA_DIR: 'memory://', ...secrets })));
+  if (LEGS.includes('pglite'))
+    results.push(...(await measure('PGlite', { WEARLINK_DATA_DIR: 'memory://', ...secrets })));
+  else results.push('PGlite  not run (BENCH_WEBHOOK_LEGS)');
 
   console.log(
     `webhooks: ${fmt(EVENTS)} events per backend, concurrency ${CONCURRENCY}, poll ${process.env.BENCH_WEBHOOK_POLL_MS ?? 'default'} ms, load average ${loadavg()

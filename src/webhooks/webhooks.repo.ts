@@ -5,7 +5,7 @@ import { SecretBox, SecretOpenError } from '../crypto/secret-box.ts';
 import type { Db } from '../db/database.ts';
 import type { WebhookEndpointRow } from '../db/schema.ts';
 import { inTransaction } from '../db/transaction.ts';
-import { newMessageId, wakeDelivery } from './outbox.ts';
+import { newMessageId, wakeDelivery, wakeDeliverySql } from './outbox.ts';
 import { generateSecret } from './signing.ts';
 
 export function newEndpointId(): string {
@@ -178,15 +178,19 @@ export async function enqueueTestMessage(
 ): Promise<string> {
   const id = newMessageId();
   const payload = JSON.stringify({ type, timestamp: new Date().toISOString(), data });
-  await db.transaction().execute(async (trx) => {
-    await trx
-      .insertInto('webhook_messages')
-      .values({ id, developer_id: endpoint.developer_id, event_type: type, payload })
-      .execute();
-    await trx.insertInto('webhook_deliveries').values({ message_id: id, endpoint_id: endpoint.id }).execute();
-    // A disabled endpoint's message waits for its re-enabling, which wakes the loops then.
-    if (endpoint.enabled) await wakeDelivery(trx);
-  });
+  // One statement (its own transaction): the message, its delivery and the wake-up commit together in one
+  // round trip instead of five. A disabled endpoint's message waits for its re-enabling, which wakes the
+  // loops then.
+  await sql`
+    with message as (
+      insert into webhook_messages (id, developer_id, event_type, payload)
+      values (${id}, ${endpoint.developer_id}, ${type}, ${payload})
+      returning id
+    ),
+    delivery as (
+      insert into webhook_deliveries (message_id, endpoint_id) select id, ${endpoint.id} from message
+    )
+    select ${endpoint.enabled ? wakeDeliverySql : sql`null`} from message`.execute(db);
   return id;
 }
 
