@@ -1,7 +1,7 @@
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Duplex } from 'node:stream';
-import { serve } from '@hono/node-server';
+import { createAdaptorServer } from '@hono/node-server';
 import { countDevelopers } from './developers/developers.repo.ts';
 import { createApp } from './http/app.ts';
 import type { ShutdownBindings } from './http/sse.ts';
@@ -17,6 +17,8 @@ export interface RunningServer {
   close(): Promise<void>;
 }
 
+const LISTEN_BACKLOG = 65_535;
+
 export async function startServer(platform: Platform): Promise<RunningServer> {
   const { config } = platform;
   const app = createApp(platform.deps, { ping: platform.database.ping });
@@ -24,10 +26,16 @@ export async function startServer(platform: Platform): Promise<RunningServer> {
   const shutdown = new AbortController();
   const handle = (request: Request, env: object) =>
     app.fetch(request, { ...env, shutdown: shutdown.signal } satisfies ShutdownBindings);
-  // Without `createServer` options, serve() makes a node:http server.
-  const server = await new Promise<Server>((resolve, reject) => {
-    const s = serve({ fetch: handle, hostname: config.HOST, port: config.PORT }, () => resolve(s)) as Server;
-    s.once('error', reject);
+  // Without `createServer` options, this is a node:http server.
+  const server = createAdaptorServer({ fetch: handle, hostname: config.HOST }) as Server;
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    // Node's default accept backlog is 511: a connect storm (bench:sse, 2,000 SSE clients/s) overflowed it
+    // and clients saw resets. The kernel clamps this to net.core.somaxconn (4096 on Linux since 5.4).
+    server.listen({ host: config.HOST, port: config.PORT, backlog: LISTEN_BACKLOG }, () => {
+      server.off('error', reject);
+      resolve();
+    });
   });
   server.on('clientError', answerClientError);
   const port = (server.address() as AddressInfo).port;
