@@ -13,7 +13,11 @@
  *      exactly once (GET …/sync/recent is the truth), before any latency is printed;
  *   4. publish → receive latency: receive time minus the event's own `timestamp` (set right before the
  *      server publishes it; both processes share this machine's clock).
- * Baseline in the same run and server: the same latency with a single client.
+ * Baseline in the same run: a bare node:http SSE server (this file, run with `--bare`) answering the same
+ * routes with the same frames and fan-out, no auth, database or framework: every figure is also printed as
+ * a ratio to it at the same client count. CPU is read from /proc for the server and from
+ * process.cpuUsage() for this client, per connection over the storm, so a loaded machine (other work
+ * stretches wall-clock times) still gives comparable figures.
  * The client is raw `net` sockets with a minimal chunked/SSE parser, so it costs little next to the server.
  *
  *   npx tsx bench/sse.ts       BENCH_SSE_CLIENTS=1000 BENCH_SSE_USERS=50 npx tsx bench/sse.ts
@@ -22,9 +26,11 @@
  * Needs `ulimit -n` above the largest client count (+ a margin) in this shell: the client process holds
  * one descriptor per connection, and so does the server it spawns.
  */
-import { execSync } from 'node:child_process';
-import { randomBytes } from 'node:crypto';
+import { type ChildProcess, execSync, spawn } from 'node:child_process';
+import { randomBytes, randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
 import net from 'node:net';
 import { Redis } from 'ioredis';
 import {
@@ -53,6 +59,15 @@ function percentile(sorted: number[], p: number): number {
 }
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const load = () => readFileSync('/proc/loadavg', 'utf8').split(' ').slice(0, 3).join(' ');
+/** User + system CPU of a process so far, in ms (/proc/<pid>/stat, clock ticks of 10 ms). */
+function cpuMs(pid: number): number {
+  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]?.split(' ') ?? [];
+  return (Number(fields[11]) + Number(fields[12])) * 10;
+}
+const clientCpuMs = () => {
+  const { user, system } = process.cpuUsage();
+  return (user + system) / 1000;
+};
 function rssMiB(pid: number): number {
   const kb = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1];
   return Number(kb ?? 0) / 1024;
@@ -328,9 +343,18 @@ function check(
   return { latencies: latencies.sort((a, b) => a - b), errors, expectedDeliveries };
 }
 
-async function measureClients(s: Setup, pid: number, count: number): Promise<string[]> {
+/** What one client count measured; `latency` is undefined when the check failed. */
+interface Figures {
+  lines: string[];
+  serverCpuPerConn: number;
+  latency?: { p50: number; p99: number };
+}
+
+async function measureClients(s: Setup, pid: number, count: number): Promise<Figures> {
   const rssBefore = rssMiB(pid);
+  const cpu0 = [cpuMs(pid), clientCpuMs()] as const;
   const { clients, seconds } = await storm(s, count, s.users);
+  const stormCpu = [cpuMs(pid) - cpu0[0], clientCpuMs() - cpu0[1]] as const;
   const held = clients.filter((c) => c.state === 'held');
   const failed = clients.filter((c) => c.state === 'failed');
   const reasons = new Map<string, number>();
@@ -350,77 +374,174 @@ async function measureClients(s: Setup, pid: number, count: number): Promise<str
   const dropped = clients.filter((c) => c.state === 'failed').length - failed.length;
   const rssPeak = rssMiB(pid);
   for (const c of clients) c.close();
+  const serverCpuPerConn = stormCpu[0] / count;
   const lines = [
     `${fmt(count)} clients over ${s.users.length} users (load ${loadStorm} during the storm, ${load()} after)`,
     `  storm at ${fmt(STORM_RATE)}/s: ${fmt(held.length)} held, ${fmt(failed.length)} failed in ${seconds.toFixed(1)} s` +
       (reasons.size ? ` (${[...reasons].map(([r, n]) => `${n}× ${r}`).join(', ')})` : '') +
       `; time to \`: connected\` p50 ${fmt(percentile(connect, 50))} ms, p99 ${fmt(percentile(connect, 99))} ms`,
-    `  published ${fmt(published)} events in ${SECONDS} s (${fmt(published / SECONDS)}/s from ${fmt(pushes)} SDK pushes); ` +
+    `  CPU over the storm: server ${serverCpuPerConn.toFixed(2)} ms/connection, bench client ${(stormCpu[1] / count).toFixed(2)} ms/connection`,
+    `  published ${fmt(published)} events in ${SECONDS} s (${fmt(published / SECONDS)}/s from ${fmt(pushes)} pushes); ` +
       `${fmt(latencies.length)}/${fmt(expectedDeliveries)} deliveries` +
       (dropped > 0 ? `; ${dropped} clients dropped while held` : ''),
     `  server RSS ${rssBefore.toFixed(0)} MiB before, ${rssHeld.toFixed(0)} MiB held (${(((rssHeld - rssBefore) * 1024) / Math.max(1, held.length)).toFixed(1)} KiB/connection), ${rssPeak.toFixed(0)} MiB after publishing`,
   ];
-  if (errors.length > 0 || published === 0) {
+  if (errors.length > 0 || published === 0 || latencies.length === 0) {
     lines.push(
       `  CHECK FAILED (${errors.length} problems${published === 0 ? ', nothing published' : ''}): ${errors.slice(0, 5).join('; ')}`,
     );
-    return lines;
+    return { lines, serverCpuPerConn };
   }
-  lines.push(
-    `  publish → receive: p50 ${percentile(latencies, 50).toFixed(1)} ms, p99 ${percentile(latencies, 99).toFixed(1)} ms, max ${(latencies.at(-1) ?? 0).toFixed(0)} ms`,
-  );
-  return lines;
-}
-
-/** A single client of one user, `pushes` pushes spaced out: the floor of publish → receive. */
-async function baseline(s: Setup): Promise<{ p50: number; p99: number; line: string }> {
-  const user = s.users[0] as string;
-  const { clients } = await storm(s, 1, [user]);
-  const client = clients[0] as Client;
-  if (client.state !== 'held') throw new Error(`baseline client failed: ${client.failure}`);
-  const since = Date.now();
-  await sleep(5);
-  await publish(s, [user], 5, 3);
-  await quiesce(clients, 1500);
-  const truth = await loggedSince(s, [user], since);
-  const { latencies, errors } = check(clients, [user], truth);
-  client.close();
-  if (errors.length > 0 || latencies.length === 0)
-    throw new Error(`baseline check failed: ${errors.join('; ')}`);
   const p50 = percentile(latencies, 50);
   const p99 = percentile(latencies, 99);
-  return {
-    p50,
-    p99,
-    line: `baseline, 1 client: ${latencies.length} events, publish → receive p50 ${p50.toFixed(1)} ms, p99 ${p99.toFixed(1)} ms (load ${load()})`,
-  };
+  lines.push(
+    `  publish → receive: p50 ${p50.toFixed(1)} ms, p99 ${p99.toFixed(1)} ms, max ${(latencies.at(-1) ?? 0).toFixed(0)} ms`,
+  );
+  return { lines, serverCpuPerConn, latency: { p50, p99 } };
 }
 
-async function leg(label: string, env: Record<string, string>): Promise<string[]> {
-  const server = await startServerProcess({ ...env, RATE_LIMIT_PER_MINUTE: '100000000' });
-  const pid = server.child.pid as number;
+/** `value / base` as `2.3×`, or `?` when the baseline has no figure. */
+const ratio = (value: number, base: number | undefined) =>
+  base === undefined || base <= 0 ? '?' : `${(value / base).toFixed(1)}×`;
+
+async function leg(
+  label: string,
+  server: { url: string; pid: number; stop(): Promise<void> },
+  setup: (url: string) => Promise<Setup>,
+  bare?: Map<number, Figures>,
+): Promise<{ lines: string[]; figures: Map<number, Figures> }> {
+  const figures = new Map<number, Figures>();
   try {
-    const s = await setUp(server.url);
-    const base = await baseline(s);
-    const lines = [`${label}`, `  ${base.line}`];
-    console.log(`${label}: ${base.line}`);
+    const s = await setup(server.url);
+    const lines = [label];
     for (const count of CLIENTS) {
-      const out = await measureClients(s, pid, count);
-      const p = /p50 ([\d.]+) ms, p99 ([\d.]+) ms, max/.exec(out.at(-1) ?? '');
-      if (p) {
-        out[out.length - 1] +=
-          ` (${(Number(p[1]) / base.p50).toFixed(1)}× / ${(Number(p[2]) / base.p99).toFixed(1)}× the 1-client baseline)`;
+      const f = await measureClients(s, server.pid, count);
+      figures.set(count, f);
+      const base = bare?.get(count);
+      if (base !== undefined) {
+        f.lines.push(
+          `  vs the bare server: ${ratio(f.serverCpuPerConn, base.serverCpuPerConn)} its CPU per connection` +
+            (f.latency
+              ? `, p50 ${ratio(f.latency.p50, base.latency?.p50)}, p99 ${ratio(f.latency.p99, base.latency?.p99)}`
+              : ''),
+        );
       }
-      lines.push(...out.map((l) => `  ${l}`));
+      lines.push(...f.lines.map((l) => `  ${l}`));
       // Printed as it comes too: a 10,000-client leg takes minutes.
-      console.log(`${label}\n${out.map((l) => `  ${l}`).join('\n')}`);
+      console.log(`${label}\n${f.lines.map((l) => `  ${l}`).join('\n')}`);
       await sleep(2000); // let the server reap the closed sockets before the next storm
     }
-    lines.push(`  server peak RSS ${peakRssMiB(pid) ?? '?'} MiB`);
-    return lines;
+    lines.push(`  server peak RSS ${peakRssMiB(server.pid) ?? '?'} MiB`);
+    return { lines, figures };
   } finally {
     await server.stop();
   }
+}
+
+async function wearlinkLeg(label: string, env: Record<string, string>, bare: Map<number, Figures>) {
+  const server = await startServerProcess({ ...env, RATE_LIMIT_PER_MINUTE: '100000000' });
+  const pid = server.child.pid as number;
+  return (await leg(label, { url: server.url, pid, stop: server.stop }, setUp, bare)).lines;
+}
+
+/**
+ * The baseline: node:http alone, the same routes and frames. A push publishes the five stages of a run
+ * at once; each event goes to every open stream of its user; `recent` answers from memory.
+ */
+function bareServer(): void {
+  const streams = new Map<string, Set<http.ServerResponse>>();
+  const logs = new Map<string, { id: string; frame: string; event: Record<string, unknown> }[]>();
+  let lastMs = 0;
+  let seq = 0;
+  const publish = (userId: string, runId: string, stage: string) => {
+    const now = Date.now();
+    seq = now > lastMs ? 0 : seq + 1;
+    lastMs = Math.max(now, lastMs);
+    const id = `${lastMs}-${seq}`;
+    const event = {
+      event_id: randomUUID(),
+      run_id: runId,
+      user_id: userId,
+      provider: 'apple',
+      source: 'sdk',
+      stage,
+      status: stage === 'completed' ? 'success' : 'running',
+      message: null,
+      progress: stage === 'completed' ? 1 : null,
+      items_processed: 1,
+      items_total: 1,
+      error: null,
+      metadata: {},
+      started_at: new Date(now).toISOString(),
+      ended_at: null,
+      timestamp: new Date(now).toISOString(),
+    };
+    const frame = `event: sync.status\ndata: ${JSON.stringify(event)}\nid: ${id}\n\n`;
+    const log = logs.get(userId) ?? [];
+    log.push({ id, frame, event });
+    logs.set(userId, log);
+    for (const res of streams.get(userId) ?? []) res.write(frame);
+  };
+  const server = http.createServer((req, res) => {
+    const url = new URL(req.url ?? '/', 'http://x');
+    const m = /^\/api\/v1\/(?:sdk\/)?users\/([^/]+)\/sync(?:\/(stream|recent))?$/.exec(url.pathname);
+    const userId = m?.[1] ?? '';
+    if (m?.[2] === 'stream') {
+      res.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-cache' });
+      const replay = Number(url.searchParams.get('replay') ?? 20);
+      const backlog = (logs.get(userId) ?? []).slice(-replay).map((e) => e.frame);
+      res.write(`: connected\n\nretry: 3000\n\n${backlog.join('')}`);
+      const set = streams.get(userId) ?? new Set();
+      set.add(res);
+      streams.set(userId, set);
+      res.on('close', () => set.delete(res));
+    } else if (m?.[2] === 'recent') {
+      const limit = Number(url.searchParams.get('limit') ?? 50);
+      const recent = (logs.get(userId) ?? []).slice(-limit).reverse();
+      res.writeHead(200, { 'content-type': 'application/json' });
+      res.end(JSON.stringify(recent.map((e) => e.event)));
+    } else if (m && req.method === 'POST') {
+      req.resume();
+      req.on('end', () => {
+        const runId = randomUUID();
+        res.writeHead(202, { 'content-type': 'application/json' });
+        res.end(JSON.stringify({ run_id: runId }));
+        for (const stage of ['queued', 'started', 'processing', 'saving', 'completed'])
+          publish(userId, runId, stage);
+      });
+    } else {
+      res.writeHead(404).end();
+    }
+  });
+  server.listen({ host: '127.0.0.1', port: 0, backlog: 65_535 }, () => {
+    console.log(`running at http://127.0.0.1:${(server.address() as AddressInfo).port}`);
+  });
+}
+
+async function bareLeg(): Promise<{ lines: string[]; figures: Map<number, Figures> }> {
+  const child: ChildProcess = spawn(process.execPath, [...process.execArgv, import.meta.filename, '--bare'], {
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  const url = await new Promise<string>((resolve, reject) => {
+    child.stdout?.on('data', (d: Buffer) => {
+      const found = /running at (\S+)/.exec(String(d))?.[1];
+      if (found) resolve(found);
+    });
+    child.once('exit', (code) => reject(new Error(`bare server exited (${code})`)));
+  });
+  const stop = () =>
+    new Promise<void>((resolve) => {
+      child.once('exit', () => resolve());
+      child.kill('SIGTERM');
+    });
+  const users = Array.from({ length: USERS }, () => randomUUID());
+  const setup = async (u: string): Promise<Setup> => ({
+    url: u,
+    port: Number(new URL(u).port),
+    key: 'bare',
+    users,
+  });
+  return leg('bare node:http SSE server (baseline)', { url, pid: child.pid as number, stop }, setup);
 }
 
 async function redisReachable(): Promise<boolean> {
@@ -455,19 +576,29 @@ async function dropKeys(prefix: string): Promise<number> {
 async function main() {
   const limit = Number(execSync('ulimit -n', { shell: '/bin/sh', encoding: 'utf8' }).trim());
   const need = Math.max(...CLIENTS) + 1000;
-  console.log(`ulimit -n ${limit} (need ≥ ${fmt(need)} in this process and in the server it spawns)`);
+  const somaxconn = readFileSync('/proc/sys/net/core/somaxconn', 'utf8').trim();
+  console.log(
+    `ulimit -n ${limit} (need ≥ ${fmt(need)} in this process and in the server it spawns); net.core.somaxconn ${somaxconn}`,
+  );
   if (limit < need) throw new Error(`raise the limit first: ulimit -n ${need}`);
   const secrets = {
     JWT_SECRET: randomBytes(32).toString('hex'),
     ENCRYPTION_KEY: randomBytes(32).toString('hex'),
   };
-  const results: string[] = [];
+  const bare = await bareLeg();
+  const results: string[] = [...bare.lines];
   const run = async (db: string, env: Record<string, string>) => {
-    results.push(...(await leg(`${db}, in-process bus`, env)));
+    results.push(...(await wearlinkLeg(`${db}, in-process bus`, env, bare.figures)));
     if (await redisReachable()) {
       const prefix = `benchsse_${randomBytes(4).toString('hex')}:`;
       try {
-        results.push(...(await leg(`${db}, Redis bus`, { ...env, REDIS_URL, REDIS_KEY_PREFIX: prefix })));
+        results.push(
+          ...(await wearlinkLeg(
+            `${db}, Redis bus`,
+            { ...env, REDIS_URL, REDIS_KEY_PREFIX: prefix },
+            bare.figures,
+          )),
+        );
       } finally {
         results.push(`  (removed ${await dropKeys(prefix)} Redis keys under ${prefix})`);
       }
@@ -481,7 +612,13 @@ async function main() {
     results.push(`PostgreSQL skipped: ${benchPgUrl} does not answer`);
   }
   if (process.env.BENCH_SSE_PGLITE !== '0') {
-    results.push(...(await leg('PGlite, in-process bus', { WEARLINK_DATA_DIR: 'memory://', ...secrets })));
+    results.push(
+      ...(await wearlinkLeg(
+        'PGlite, in-process bus',
+        { WEARLINK_DATA_DIR: 'memory://', ...secrets },
+        bare.figures,
+      )),
+    );
   }
   console.log(
     `\nsse: ${CLIENTS.map(fmt).join(' and ')} clients, connect storm ${fmt(STORM_RATE)}/s, ${PUSH_RATE} SDK pushes/s for ${SECONDS} s ` +
@@ -492,4 +629,5 @@ async function main() {
   process.exit(0);
 }
 
-await main();
+if (process.argv.includes('--bare')) bareServer();
+else await main();
