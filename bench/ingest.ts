@@ -9,10 +9,11 @@
  *   npm run bench:ingest                 # both backends (PostgreSQL when BENCH_DATABASE_URL or
  *                                        # TEST_DATABASE_URL is set, or the local default answers)
  *   BENCH_SAMPLES=200000 npm run bench:ingest
+ *   BENCH_ONLY=postgres npm run bench:ingest   # or pglite: one backend
  */
 import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PGlite } from '@electric-sql/pglite';
 import pg from 'pg';
@@ -30,6 +31,7 @@ import {
 const TOTAL = Number(process.env.BENCH_SAMPLES ?? 1_000_000);
 const BATCH = 10_000;
 const CONCURRENCY = Number(process.env.BENCH_CONCURRENCY ?? 4);
+const ONLY = process.env.BENCH_ONLY;
 const T0 = Date.UTC(2026, 0, 1);
 
 function batchBody(index: number): string {
@@ -149,7 +151,15 @@ const secrets = {
   ENCRYPTION_KEY: randomBytes(32).toString('hex'),
 };
 
-if (await pgReachable()) {
+const load = () =>
+  loadavg()
+    .map((l) => l.toFixed(2))
+    .join(' ');
+console.log(`load average at start: ${load()}`);
+
+if (ONLY === 'pglite') {
+  results.push('PostgreSQL  skipped (BENCH_ONLY=pglite)');
+} else if (await pgReachable()) {
   await withPostgresSchema('bench', secrets, async (env) => {
     const admin = new pg.Client({ connectionString: benchPgUrl });
     await admin.connect();
@@ -168,7 +178,9 @@ if (await pgReachable()) {
   results.push(`PostgreSQL  skipped: ${benchPgUrl} does not answer`);
 }
 
-{
+if (ONLY === 'postgres') {
+  results.push('PGlite      skipped (BENCH_ONLY=postgres)');
+} else {
   const dir = mkdtempSync(join(tmpdir(), 'wearlink-bench-'));
   try {
     const pglite = await PGlite.create({ dataDir: join(dir, 'baseline') });
@@ -184,7 +196,8 @@ if (await pgReachable()) {
 }
 
 console.log(
-  `ingest: ${fmt(TOTAL)} samples in batches of ${fmt(BATCH)} (targets: PostgreSQL ≥ 50,000/s, PGlite ≥ 20,000/s)`,
+  `ingest: ${fmt(TOTAL)} samples in batches of ${fmt(BATCH)} (targets: PostgreSQL ≥ 100,000/s with server peak RSS ≤ 300 MB, PGlite ≥ 35,000/s)`,
 );
+console.log(`  load average at end: ${load()}`);
 for (const line of results) console.log(`  ${line}`);
 console.log(`  bench client peak RSS ${peakRssMiB()} MiB`);

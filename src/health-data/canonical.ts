@@ -216,7 +216,7 @@ export function emptyBatch(): CanonicalBatch {
 /** Adds a source to a batch once, keyed by its fingerprint; returns its index. */
 export class SourceTable {
   readonly #index = new Map<string, number>();
-  constructor(private readonly batch: CanonicalBatch) {}
+  constructor(private readonly batch: Pick<CanonicalBatch, 'sources'>) {}
 
   indexOf(source: SourceDescriptor): number {
     const key = sourceFingerprint(source);

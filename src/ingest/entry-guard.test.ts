@@ -1,5 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { MAX_ENTRY_DEPTH, printable, textProblem, unstorableText } from './entry-guard.ts';
+import {
+  jsonTextIsStorable,
+  MAX_ENTRY_DEPTH,
+  printable,
+  textProblem,
+  unstorableText,
+} from './entry-guard.ts';
 
 describe('entry guard (issue 15 #2)', () => {
   it('finds NUL and lone surrogates in any string or key, and says where', () => {
@@ -23,5 +29,17 @@ describe('entry guard (issue 15 #2)', () => {
     let ok: unknown = 'x';
     for (let i = 0; i < MAX_ENTRY_DEPTH; i++) ok = [ok];
     expect(unstorableText(ok)).toBeUndefined();
+  });
+
+  it('clears a JSON text whose strings are all storable in one scan, and still checks depth then', () => {
+    expect(jsonTextIsStorable(JSON.stringify({ a: 'fine 😀', 'k é': ['\ufffd'] }))).toBe(true);
+    expect(jsonTextIsStorable(JSON.stringify({ a: 'x\u0000' }))).toBe(false);
+    expect(jsonTextIsStorable(JSON.stringify({ a: 'x\ud800' }))).toBe(false);
+    expect(jsonTextIsStorable(JSON.stringify({ 'k\udc00': 1 }))).toBe(false);
+    expect(jsonTextIsStorable('{"a":"\\uD800 is only a backslash and text"}')).toBe(false); // conservative
+    expect(unstorableText({ a: 'x\u0000' }, true)).toBeUndefined();
+    let deep: unknown = 'x';
+    for (let i = 0; i < 100; i++) deep = { a: deep };
+    expect(unstorableText(deep, true)?.msg).toBe(`nested deeper than ${MAX_ENTRY_DEPTH} levels`);
   });
 });

@@ -38,7 +38,7 @@ function acceptedCounts(mapped: MappedBatch): Record<string, number> {
   return { samples: b.samples.length, workouts: b.workouts.length, sleep_intervals: b.sleep.length };
 }
 
-/** Maps, checks and queues one push payload; the body of its 202. */
+/** Maps, checks and queues one push payload (validated by the route's schema); the body of its 202. */
 async function acceptPayload(
   c: Context<AppEnv>,
   kind: PayloadKind,
@@ -47,7 +47,9 @@ async function acceptPayload(
   payload: unknown,
 ) {
   const developerId = c.var.principal.developerId;
-  const mapped = payloadKinds[kind].map(payload);
+  // The text the validator parsed, cached by Hono: read again, it costs nothing.
+  const text = await c.req.text();
+  const mapped = payloadKinds[kind].mapValid(payload, text);
   const receivedTotal = Object.values(mapped.received).reduce((a, b) => a + b, 0);
   // One bad entry never drops a batch; a batch with nothing valid in it is a plain validation error.
   if (
@@ -60,7 +62,8 @@ async function acceptPayload(
       mapped.rejected.slice(0, 100).map((r) => ({ loc: r.loc, msg: r.msg, type: 'invalid_entry' })),
     );
   }
-  const { runId } = await c.var.deps.ingest.accept({ kind, developerId, userId, provider, payload, mapped });
+  const body = payloadKinds[kind].archived(payload, text);
+  const { runId } = await c.var.deps.ingest.accept({ kind, developerId, userId, provider, body, mapped });
   return {
     status_code: 202 as const,
     response: 'Import task queued successfully',

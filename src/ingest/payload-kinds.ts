@@ -1,4 +1,5 @@
-import type { CanonicalBatch } from '../health-data/canonical.ts';
+import type { StorableBatch } from '../health-data/canonical.ts';
+import { jsonTextIsStorable } from './entry-guard.ts';
 import { mapSdkBatch } from './sdk/map-sdk-batch.ts';
 import type { RejectedEntry } from './sdk/sdk-payload.ts';
 import { SdkSyncBody } from './sdk/sdk-payload.ts';
@@ -6,7 +7,7 @@ import { mapWearMetricsBatch, WearMetricsBatchBody } from './wearmetrics/map-wea
 
 /** A payload mapped to canonical records, with what could not be. */
 export interface MappedBatch {
-  batch: CanonicalBatch;
+  batch: StorableBatch;
   rejected: RejectedEntry[];
   keptRaw: Record<string, number>;
   received: Record<string, number>;
@@ -15,13 +16,23 @@ export interface MappedBatch {
 }
 
 /**
- * Every archived push payload kind and how to map it: used on the request path and again to replay an
- * interrupted run from its archived payload.
+ * Every archived push payload kind: `mapValid` maps a body the route's schema validated, parsed from
+ * `text`; `archived` is the text kept for it; `map` replays an interrupted run from that text.
  */
 export const payloadKinds = {
-  sdk_sync: { map: (payload: unknown): MappedBatch => mapSdkBatch(SdkSyncBody.parse(payload)) },
+  sdk_sync: {
+    mapValid: (body: unknown, text: string): MappedBatch =>
+      mapSdkBatch(body as SdkSyncBody, { storableText: jsonTextIsStorable(text) }),
+    // The request's own text: nothing to serialise again (a 10,000-record batch is ~2.3 MB).
+    archived: (_body: unknown, text: string): string => text,
+    map: (text: string): MappedBatch =>
+      mapSdkBatch(SdkSyncBody.parse(JSON.parse(text)), { storableText: jsonTextIsStorable(text) }),
+  },
   wearmetrics: {
-    map: (payload: unknown): MappedBatch => mapWearMetricsBatch(WearMetricsBatchBody.parse(payload)),
+    mapValid: (body: unknown): MappedBatch => mapWearMetricsBatch(body as WearMetricsBatchBody),
+    // Always archived as {samples: [...]}, whichever form was sent.
+    archived: (body: unknown): string => JSON.stringify(body),
+    map: (text: string): MappedBatch => mapWearMetricsBatch(WearMetricsBatchBody.parse(JSON.parse(text))),
   },
 } as const;
 

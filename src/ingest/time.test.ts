@@ -58,3 +58,32 @@ describe('storable time bounds (issue 15 #3)', () => {
     );
   });
 });
+
+describe('timestamp fast path', () => {
+  it('reads plain UTC timestamps exactly as Date.parse does', () => {
+    const samples = [
+      '2026-04-23T06:30:00Z',
+      '2026-04-23T06:30:00.250Z',
+      '2024-02-29T23:59:59.999Z',
+      '1000-01-01T00:00:00Z',
+      '9999-12-31T23:59:59Z',
+      '2000-02-29T12:00:00Z',
+    ];
+    for (const text of samples) expect(parseTimestamp(text)).toBe(Date.parse(text));
+    for (let i = 0; i < 2000; i++) {
+      const text = new Date(Date.UTC(1500, 0, 1) + i * 7_654_321_987).toISOString();
+      expect(parseTimestamp(text)).toBe(Date.parse(text));
+    }
+  });
+
+  it('leaves anything unusual to the full parser, which refuses what it refused before', () => {
+    expect(parseTimestamp('2026-02-30T00:00:00Z')).toBe(Date.parse('2026-02-30T00:00:00Z') || undefined);
+    expect(parseTimestamp('2023-02-29T00:00:00Z')).toBe(Date.parse('2023-02-29T00:00:00Z') || undefined);
+    expect(parseTimestamp('2026-04-23T24:00:00Z')).toBe(Date.parse('2026-04-23T24:00:00Z') || undefined);
+    expect(parseTimestamp('0099-04-23T06:30:00Z')).toBe(Date.parse('0099-04-23T06:30:00Z'));
+    expect(parseTimestamp('2026-04-23T06:30:00.1Z')).toBe(Date.UTC(2026, 3, 23, 6, 30, 0, 100));
+    expect(parseTimestamp('2026-04-23T06:30:00z')).toBe(Date.parse('2026-04-23T06:30:00z') || undefined);
+    expect(parseTimestamp('2026-4-23T06:30:00.000Z')).toBeUndefined();
+    expect(parseTimestamp('2026-04-23T06:3x:00.000Z')).toBeUndefined();
+  });
+});

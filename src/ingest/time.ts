@@ -38,8 +38,59 @@ export const OUT_OF_TIME_RANGE = `timestamp out of range: must lie within years 
 
 const isoWithOffset = /^\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?(Z|[+-]\d{2}:?\d{2})$/i;
 
+const DAYS_IN_MONTH = [31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
+
+function digits(text: string, at: number, count: number): number {
+  let n = 0;
+  for (let i = at; i < at + count; i++) {
+    const d = text.charCodeAt(i) - 48;
+    if (d < 0 || d > 9) return -1;
+    n = n * 10 + d;
+  }
+  return n;
+}
+
+/**
+ * Epoch ms of `YYYY-MM-DDTHH:MM:SSZ` or `YYYY-MM-DDTHH:MM:SS.mmmZ` (what SDKs send: toISOString) with
+ * every field in range, read by hand; undefined for anything else, which Date.parse then reads. Measured:
+ * Date.parse took ~1 µs per timestamp, two per record, a tenth of mapping an SDK batch.
+ */
+function plainUtcMillis(text: string): number | undefined {
+  const n = text.length;
+  if ((n !== 20 && n !== 24) || text.charCodeAt(n - 1) !== 90 /* Z */) return undefined;
+  // - - T : : and, with milliseconds, '.'.
+  if (text.charCodeAt(4) !== 45 || text.charCodeAt(7) !== 45 || text.charCodeAt(10) !== 84) return undefined;
+  if (text.charCodeAt(13) !== 58 || text.charCodeAt(16) !== 58) return undefined;
+  if (n === 24 && text.charCodeAt(19) !== 46) return undefined;
+  const year = digits(text, 0, 4);
+  const month = digits(text, 5, 2);
+  const day = digits(text, 8, 2);
+  const hour = digits(text, 11, 2);
+  const minute = digits(text, 14, 2);
+  const second = digits(text, 17, 2);
+  const ms = n === 24 ? digits(text, 20, 3) : 0;
+  // A non-digit reads as -1, so every field is checked at both ends.
+  if (year < 1000 || month < 1 || month > 12 || day < 1 || ms < 0) return undefined;
+  if (hour < 0 || hour > 23 || minute < 0 || minute > 59 || second < 0 || second > 59) return undefined;
+  const leap = month === 2 && year % 4 === 0 && (year % 100 !== 0 || year % 400 === 0);
+  if (day > (DAYS_IN_MONTH[month - 1] as number) + (leap ? 1 : 0)) return undefined;
+  return (((daysFromCivil(year, month, day) * 24 + hour) * 60 + minute) * 60 + second) * 1000 + ms;
+}
+
+/** Days from 1970-01-01 to a proleptic Gregorian date (H. Hinnant's days_from_civil): no Date.UTC call. */
+function daysFromCivil(year: number, month: number, day: number): number {
+  const y = month <= 2 ? year - 1 : year;
+  const era = Math.floor(y / 400);
+  const yoe = y - era * 400;
+  const doy = Math.floor((153 * (month + (month > 2 ? -3 : 9)) + 2) / 5) + day - 1;
+  const doe = yoe * 365 + Math.floor(yoe / 4) - Math.floor(yoe / 100) + doy;
+  return era * 146_097 + doe - 719_468;
+}
+
 /** Epoch ms of an RFC 3339 / ISO 8601 timestamp that names its offset; undefined otherwise. */
 export function parseTimestamp(text: string): number | undefined {
+  const plain = plainUtcMillis(text);
+  if (plain !== undefined) return plain;
   if (!isoWithOffset.test(text)) return undefined;
   const ms = Date.parse(text.replace(' ', 'T'));
   return Number.isFinite(ms) ? ms : undefined;
@@ -57,6 +108,9 @@ export function parseOffset(text: string): number | undefined {
 
 /** The offset written into a timestamp string, when it is not plain UTC (`Z` carries no local information). */
 export function offsetInTimestamp(text: string): number | undefined {
+  // Ends in Z: UTC, or not a timestamp at all (the offset is last). Saves a regex per record.
+  const last = text.charCodeAt(text.length - 1);
+  if (last === 90 || last === 122) return undefined;
   const match = isoWithOffset.exec(text);
   const offset = match?.[1];
   if (offset === undefined || /^z$/i.test(offset)) return undefined;

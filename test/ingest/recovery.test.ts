@@ -54,7 +54,16 @@ for (const { leg, skip } of databaseLegs) {
         await transitionRun(db, half, 'processing');
         await transitionRun(db, half, 'saving');
         const partial = mapSdkBatch(SdkSyncBody.parse(appleBatch())).batch;
-        partial.samples = partial.samples.slice(0, 3);
+        const c = partial.samples;
+        partial.samples = {
+          length: 3,
+          source: c.source.subarray(0, 3),
+          seriesTypeId: c.seriesTypeId.subarray(0, 3),
+          startMs: c.startMs.subarray(0, 3),
+          durationMs: c.durationMs.subarray(0, 3),
+          value: c.value.subarray(0, 3),
+          utcOffsetMin: c.utcOffsetMin.subarray(0, 3),
+        };
         partial.workouts = [];
         await writeCanonicalBatch(db, user.id, partial);
         await first.close();

@@ -1,12 +1,12 @@
 import type { z } from 'zod';
-import { findSeriesTypeByName, seriesValueProblem } from '../../catalog/series-types.ts';
+import { findSeriesTypeByName, type SeriesTypeInfo, seriesValueProblem } from '../../catalog/series-types.ts';
 import { type SleepStageSource, toCanonicalSleepStage } from '../../catalog/sleep-stages.ts';
-import { toCanonical } from '../../catalog/units.ts';
+import { toCanonical, type UnitConverter, unitConverter } from '../../catalog/units.ts';
 import { toCanonicalWorkoutType, type WorkoutSource } from '../../catalog/workout-types.ts';
 import {
-  type CanonicalBatch,
   type CanonicalWorkout,
-  emptyBatch,
+  type ColumnarBatch,
+  SampleColumnsBuilder,
   type SourceDescriptor,
   SourceTable,
 } from '../../health-data/canonical.ts';
@@ -19,8 +19,9 @@ import {
   parseOffset,
   parseTimestamp,
 } from '../time.ts';
-import { classifySdkRecordType } from './record-types.ts';
+import { classifySdkRecordType, type RecordTarget } from './record-types.ts';
 import {
+  OFFSET_PATTERN,
   type RejectedEntry,
   type SdkProvider,
   SdkRecord,
@@ -28,6 +29,7 @@ import {
   type SdkSource,
   type SdkSyncBody,
   SdkWorkout,
+  TIMESTAMP_PATTERN,
 } from './sdk-payload.ts';
 import { mapWorkoutValues } from './workout-values.ts';
 
@@ -35,7 +37,8 @@ import { mapWorkoutValues } from './workout-values.ts';
 const MAX_DURATION_MS = 2_147_483_647;
 
 export interface MappedSdkBatch {
-  batch: CanonicalBatch;
+  /** Samples as columns: a batch held until its worker runs it costs ~28 bytes a sample, not an object. */
+  batch: ColumnarBatch;
   rejected: RejectedEntry[];
   /** Entries of types WearLink does not map (yet): counted here, kept in the raw payload archive. */
   keptRaw: Record<string, number>;
@@ -70,15 +73,90 @@ function reject(
 }
 
 /** An entry whose text or nesting the database cannot store, before any schema looks at it. */
-function unstorable(collection: Collection, index: number, raw: unknown): RejectedEntry | undefined {
-  const problem = unstorableText(raw);
+function unstorable(
+  collection: Collection,
+  index: number,
+  raw: unknown,
+  depthOnly: boolean,
+): RejectedEntry | undefined {
+  const problem = unstorableText(raw, depthOnly);
   return problem && reject(collection, index, problem.path, problem.msg);
 }
 
-function describeSource(
-  provider: SdkProvider,
-  source: z.infer<typeof SdkSource> | undefined,
-): SourceDescriptor {
+type SdkRecordData = z.infer<typeof SdkRecord>;
+type SdkSourceData = z.infer<typeof SdkSource>;
+
+const isText = (v: unknown, max: number) => typeof v === 'string' && v.length <= max;
+const isOptionalText = (v: unknown, max: number) => v === undefined || isText(v, max);
+const isTimestamp = (v: unknown) => isText(v, 40) && TIMESTAMP_PATTERN.test(v as string);
+const isObject = (v: unknown): v is Record<string, unknown> =>
+  typeof v === 'object' && v !== null && !Array.isArray(v);
+
+function isPlainSource(v: unknown): boolean {
+  if (!isObject(v)) return false;
+  return (
+    isOptionalText(v.name, 200) &&
+    isOptionalText(v.bundleIdentifier, 200) &&
+    isOptionalText(v.deviceName, 200) &&
+    isOptionalText(v.deviceModel, 200) &&
+    isOptionalText(v.deviceType, 100) &&
+    isOptionalText(v.deviceManufacturer, 200) &&
+    isOptionalText(v.productType, 200) &&
+    isOptionalText(v.operatingSystemVersion, 50)
+  );
+}
+
+/** A metadata object z.record reads as it is (plain, keys within bounds, nothing it treats specially). */
+function isPlainMetadata(v: unknown): boolean {
+  if (!isObject(v) || Object.getPrototypeOf(v) !== Object.prototype) return false;
+  if (Object.hasOwn(v, 'constructor') || Object.hasOwn(v, '__proto__')) return false;
+  for (const key in v) if (key.length > 200) return false;
+  return true;
+}
+
+/**
+ * The record itself when it plainly conforms to SdkRecord (what SDKs send); undefined otherwise, and
+ * SdkRecord then decides, with its messages. Accepts a subset of what SdkRecord accepts, and the fields
+ * the mapper reads are the same either way. Measured on 10,000-record batches: the schema's safeParse
+ * was ~45% of mapping a batch; these checks are a few percent.
+ */
+function plainRecord(raw: unknown): SdkRecordData | undefined {
+  if (!isObject(raw)) return undefined;
+  const { type, value, zoneOffset, source, metadata } = raw;
+  if (typeof type !== 'string' || type.length < 1 || type.length > 200) return undefined;
+  if (!isTimestamp(raw.startDate) || (raw.endDate !== undefined && !isTimestamp(raw.endDate)))
+    return undefined;
+  if (!isOptionalText(raw.id, 200) || !isOptionalText(raw.unit, 64)) return undefined;
+  if (value !== undefined && !(typeof value === 'number' ? Number.isFinite(value) : isText(value, 64)))
+    return undefined;
+  if (
+    zoneOffset !== undefined &&
+    !(typeof zoneOffset === 'number'
+      ? Number.isInteger(zoneOffset) && Math.abs(zoneOffset) <= 18 * 3600
+      : typeof zoneOffset === 'string' && OFFSET_PATTERN.test(zoneOffset))
+  )
+    return undefined;
+  if (source !== undefined && !isPlainSource(source)) return undefined;
+  if (metadata !== undefined && !isPlainMetadata(metadata)) return undefined;
+  return raw as SdkRecordData;
+}
+
+/** Whether two sources have the same identity fields (so the same fingerprint) as sent. */
+function sameSourceFields(a: SdkSourceData | undefined, b: SdkSourceData | undefined): boolean {
+  if (a === b) return true;
+  if (a === undefined || b === undefined) return false;
+  return (
+    a.deviceName === b.deviceName &&
+    a.deviceModel === b.deviceModel &&
+    a.productType === b.productType &&
+    a.deviceType === b.deviceType &&
+    a.deviceManufacturer === b.deviceManufacturer &&
+    a.name === b.name &&
+    a.bundleIdentifier === b.bundleIdentifier
+  );
+}
+
+function describeSource(provider: SdkProvider, source: SdkSourceData | undefined): SourceDescriptor {
   const os = source?.operatingSystemVersion;
   return {
     provider,
@@ -145,10 +223,40 @@ const workoutSourceOf: Record<SdkProvider, WorkoutSource> = {
   google: 'health_connect',
 };
 
+interface TypeMapping {
+  target: RecordTarget;
+  info: SeriesTypeInfo | undefined;
+  /** By unit as sent. */
+  converters: Map<string, UnitConverter>;
+}
+
+export interface MapOptions {
+  /** The body was parsed from a JSON text that jsonTextIsStorable cleared: entries need a depth check only. */
+  storableText?: boolean;
+}
+
 /** Maps a validated SDK envelope to canonical records, rejecting bad entries one by one. */
-export function mapSdkBatch(body: SdkSyncBody): MappedSdkBatch {
-  const batch = emptyBatch();
+export function mapSdkBatch(body: SdkSyncBody, options: MapOptions = {}): MappedSdkBatch {
+  const samples = new SampleColumnsBuilder(body.data.records.length);
+  const batch: ColumnarBatch = {
+    sources: [],
+    samples: samples.finish(),
+    workouts: [],
+    sleep: [],
+    scores: [],
+  };
   const sources = new SourceTable(batch);
+  const depthOnly = options.storableText === true;
+  // Records of one batch mostly come from one device: its index is looked up once per run of them.
+  let lastSource: SdkSourceData | undefined;
+  let lastSourceIndex = -1;
+  const recordSource = (source: SdkSourceData | undefined): number => {
+    if (lastSourceIndex < 0 || !sameSourceFields(source, lastSource)) {
+      lastSourceIndex = sources.indexOf(describeSource(provider, source));
+      lastSource = source;
+    }
+    return lastSourceIndex;
+  };
   const rejected: RejectedEntry[] = [];
   const keptRaw: Record<string, number> = {};
   const keep = (type: string) => {
@@ -156,19 +264,39 @@ export function mapSdkBatch(body: SdkSyncBody): MappedSdkBatch {
   };
   const { provider } = body;
 
-  for (const [index, raw] of body.data.records.entries()) {
-    const bad = unstorable('records', index, raw);
+  // What a record type maps to, and its unit converters, looked up once per type in a batch.
+  const types = new Map<string, TypeMapping>();
+  const typeOf = (type: string): TypeMapping => {
+    let mapping = types.get(type);
+    if (mapping === undefined) {
+      const target = classifySdkRecordType(provider, type);
+      const info =
+        target.kind === 'series' || target.kind === 'duration'
+          ? findSeriesTypeByName(target.seriesType)
+          : undefined;
+      mapping = { target, info, converters: new Map() };
+      types.set(type, mapping);
+    }
+    return mapping;
+  };
+  const records = body.data.records;
+  for (let index = 0; index < records.length; index++) {
+    const raw = records[index];
+    const bad = unstorable('records', index, raw, depthOnly);
     if (bad) {
       rejected.push(bad);
       continue;
     }
-    const parsed = SdkRecord.safeParse(raw);
-    if (!parsed.success) {
-      rejected.push(...issues('records', index, parsed.error));
-      continue;
+    let record = plainRecord(raw);
+    if (record === undefined) {
+      const parsed = SdkRecord.safeParse(raw);
+      if (!parsed.success) {
+        rejected.push(...issues('records', index, parsed.error));
+        continue;
+      }
+      record = parsed.data;
     }
-    const record = parsed.data;
-    const target = classifySdkRecordType(provider, record.type);
+    const { target, info, converters } = typeOf(record.type);
     if (target.kind === 'kept_raw') {
       keep(record.type);
       continue;
@@ -183,7 +311,7 @@ export function mapSdkBatch(body: SdkSyncBody): MappedSdkBatch {
     if (target.kind === 'sleep') {
       const stage = toCanonicalSleepStage(sleepSourceOf[provider], record.value ?? 'unknown');
       batch.sleep.push({
-        source: sources.indexOf(describeSource(provider, record.source)),
+        source: recordSource(record.source),
         startMs: times.startMs,
         endMs: times.endMs,
         stage: stage.stage,
@@ -192,7 +320,6 @@ export function mapSdkBatch(body: SdkSyncBody): MappedSdkBatch {
       });
       continue;
     }
-    const info = findSeriesTypeByName(target.seriesType);
     if (info === undefined) {
       keep(record.type);
       continue;
@@ -206,34 +333,41 @@ export function mapSdkBatch(body: SdkSyncBody): MappedSdkBatch {
         rejected.push(reject('records', index, 'value', 'value must be a finite number'));
         continue;
       }
-      const converted = toCanonical(
-        target.seriesType,
-        numeric,
-        record.unit ?? target.defaultUnit ?? info.unit,
-      );
-      if (!converted.ok) {
-        rejected.push(reject('records', index, 'unit', converted.reason));
-        continue;
+      const unit = record.unit ?? target.defaultUnit ?? info.unit;
+      let converter = converters.get(unit);
+      if (converter === undefined) {
+        converter = unitConverter(target.seriesType, unit);
+        converters.set(unit, converter);
       }
-      value = converted.value;
+      value = converter.ok ? converter.convert(numeric) : Number.NaN;
+      if (!Number.isFinite(value)) {
+        // A unit it does not know, or an overflow: toCanonical says which, as it always has.
+        const converted = toCanonical(target.seriesType, numeric, unit);
+        if (!converted.ok) {
+          rejected.push(reject('records', index, 'unit', converted.reason));
+          continue;
+        }
+        value = converted.value;
+      }
     }
     const outOfRange = seriesValueProblem(info, value);
     if (outOfRange !== undefined) {
       rejected.push(reject('records', index, target.kind === 'duration' ? 'endDate' : 'value', outOfRange));
       continue;
     }
-    batch.samples.push({
-      source: sources.indexOf(describeSource(provider, record.source)),
-      seriesTypeId: info.id,
-      startMs: times.startMs,
-      durationMs: times.endMs - times.startMs,
+    samples.push(
+      recordSource(record.source),
+      info.id,
+      times.startMs,
+      times.endMs - times.startMs,
       value,
       utcOffsetMin,
-    });
+    );
   }
+  batch.samples = samples.finish();
 
   for (const [index, raw] of body.data.workouts.entries()) {
-    const bad = unstorable('workouts', index, raw);
+    const bad = unstorable('workouts', index, raw, depthOnly);
     if (bad) {
       rejected.push(bad);
       continue;
@@ -308,7 +442,7 @@ export function mapSdkBatch(body: SdkSyncBody): MappedSdkBatch {
   }
 
   for (const [index, raw] of body.data.sleep.entries()) {
-    const bad = unstorable('sleep', index, raw);
+    const bad = unstorable('sleep', index, raw, depthOnly);
     if (bad) {
       rejected.push(bad);
       continue;

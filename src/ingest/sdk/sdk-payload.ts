@@ -5,15 +5,15 @@ import { z } from '@hono/zod-openapi';
  * 422); each record, workout and sleep entry is validated on its own, so one bad entry is reported by
  * index while the rest of the batch is stored.
  */
-const timestamp = z
-  .string()
-  .max(40)
-  .regex(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?(Z|[+-]\d{2}:?\d{2})$/i, {
-    message: 'must be an ISO 8601 timestamp with Z or a UTC offset',
-  });
+export const TIMESTAMP_PATTERN = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?(Z|[+-]\d{2}:?\d{2})$/i;
+export const OFFSET_PATTERN = /^(Z|[+-]\d{2}:?\d{2})$/i;
+
+const timestamp = z.string().max(40).regex(TIMESTAMP_PATTERN, {
+  message: 'must be an ISO 8601 timestamp with Z or a UTC offset',
+});
 
 const offset = z.union([
-  z.string().regex(/^(Z|[+-]\d{2}:?\d{2})$/i, { message: 'must look like +02:00' }),
+  z.string().regex(OFFSET_PATTERN, { message: 'must look like +02:00' }),
   z
     .number()
     .int()
