@@ -19,6 +19,16 @@ export function peakRssMiB(pid: number = process.pid): number | undefined {
   }
 }
 
+/** Resident set now (VmRSS) of a process, in MiB; Linux only. */
+export function rssMiB(pid: number = process.pid): number | undefined {
+  try {
+    const kb = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1];
+    return kb === undefined ? undefined : Math.round(Number(kb) / 1024);
+  } catch {
+    return undefined;
+  }
+}
+
 export interface ServerProcess {
   url: string;
   child: ChildProcess;
