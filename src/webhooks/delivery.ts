@@ -230,6 +230,8 @@ class DeliveryLoop {
   /** When the outbox may next be asked for due deliveries (0: at the next turn). */
   #nextClaimAt = 0;
   readonly #leaseMs: number;
+  /** Slots refilled together: claiming per finished request would cost a query per delivery. */
+  readonly #batch: number;
 
   constructor(
     private readonly db: Db,
@@ -239,6 +241,7 @@ class DeliveryLoop {
   ) {
     // Past the request deadline plus time to record the outcome; then a dead worker's claim lapses.
     this.#leaseMs = config.WEBHOOK_TIMEOUT_MS * 2 + 1000;
+    this.#batch = Math.max(1, Math.floor(config.WEBHOOK_CONCURRENCY / 4));
   }
 
   /**
@@ -248,9 +251,9 @@ class DeliveryLoop {
   notify(): void {
     this.#notified = true;
     this.#nextClaimAt = 0;
-    // A busy loop claims at its next tick anyway (when slots are free); waking it per notification
-    // would only cost extra passes.
-    if (this.#inFlight === 0) this.wake();
+    // Waking a loop with free slots costs at most one pass at a time (a pass in progress takes note
+    // and runs once more); a loop without free slots claims when some free up.
+    if (this.#inFlight < this.config.WEBHOOK_CONCURRENCY) this.wake();
   }
 
   wake(): void {
@@ -271,13 +274,16 @@ class DeliveryLoop {
 
   async run(): Promise<void> {
     const concurrency = this.config.WEBHOOK_CONCURRENCY;
-    // Claim and record in batches: waking per finished request would cost a transaction per delivery.
-    const batch = Math.max(1, Math.floor(concurrency / 4));
     while (!this.stopped) {
       try {
         await this.#flush();
         const free = concurrency - this.#inFlight;
-        const mayClaim = (free >= batch || this.#inFlight === 0) && Date.now() >= this.#nextClaimAt;
+        // A committed message (notified) is claimed at once, however few slots are free: that is its
+        // latency. Otherwise slots are refilled a batch at a time (see #send).
+        const mayClaim =
+          free > 0 &&
+          (free >= this.#batch || this.#inFlight === 0 || this.#notified) &&
+          Date.now() >= this.#nextClaimAt;
         if (mayClaim) this.#notified = false;
         const claimed = mayClaim ? await this.#claim(free) : 0;
         // Nothing claimable: the outbox is asked again after the poll interval, once a request
@@ -288,6 +294,14 @@ class DeliveryLoop {
           this.#nextClaimAt =
             claimed === 0 && !this.#notified ? Date.now() + this.config.WEBHOOK_POLL_INTERVAL_MS : 0;
         if (this.stopped) break;
+        // A backlog with a batch of slots free again (or a notification meanwhile) goes on without a
+        // tick's pause: the tick bounded throughput at WEBHOOK_CONCURRENCY per BATCH_TICK_MS + a pass.
+        const freeNow = concurrency - this.#inFlight;
+        const more =
+          freeNow > 0 &&
+          (this.#notified || (claimed > 0 && freeNow >= this.#batch)) &&
+          Date.now() >= this.#nextClaimAt;
+        if (more) continue;
         if (this.#inFlight > 0) await this.#sleep(BATCH_TICK_MS);
         else if (claimed === 0) await this.#sleep(Math.max(BATCH_TICK_MS, this.#nextClaimAt - Date.now()));
       } catch (error) {
@@ -379,8 +393,10 @@ class DeliveryLoop {
       this.#outcomes.push({ ...result, delivery });
       // A freed slot (of this process, of the endpoint) may make due deliveries claimable again.
       this.#nextClaimAt = 0;
-      // Only an idle loop needs waking; a busy one collects outcomes every BATCH_TICK_MS.
-      if (this.#inFlight === 0) this.wake();
+      // The loop wakes when it is idle or a batch of slots is free again; otherwise it collects
+      // outcomes at its next tick.
+      if (this.#inFlight === 0 || this.config.WEBHOOK_CONCURRENCY - this.#inFlight === this.#batch)
+        this.wake();
     });
   }
 
