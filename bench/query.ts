@@ -13,9 +13,10 @@
  *   npm run bench:query             BENCH_QUERY_USERS=3 BENCH_QUERY_DAYS=90 npm run bench:query
  *
  * BENCH_QUERY_KEEP_SCHEMA=1 keeps the seeded PostgreSQL schema (its name is printed) for EXPLAIN; its
- * `<schema>_pgboss` queue schema is dropped either way.
+ * `<schema>_pgboss` queue schema is dropped either way. BENCH_QUERY_SCHEMA=<that name> measures it again
+ * without seeding; BENCH_QUERY_LEGS=postgres (or pglite) runs one backend.
  */
-import { randomBytes } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -32,7 +33,10 @@ import { fmt, peakRssMiB, startServerProcess } from './support.ts';
 const USERS = Number(process.env.BENCH_QUERY_USERS ?? 10);
 const DAYS = Number(process.env.BENCH_QUERY_DAYS ?? 365);
 const RUNS = Number(process.env.BENCH_QUERY_RUNS ?? 40);
-const KEEP_SCHEMA = process.env.BENCH_QUERY_KEEP_SCHEMA === '1';
+/** A schema kept by an earlier BENCH_QUERY_KEEP_SCHEMA=1 run: measured again without seeding (PostgreSQL). */
+const REUSE_SCHEMA = process.env.BENCH_QUERY_SCHEMA;
+const KEEP_SCHEMA = process.env.BENCH_QUERY_KEEP_SCHEMA === '1' || REUSE_SCHEMA !== undefined;
+const LEGS = (process.env.BENCH_QUERY_LEGS ?? 'postgres,pglite').split(',');
 const pgUrl =
   process.env.BENCH_DATABASE_URL ?? process.env.TEST_DATABASE_URL ?? 'postgres://root@127.0.0.1:5432/test';
 const START = Date.UTC(2025, 0, 1);
@@ -43,6 +47,7 @@ async function seed(
 ): Promise<{ key: string; userId: string; seconds: number; samples: number }> {
   const db = handle.db;
   await migrateToLatest(handle);
+  if (REUSE_SCHEMA !== undefined) return reuse(db);
   const dev = await createDeveloper(db, {
     email: `bench-${randomBytes(4).toString('hex')}@example.com`,
     name: 'Bench',
@@ -89,6 +94,16 @@ async function seed(
   await sql`vacuum analyze`.execute(db);
   const { rows } = await sql<{ n: number }>`select count(*)::int as n from samples`.execute(db);
   return { key, userId: target, seconds: (performance.now() - started) / 1000, samples: rows[0]?.n ?? 0 };
+}
+
+/** The seeded data of a kept schema: a new key for its developer, the same middle user. */
+async function reuse(db: DatabaseHandle['db']) {
+  const users = await db.selectFrom('users').select(['id', 'developer_id']).orderBy('created_at').execute();
+  const target = users[Math.floor(users.length / 2)];
+  if (target === undefined) throw new Error(`BENCH_QUERY_SCHEMA=${REUSE_SCHEMA} holds no seeded users`);
+  const { key } = await createApiKey(db, target.developer_id, 'bench');
+  const { rows } = await sql<{ n: number }>`select count(*)::int as n from samples`.execute(db);
+  return { key, userId: target.id, seconds: 0, samples: rows[0]?.n ?? 0 };
 }
 
 function percentile(sorted: number[], p: number): number {
@@ -186,9 +201,13 @@ async function run(
   }
 }
 
+const schema = REUSE_SCHEMA ?? `benchq_${randomBytes(4).toString('hex')}`;
+// A kept schema is opened again by a later run: its key follows from its name (a bench-only secret).
 const secrets = {
   JWT_SECRET: randomBytes(32).toString('hex'),
-  ENCRYPTION_KEY: randomBytes(32).toString('hex'),
+  ENCRYPTION_KEY: KEEP_SCHEMA
+    ? createHash('sha256').update(`bench ${schema}`).digest('hex')
+    : randomBytes(32).toString('hex'),
 };
 const results: string[] = [];
 
@@ -198,8 +217,9 @@ const pgUp = await new pg.Client({ connectionString: pgUrl, connectionTimeoutMil
     return true;
   })
   .catch(() => false);
-if (pgUp) {
-  const schema = `benchq_${randomBytes(4).toString('hex')}`;
+if (!LEGS.includes('postgres')) {
+  results.push('PostgreSQL not run (BENCH_QUERY_LEGS)');
+} else if (pgUp) {
   try {
     results.push(
       ...(await run('PostgreSQL', { DATABASE_URL: pgUrl, DATABASE_SCHEMA: schema, ...secrets }, () =>
@@ -219,16 +239,18 @@ if (pgUp) {
   results.push(`PostgreSQL skipped: ${pgUrl} does not answer`);
 }
 
-const dir = mkdtempSync(join(tmpdir(), 'wearlink-benchq-'));
-try {
-  results.push(
-    ...(await run('PGlite', { WEARLINK_DATA_DIR: dir }, () =>
-      openDatabase({ kind: 'pglite', dataDir: dir, schema: 'public' }),
-    )),
-  );
-} finally {
-  rmSync(dir, { recursive: true, force: true });
-}
+if (LEGS.includes('pglite')) {
+  const dir = mkdtempSync(join(tmpdir(), 'wearlink-benchq-'));
+  try {
+    results.push(
+      ...(await run('PGlite', { WEARLINK_DATA_DIR: dir }, () =>
+        openDatabase({ kind: 'pglite', dataDir: dir, schema: 'public' }),
+      )),
+    );
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+} else results.push('PGlite     not run (BENCH_QUERY_LEGS)');
 
 console.log(
   `\nquery: ${USERS} users × ${DAYS} days; ${RUNS} sequential requests per query (target on PostgreSQL: p50 ≤ 15 ms each)`,
