@@ -177,7 +177,9 @@ class Client {
       }
       for (const line of message.split('\n')) {
         if (!line.startsWith('data:')) continue;
-        const at = now();
+        // Date.now(), not the monotonic now(): the event's timestamp is the server's wall clock, and the
+        // two drifted seconds apart in one long run here (negative latencies).
+        const at = Date.now();
         // latin1 keeps the bytes; the fields read here are ASCII.
         const event = JSON.parse(line.slice(5)) as { event_id: string; timestamp: string };
         this.events.push({ eventId: event.event_id, latencyMs: at - Date.parse(event.timestamp) });
