@@ -8,8 +8,8 @@
  *   BENCH_MEM_SAMPLES=200000 BENCH_MEM_WEBHOOKS=2000 BENCH_MEM_APPLE_RECORDS=200000 tsx bench/embedded-memory.ts
  *   BENCH_MEM_DATA_DIR=memory:// tsx bench/embedded-memory.ts     # the in-memory database instead of a directory
  *
- * The request shapes are those of bench/ingest.ts, bench/webhooks.ts and bench/import-apple.ts (whose
- * helpers are not exported: those files run their benchmark on import).
+ * The SDK batches are bench:ingest's (bench/support.ts); the webhook and upload requests have the shapes of
+ * bench/webhooks.ts and bench/import-apple.ts.
  */
 import { spawn } from 'node:child_process';
 import { createReadStream, mkdtempSync, rmSync } from 'node:fs';
@@ -19,45 +19,21 @@ import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pipeline } from 'node:stream/promises';
 import { generateExport } from './apple-export.ts';
-import { fmt, json, peakRssMiB, registerBenchUser, rssMiB, startServerProcess } from './support.ts';
+import {
+  BATCH,
+  fmt,
+  json,
+  peakRssMiB,
+  registerBenchUser,
+  rssMiB,
+  sdkBatchBody,
+  startServerProcess,
+} from './support.ts';
 
 const SAMPLES = Number(process.env.BENCH_MEM_SAMPLES ?? 200_000);
 const WEBHOOKS = Number(process.env.BENCH_MEM_WEBHOOKS ?? 2_000);
 const APPLE_RECORDS = Number(process.env.BENCH_MEM_APPLE_RECORDS ?? 200_000);
-const BATCH = 10_000;
-const T0 = Date.UTC(2026, 0, 1);
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-
-/** bench/ingest.ts's SDK batch: heart rate and steps, alternating, one second apart. */
-function batchBody(index: number): string {
-  const source = { deviceName: 'Apple Watch', deviceModel: 'Watch7,1', deviceType: 'watch' };
-  const records = Array.from({ length: BATCH }, (_, i) => {
-    const t = T0 + (index * BATCH + i) * 1000;
-    const start = new Date(t).toISOString();
-    return i % 2 === 0
-      ? {
-          type: 'HKQuantityTypeIdentifierHeartRate',
-          startDate: start,
-          endDate: start,
-          value: 55 + (i % 60),
-          unit: 'count/min',
-          source,
-        }
-      : {
-          type: 'HKQuantityTypeIdentifierStepCount',
-          startDate: start,
-          endDate: new Date(t + 1000).toISOString(),
-          value: i % 9,
-          unit: 'count',
-          source,
-        };
-  });
-  return JSON.stringify({
-    provider: 'apple',
-    sdkVersion: '1.0.0',
-    data: { records, workouts: [], sleep: [] },
-  });
-}
 
 /** The highest VmRSS seen while `fn` runs, sampled every 50 ms (VmHWM says the same for the whole life). */
 async function watchRss<T>(pid: number, fn: () => Promise<T>): Promise<{ result: T; maxRss: number }> {
@@ -89,7 +65,7 @@ async function ingest(url: string): Promise<string> {
   await Promise.all(
     Array.from({ length: 4 }, async () => {
       while (next < batches) {
-        const body = batchBody(next++);
+        const body = sdkBatchBody(next++);
         const res = await json(`${url}/api/v1/sdk/users/${userId}/sync`, { method: 'POST', key, body });
         runIds.push(res.run_id);
       }

@@ -18,52 +18,22 @@ import { join } from 'node:path';
 import { PGlite } from '@electric-sql/pglite';
 import pg from 'pg';
 import {
+  BATCH,
   benchPgUrl,
   fmt,
   json,
   peakRssMiB,
   pgReachable,
   registerBenchUser,
+  sdkBatchBody,
   startServerProcess,
+  T0,
   withPostgresSchema,
 } from './support.ts';
 
 const TOTAL = Number(process.env.BENCH_SAMPLES ?? 1_000_000);
-const BATCH = 10_000;
 const CONCURRENCY = Number(process.env.BENCH_CONCURRENCY ?? 4);
 const ONLY = process.env.BENCH_ONLY;
-const T0 = Date.UTC(2026, 0, 1);
-
-function batchBody(index: number): string {
-  const records = new Array(BATCH);
-  for (let i = 0; i < BATCH; i++) {
-    const t = T0 + (index * BATCH + i) * 1000;
-    const start = new Date(t).toISOString();
-    records[i] =
-      i % 2 === 0
-        ? {
-            type: 'HKQuantityTypeIdentifierHeartRate',
-            startDate: start,
-            endDate: start,
-            value: 55 + (i % 60),
-            unit: 'count/min',
-          }
-        : {
-            type: 'HKQuantityTypeIdentifierStepCount',
-            startDate: start,
-            endDate: new Date(t + 1000).toISOString(),
-            value: i % 9,
-            unit: 'count',
-          };
-  }
-  const source = { deviceName: 'Apple Watch', deviceModel: 'Watch7,1', deviceType: 'watch' };
-  for (const r of records) r.source = source;
-  return JSON.stringify({
-    provider: 'apple',
-    sdkVersion: '1.0.0',
-    data: { records, workouts: [], sleep: [] },
-  });
-}
 
 const baselineTable = `
   create table bench_samples (
@@ -141,7 +111,7 @@ async function endToEnd(env: Record<string, string>, bodies: string[]) {
 
 const results: string[] = [];
 console.log(`Generating ${TOTAL / BATCH} SDK batches of ${BATCH} records…`);
-const bodies = Array.from({ length: TOTAL / BATCH }, (_, i) => batchBody(i));
+const bodies = Array.from({ length: TOTAL / BATCH }, (_, i) => sdkBatchBody(i));
 console.log(
   `  ${fmt(bodies.reduce((s, b) => s + b.length, 0) / 1e6)} MB of JSON; concurrency ${CONCURRENCY}\n`,
 );

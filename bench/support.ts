@@ -151,3 +151,42 @@ export async function registerBenchUser(url: string): Promise<{ key: string; use
   const user = await json(`${url}/api/v1/users`, { method: 'POST', key, body: JSON.stringify({}) });
   return { key, userId: user.id };
 }
+
+/** Records per SDK batch of the ingest benchmarks. */
+export const BATCH = 10_000;
+/** The instant of a benchmark batch's first record: batch i starts at T0 + i · BATCH seconds. */
+export const T0 = Date.UTC(2026, 0, 1);
+
+/**
+ * SDK batch `index` of bench:ingest and bench:embedded-memory: BATCH records, heart rate and steps
+ * alternating one second apart, from one watch.
+ */
+export function sdkBatchBody(index: number): string {
+  const source = { deviceName: 'Apple Watch', deviceModel: 'Watch7,1', deviceType: 'watch' };
+  const records = Array.from({ length: BATCH }, (_, i) => {
+    const t = T0 + (index * BATCH + i) * 1000;
+    const start = new Date(t).toISOString();
+    return i % 2 === 0
+      ? {
+          type: 'HKQuantityTypeIdentifierHeartRate',
+          startDate: start,
+          endDate: start,
+          value: 55 + (i % 60),
+          unit: 'count/min',
+          source,
+        }
+      : {
+          type: 'HKQuantityTypeIdentifierStepCount',
+          startDate: start,
+          endDate: new Date(t + 1000).toISOString(),
+          value: i % 9,
+          unit: 'count',
+          source,
+        };
+  });
+  return JSON.stringify({
+    provider: 'apple',
+    sdkVersion: '1.0.0',
+    data: { records, workouts: [], sleep: [] },
+  });
+}
