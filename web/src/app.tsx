@@ -4,7 +4,7 @@ import { Layout } from './layout.tsx';
 import { matchPath, navigate, useLocation } from './router.tsx';
 import { routes } from './routes.ts';
 import { LAST_EMAIL_KEY, SessionProvider, signIn, useSession, useToken } from './session.tsx';
-import { Button, Dialog, ErrorNote, Field, Loading } from './ui.tsx';
+import { Button, Dialog, ErrorNote, Field, Loading, useFormSubmit } from './ui.tsx';
 
 function NotFound() {
   return (
@@ -26,26 +26,14 @@ function ReauthDialog(props: { open: boolean; onDone: () => void }) {
     if (props.open) setEmail((current) => current || me?.email || localStorage.getItem(LAST_EMAIL_KEY) || '');
   }, [props.open, me?.email]);
   const [password, setPassword] = useState('');
-  const [error, setError] = useState<unknown>();
-  const [busy, setBusy] = useState(false);
+  const { busy, error, onSubmit } = useFormSubmit(async () => {
+    await signIn(email, password);
+    setPassword('');
+    props.onDone();
+  });
   return (
     <Dialog title="Your session has expired" open={props.open} onClose={() => undefined}>
-      <form
-        onSubmit={async (event) => {
-          event.preventDefault();
-          setBusy(true);
-          setError(undefined);
-          try {
-            await signIn(email, password);
-            setPassword('');
-            props.onDone();
-          } catch (caught) {
-            setError(caught);
-          } finally {
-            setBusy(false);
-          }
-        }}
-      >
+      <form onSubmit={onSubmit}>
         <p>Sign in again to continue. Nothing on this page is lost.</p>
         <Field
           label="Email"
@@ -90,6 +78,7 @@ function Routed() {
   useEffect(() => {
     if (found) document.title = `${found.route.title} · WearLink`;
   }, [found]);
+
   if (needsSignIn) return <Loading />;
   const page = found ? (
     <ErrorBoundary key={path}>

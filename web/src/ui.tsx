@@ -1,5 +1,6 @@
 import {
   type ButtonHTMLAttributes,
+  type FormEvent,
   type InputHTMLAttributes,
   type ReactNode,
   type SelectHTMLAttributes,
@@ -237,4 +238,30 @@ export function formatNumber(value: number | null | undefined, digits = 0): stri
 export function errorMessage(error: unknown): string {
   if (error instanceof ApiError) return error.detail;
   return error instanceof Error ? error.message : String(error);
+}
+
+/**
+ * A form's submit handler with its `busy` and `error` state: `action` runs once per submit, the error it
+ * throws is shown until the next attempt.
+ *
+ * @example
+ * const { busy, error, onSubmit } = useFormSubmit(async () => signIn(email, password));
+ * <form onSubmit={onSubmit}>…<Button busy={busy}>…</Button>{error !== undefined && <ErrorNote error={error} />}</form>
+ */
+export function useFormSubmit(action: () => Promise<void>) {
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState<unknown>();
+  const onSubmit = async (event: FormEvent) => {
+    event.preventDefault();
+    setBusy(true);
+    setError(undefined);
+    try {
+      await action();
+    } catch (caught) {
+      setError(caught);
+    } finally {
+      setBusy(false);
+    }
+  };
+  return { busy, error, onSubmit };
 }

@@ -1,17 +1,28 @@
 import { useId, useState } from 'react';
 import { api } from '../api.ts';
 import { Link } from '../router.tsx';
-import { Button, ErrorNote, Field } from '../ui.tsx';
+import { Button, ErrorNote, Field, useFormSubmit } from '../ui.tsx';
 
 /** The public contact form: files a support ticket the operator sees in the admin portal. */
 export default function Contact() {
   const [form, setForm] = useState({ name: '', email: '', subject: '', message: '' });
-  const [error, setError] = useState<unknown>();
-  const [busy, setBusy] = useState(false);
   const [sent, setSent] = useState<string>();
   const messageId = useId();
   const set = (key: keyof typeof form) => (event: { target: { value: string } }) =>
     setForm({ ...form, [key]: event.target.value });
+  const { busy, error, onSubmit } = useFormSubmit(async () => {
+    const body: Record<string, string> = {
+      email: form.email,
+      subject: form.subject,
+      message: form.message,
+    };
+    if (form.name.trim()) body.name = form.name;
+    const ticket = await api.post<{ id: string }>('/api/v1/support/contact', body, {
+      anonymous: true,
+    });
+    setSent(ticket.id);
+  });
+
   if (sent) {
     return (
       <div className="card" role="status">
@@ -24,29 +35,7 @@ export default function Contact() {
   return (
     <div className="card">
       <h1>Contact us</h1>
-      <form
-        onSubmit={async (event) => {
-          event.preventDefault();
-          setBusy(true);
-          setError(undefined);
-          try {
-            const body: Record<string, string> = {
-              email: form.email,
-              subject: form.subject,
-              message: form.message,
-            };
-            if (form.name.trim()) body.name = form.name;
-            const ticket = await api.post<{ id: string }>('/api/v1/support/contact', body, {
-              anonymous: true,
-            });
-            setSent(ticket.id);
-          } catch (caught) {
-            setError(caught);
-          } finally {
-            setBusy(false);
-          }
-        }}
-      >
+      <form onSubmit={onSubmit}>
         <Field label="Name" autoComplete="name" value={form.name} onChange={set('name')} maxLength={120} />
         <Field
           label="Email"

@@ -1,7 +1,7 @@
 import { useState } from 'react';
 import { Link, navigate, useLocation } from '../../router.tsx';
 import { signIn } from '../../session.tsx';
-import { Button, ErrorNote, Field } from '../../ui.tsx';
+import { Button, ErrorNote, Field, useFormSubmit } from '../../ui.tsx';
 
 /** Where to go after signing in: only a path on this origin (an open redirect otherwise). */
 export function safeNext(next: string | null): string {
@@ -13,26 +13,15 @@ export default function Login() {
   const [email, setEmail] = useState('');
   const [password, setPassword] = useState('');
   const [remember, setRemember] = useState(true);
-  const [error, setError] = useState<unknown>();
-  const [busy, setBusy] = useState(false);
+  const { busy, error, onSubmit } = useFormSubmit(async () => {
+    await signIn(email, password, remember);
+    navigate(safeNext(query.get('next')), { replace: true });
+  });
+
   return (
     <div className="card">
       <h1>Sign in to WearLink</h1>
-      <form
-        onSubmit={async (event) => {
-          event.preventDefault();
-          setBusy(true);
-          setError(undefined);
-          try {
-            await signIn(email, password, remember);
-            navigate(safeNext(query.get('next')), { replace: true });
-          } catch (caught) {
-            setError(caught);
-          } finally {
-            setBusy(false);
-          }
-        }}
-      >
+      <form onSubmit={onSubmit}>
         <Field
           label="Email"
           type="email"

@@ -2,7 +2,7 @@ import { useState } from 'react';
 import { api } from '../../api.ts';
 import { Link, navigate, useLocation } from '../../router.tsx';
 import { signIn } from '../../session.tsx';
-import { Button, CopyField, ErrorNote, Field } from '../../ui.tsx';
+import { Button, CopyField, ErrorNote, Field, useFormSubmit } from '../../ui.tsx';
 
 interface Registered {
   id: string;
@@ -15,9 +15,16 @@ export default function Signup() {
   const [name, setName] = useState('');
   const [email, setEmail] = useState(query.get('email') ?? '');
   const [password, setPassword] = useState('');
-  const [error, setError] = useState<unknown>();
-  const [busy, setBusy] = useState(false);
   const [created, setCreated] = useState<Registered>();
+
+  const { busy, error, onSubmit } = useFormSubmit(async () => {
+    const body: Record<string, string> = { name, email, password };
+    const invite = query.get('invite_token');
+    if (invite) body.invite_token = invite;
+    const account = await api.post<Registered>('/api/v1/auth/register', body, { anonymous: true });
+    await signIn(email, password);
+    setCreated(account);
+  });
 
   if (created) {
     return (
@@ -37,25 +44,7 @@ export default function Signup() {
   return (
     <div className="card">
       <h1>Create your WearLink account</h1>
-      <form
-        onSubmit={async (event) => {
-          event.preventDefault();
-          setBusy(true);
-          setError(undefined);
-          try {
-            const body: Record<string, string> = { name, email, password };
-            const invite = query.get('invite_token');
-            if (invite) body.invite_token = invite;
-            const account = await api.post<Registered>('/api/v1/auth/register', body, { anonymous: true });
-            await signIn(email, password);
-            setCreated(account);
-          } catch (caught) {
-            setError(caught);
-          } finally {
-            setBusy(false);
-          }
-        }}
-      >
+      <form onSubmit={onSubmit}>
         <Field
           label="Name"
           autoComplete="name"

@@ -2,7 +2,7 @@ import { useQuery, useQueryClient } from '@tanstack/react-query';
 import { useState } from 'react';
 import { ApiError, api, apiPath, setToken } from '../../api.ts';
 import { Link, navigate, useLocation } from '../../router.tsx';
-import { Button, ErrorNote, Field, formatDateTime, Loading } from '../../ui.tsx';
+import { Button, ErrorNote, Field, formatDateTime, Loading, useFormSubmit } from '../../ui.tsx';
 import { roleLabel } from './types.ts';
 import './team.css';
 
@@ -23,14 +23,23 @@ export default function AcceptInvitation() {
   const queryClient = useQueryClient();
   const [name, setName] = useState('');
   const [password, setPassword] = useState('');
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<unknown>();
   const lookup = useQuery({
     queryKey: ['invitation', token],
     queryFn: ({ signal }) =>
       api.get<Lookup>(apiPath('/team/invitations/lookup', { token }), { signal, anonymous: true }),
     enabled: token !== '',
     retry: false,
+  });
+
+  const { busy, error, onSubmit } = useFormSubmit(async () => {
+    const session = await api.post<{ access_token: string }>(
+      apiPath('/team/invitations/accept'),
+      { token, name: name.trim(), password },
+      { anonymous: true },
+    );
+    queryClient.clear();
+    setToken(session.access_token);
+    navigate('/', { replace: true });
   });
 
   if (token === '' || lookup.error) {
@@ -63,27 +72,7 @@ export default function AcceptInvitation() {
         <strong>{invitation.email}</strong>. The invitation works until{' '}
         {formatDateTime(invitation.expires_at)}.
       </p>
-      <form
-        onSubmit={async (event) => {
-          event.preventDefault();
-          setBusy(true);
-          setError(undefined);
-          try {
-            const session = await api.post<{ access_token: string }>(
-              apiPath('/team/invitations/accept'),
-              { token, name: name.trim(), password },
-              { anonymous: true },
-            );
-            queryClient.clear();
-            setToken(session.access_token);
-            navigate('/', { replace: true });
-          } catch (caught) {
-            setError(caught);
-          } finally {
-            setBusy(false);
-          }
-        }}
-      >
+      <form onSubmit={onSubmit}>
         <Field label="Email" type="email" value={invitation.email} readOnly autoComplete="username" />
         <Field
           label="Name"
