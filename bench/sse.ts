@@ -22,6 +22,7 @@
  *
  *   npx tsx bench/sse.ts       BENCH_SSE_CLIENTS=1000 BENCH_SSE_USERS=50 npx tsx bench/sse.ts
  *   BENCH_SERVER_NODE_ARGS="--cpu-prof --cpu-prof-dir=/tmp/prof" npx tsx bench/sse.ts
+ *   BENCH_SSE_LEGS=bare,pg npx tsx bench/sse.ts   (legs: bare, pg, pg-redis, pglite; all by default)
  *
  * Needs `ulimit -n` above the largest client count (+ a margin) in this shell: the client process holds
  * one descriptor per connection, and so does the server it spawns.
@@ -51,6 +52,8 @@ const STORM_RATE = Number(process.env.BENCH_SSE_STORM_RATE ?? 2000);
 const PUSH_RATE = Number(process.env.BENCH_SSE_PUSH_RATE ?? 40);
 const SECONDS = Number(process.env.BENCH_SSE_SECONDS ?? 10);
 const REDIS_URL = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
+/** Which servers to measure, for a quicker A/B: bare, pg, pg-redis, pglite. */
+const LEGS = new Set((process.env.BENCH_SSE_LEGS ?? 'bare,pg,pg-redis,pglite').split(','));
 const CONNECT_TIMEOUT_MS = 30_000;
 
 const now = () => performance.timeOrigin + performance.now();
@@ -587,10 +590,11 @@ async function main() {
     JWT_SECRET: randomBytes(32).toString('hex'),
     ENCRYPTION_KEY: randomBytes(32).toString('hex'),
   };
-  const bare = await bareLeg();
+  const bare = LEGS.has('bare') ? await bareLeg() : { lines: [], figures: new Map<number, Figures>() };
   const results: string[] = [...bare.lines];
   const run = async (db: string, env: Record<string, string>) => {
-    results.push(...(await wearlinkLeg(`${db}, in-process bus`, env, bare.figures)));
+    if (LEGS.has('pg')) results.push(...(await wearlinkLeg(`${db}, in-process bus`, env, bare.figures)));
+    if (!LEGS.has('pg-redis')) return;
     if (await redisReachable()) {
       const prefix = `benchsse_${randomBytes(4).toString('hex')}:`;
       try {
@@ -608,12 +612,14 @@ async function main() {
       results.push(`${db}, Redis bus skipped: ${REDIS_URL} does not answer`);
     }
   };
-  if (await pgReachable()) {
+  if (!LEGS.has('pg') && !LEGS.has('pg-redis')) {
+    // neither PostgreSQL leg asked for
+  } else if (await pgReachable()) {
     await withPostgresSchema('benchsse', secrets, (env) => run('PostgreSQL', env));
   } else {
     results.push(`PostgreSQL skipped: ${benchPgUrl} does not answer`);
   }
-  if (process.env.BENCH_SSE_PGLITE !== '0') {
+  if (LEGS.has('pglite') && process.env.BENCH_SSE_PGLITE !== '0') {
     results.push(
       ...(await wearlinkLeg(
         'PGlite, in-process bus',

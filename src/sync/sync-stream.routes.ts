@@ -1,12 +1,14 @@
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import { createRoute, type OpenAPIHono, z } from '@hono/zod-openapi';
+import type { Context } from 'hono';
 import type { TokenService } from '../auth/tokens.ts';
 import { authenticate } from '../http/auth.ts';
 import type { AppEnv } from '../http/context.ts';
 import { pickErrors, security } from '../http/openapi.ts';
-import { sseResponse } from '../http/sse.ts';
+import { type ShutdownBindings, sseResponse } from '../http/sse.ts';
 import { ValidationError } from '../shared/errors.ts';
 import { UserIdParams } from '../users/schemas.ts';
-import { compareIds, isEventId, type LoggedEvent } from './event-bus.ts';
+import { compareIds, isEventId, type LoggedEvent, type SyncEventBus } from './event-bus.ts';
 import { SyncEvent } from './sync-event.ts';
 import { SyncRun, toSyncRun } from './sync-runs.routes.ts';
 
@@ -26,6 +28,168 @@ function frameOf(logged: LoggedEvent): string {
   }
   return frame;
 }
+
+const OPENING = ': connected\n\nretry: 3000\n\n';
+const HEARTBEAT = ': heartbeat\n\n';
+const BYE = ': shutting down\n\n';
+
+/** Where a stream's text goes: Node's ServerResponse itself, or an adapter over hono's SSE stream. */
+interface Out {
+  write(text: string): unknown;
+  end(text: string): unknown;
+}
+
+/**
+ * One open stream. Everything else a stream needs (the bus subscription, the heartbeat timer, the
+ * shutdown listener) is shared by all streams of the process (`StreamHub`): a stream is this object and
+ * its response, nothing more.
+ */
+class Stream {
+  /** Events that arrived before the opening was written (they go out with it); undefined once live. */
+  early: LoggedEvent[] | undefined = [];
+  slot = 0;
+  closed = false;
+
+  constructor(
+    readonly out: Out,
+    readonly userId: string,
+    /** The newest event id this stream has sent (or the client had: Last-Event-ID). */
+    public lastSent: string | undefined,
+    readonly shutdown: AbortSignal | undefined,
+  ) {}
+
+  /** The event's frame unless this stream already sent it (or something newer); moves `lastSent`. */
+  next(logged: LoggedEvent): string | undefined {
+    if (this.lastSent !== undefined && compareIds(logged.id, this.lastSent) <= 0) return undefined;
+    this.lastSent = logged.id;
+    return frameOf(logged);
+  }
+
+  deliver(logged: LoggedEvent): void {
+    if (this.early !== undefined) {
+      this.early.push(logged);
+      return;
+    }
+    const frame = this.next(logged);
+    if (frame !== undefined) this.out.write(frame);
+  }
+}
+
+/** Heartbeats go out in this many groups spread over the period, not to every stream in one tick. */
+const HEARTBEAT_SLOTS = 16;
+
+/**
+ * The streams of one bus in this process: one bus subscription per user (not per stream), one heartbeat
+ * timer and one shutdown listener per server. A per-stream subscription closure, interval timer and
+ * promise chain were a good part of the 30–34 KiB a stream held (bench:sse); the heartbeats are sent in
+ * HEARTBEAT_SLOTS groups, so 10,000 streams never get 10,000 writes in one tick (a latency spike).
+ */
+class StreamHub {
+  readonly #users = new Map<string, { streams: Set<Stream>; unsubscribe: () => void }>();
+  readonly #slots: Set<Stream>[];
+  #tick = 0;
+  #timer: NodeJS.Timeout | undefined;
+  #open = 0;
+  readonly #listening = new WeakSet<AbortSignal>();
+
+  constructor(
+    private readonly bus: SyncEventBus,
+    private readonly heartbeatMs: number,
+  ) {
+    const slots = Math.max(1, Math.min(HEARTBEAT_SLOTS, Math.floor(heartbeatMs / 250)));
+    this.#slots = Array.from({ length: slots }, () => new Set<Stream>());
+  }
+
+  /** From now on the stream gets its user's events (into `early` until it goes live). */
+  add(stream: Stream): void {
+    let user = this.#users.get(stream.userId);
+    if (user === undefined) {
+      const streams = new Set<Stream>();
+      const unsubscribe = this.bus.subscribe(stream.userId, (logged) => {
+        for (const each of streams) each.deliver(logged);
+      });
+      user = { streams, unsubscribe };
+      this.#users.set(stream.userId, user);
+    }
+    user.streams.add(stream);
+    // The group that just had its heartbeat: this stream's first comes one period from now.
+    stream.slot = this.#tick;
+    this.#slots[this.#tick]?.add(stream);
+    if (this.#open++ === 0) {
+      this.#timer = setInterval(() => this.#beat(), this.heartbeatMs / this.#slots.length);
+      // The open connections keep the process alive, not this timer.
+      this.#timer.unref();
+    }
+    const signal = stream.shutdown;
+    if (signal !== undefined && !this.#listening.has(signal)) {
+      this.#listening.add(signal);
+      signal.addEventListener('abort', () => this.#shutDown(signal), { once: true });
+    }
+  }
+
+  remove(stream: Stream): void {
+    if (stream.closed) return;
+    stream.closed = true;
+    const user = this.#users.get(stream.userId);
+    if (user?.streams.delete(stream) && user.streams.size === 0) {
+      user.unsubscribe();
+      this.#users.delete(stream.userId);
+    }
+    this.#slots[stream.slot]?.delete(stream);
+    if (--this.#open === 0) {
+      clearInterval(this.#timer);
+      this.#timer = undefined;
+    }
+  }
+
+  #beat(): void {
+    this.#tick = (this.#tick + 1) % this.#slots.length;
+    for (const stream of this.#slots[this.#tick] ?? []) {
+      if (stream.early === undefined) stream.out.write(HEARTBEAT);
+    }
+  }
+
+  /**
+   * The server is closing: every live stream of it gets a last `: shutting down` comment and ends, so an
+   * EventSource reconnects (to another node) instead of holding the shutdown up. A stream still opening
+   * sees the aborted signal itself once its log read is back.
+   */
+  #shutDown(signal: AbortSignal): void {
+    for (const { streams } of [...this.#users.values()]) {
+      for (const stream of [...streams]) {
+        if (stream.shutdown !== signal || stream.early !== undefined) continue;
+        this.remove(stream);
+        stream.out.end(BYE);
+      }
+    }
+  }
+}
+
+const hubs = new WeakMap<SyncEventBus, StreamHub>();
+function hubOf(bus: SyncEventBus, heartbeatMs: number): StreamHub {
+  let hub = hubs.get(bus);
+  if (hub === undefined) {
+    hub = new StreamHub(bus, heartbeatMs);
+    hubs.set(bus, hub);
+  }
+  return hub;
+}
+
+/** What @hono/node-server passes to a request (beside `shutdown`, see startServer). */
+type NodeBindings = ShutdownBindings & { incoming?: IncomingMessage; outgoing?: ServerResponse };
+
+/**
+ * The Node response to write this request's stream to, when the request is the one Node is serving (not
+ * one the app makes of itself, as the MCP route does with `app.request`, whose bindings are its caller's).
+ */
+function nodeResponse(c: Context<AppEnv>): ServerResponse | undefined {
+  const { incoming, outgoing } = (c.env ?? {}) as NodeBindings;
+  if (outgoing === undefined || incoming?.url === undefined || outgoing.headersSent) return undefined;
+  return c.req.raw.url.endsWith(incoming.url) ? outgoing : undefined;
+}
+
+/** Tells @hono/node-server that the response was written to Node's ServerResponse directly. */
+const alreadySent = () => new Response(null, { headers: { 'x-hono-already-sent': 'true' } });
 
 export function registerSyncStreamRoutes(app: OpenAPIHono<AppEnv>, tokens: TokenService): void {
   app.openapi(
@@ -60,49 +224,84 @@ export function registerSyncStreamRoutes(app: OpenAPIHono<AppEnv>, tokens: Token
         ]);
       }
       const { events, config } = c.var.deps;
-      return sseResponse(c, async (stream) => {
-        let lastSent = lastEventId || undefined;
-        let live = false;
-        const buffered: LoggedEvent[] = [];
-        /** The event's frame unless this stream already sent it (or something newer); moves `lastSent`. */
-        const next = (logged: LoggedEvent) => {
-          if (lastSent !== undefined && compareIds(logged.id, lastSent) <= 0) return undefined;
-          lastSent = logged.id;
-          return frameOf(logged);
-        };
-        // Writes go one after another, whatever order listeners fire in.
-        let writing: Promise<unknown> = Promise.resolve();
-        // Listen before reading the log, so nothing published in between is lost; `next` drops repeats.
-        const unsubscribe = events.subscribe(user_id, (logged) => {
-          if (!live) {
-            buffered.push(logged);
-            return;
+      const hub = hubOf(events, config.SSE_HEARTBEAT_MS);
+      const readLog = () =>
+        lastEventId
+          ? events.after(user_id, lastEventId, RESUME_LIMIT)
+          : events.recent(user_id, replay).then((newest) => newest.reverse());
+      const res = nodeResponse(c);
+      if (res === undefined) {
+        // Not served by Node directly: through hono's web stream (the same frames, slower).
+        return sseResponse(c, async (sse) => {
+          let writing: Promise<unknown> = Promise.resolve();
+          const out: Out = {
+            write: (text) => {
+              writing = writing.then(() => sse.write(text));
+            },
+            end: (text) => out.write(text),
+          };
+          const stream = new Stream(out, user_id, lastEventId || undefined, undefined);
+          const closed = new Promise<void>((resolve) => sse.onAbort(resolve));
+          hub.add(stream);
+          try {
+            const backlog = await readLog();
+            let opening = OPENING;
+            for (const logged of [...backlog, ...(stream.early ?? [])]) opening += stream.next(logged) ?? '';
+            stream.early = undefined;
+            out.write(opening);
+            await closed;
+          } finally {
+            hub.remove(stream);
           }
-          const frame = next(logged);
-          if (frame !== undefined) writing = writing.then(() => stream.write(frame));
         });
-        let heartbeat: NodeJS.Timeout | undefined;
-        const closed = new Promise<void>((resolve) => stream.onAbort(resolve));
-        try {
-          const backlog = lastEventId
-            ? await events.after(user_id, lastEventId, RESUME_LIMIT)
-            : (await events.recent(user_id, replay)).reverse();
-          // The opening, the backlog and what arrived meanwhile go out as one write (one chunk, one
-          // syscall): four writes per connect were a good part of its cost under a connect storm
-          // (bench:sse). Nothing awaits between draining `buffered` and going live, so nothing slips.
-          let opening = ': connected\n\nretry: 3000\n\n';
-          for (const logged of [...backlog, ...buffered.splice(0)]) opening += next(logged) ?? '';
-          live = true;
-          writing = stream.write(opening);
-          heartbeat = setInterval(() => {
-            writing = writing.then(() => stream.write(': heartbeat\n\n'));
-          }, config.SSE_HEARTBEAT_MS);
-          await closed;
-        } finally {
-          clearInterval(heartbeat);
-          unsubscribe();
-        }
+      }
+      /*
+       * Written to Node's ServerResponse directly, not through hono's ReadableStream response (which
+       * @hono/node-server then pumps into it): per connect that layer cost more CPU than the route itself
+       * (bench:sse profile), and per event it was a promise chain, a TextEncoder and a stream write per
+       * stream.
+       */
+      const headers: Record<string, string> = {};
+      // What the middleware set so far (rate-limit headers); X-Request-Id it would set afterwards.
+      c.res.headers.forEach((value, name) => {
+        headers[name] = value;
       });
+      headers['content-type'] = 'text/event-stream';
+      headers['cache-control'] = 'no-cache, no-transform';
+      headers['x-accel-buffering'] = 'no';
+      headers['x-request-id'] = c.var.requestId;
+      const shutdown = (c.env as NodeBindings).shutdown;
+      if (shutdown?.aborted) {
+        res.writeHead(200, headers).end(BYE);
+        return alreadySent();
+      }
+      const stream = new Stream(res, user_id, lastEventId || undefined, shutdown);
+      // Listen before reading the log, so nothing published in between is lost; `next` drops repeats.
+      hub.add(stream);
+      res.once('close', () => hub.remove(stream));
+      let backlog: LoggedEvent[];
+      try {
+        backlog = await readLog();
+      } catch (error) {
+        // Nothing is written yet: the error is answered as any other (503 {detail} while Redis is away).
+        hub.remove(stream);
+        throw error;
+      }
+      if (stream.closed) return alreadySent(); // the client went away meanwhile
+      if (shutdown?.aborted) {
+        hub.remove(stream);
+        res.writeHead(200, headers).end(BYE);
+        return alreadySent();
+      }
+      // The opening, the backlog and what arrived meanwhile go out as one write, with the headers (one
+      // chunk, one syscall). Nothing awaits between draining `early` and going live, so nothing slips.
+      let opening = OPENING;
+      for (const logged of backlog) opening += stream.next(logged) ?? '';
+      for (const logged of stream.early ?? []) opening += stream.next(logged) ?? '';
+      stream.early = undefined;
+      res.writeHead(200, headers);
+      res.write(opening);
+      return alreadySent();
     },
   );
 
