@@ -306,6 +306,94 @@ describeEachDatabase(
       expect(run.stage).toBe('completed');
     });
 
+    /** PUTs `total` bytes of spaces with that Content-Length, or stops after `sent` of them and resets. */
+    const rawPut = (url: string, total: number, sent = total) =>
+      new Promise<{ status: number; body: any } | 'reset'>((resolve, reject) => {
+        const req = request(url, { method: 'PUT', headers: { 'content-length': String(total) } }, (res) => {
+          let text = '';
+          res.on('data', (d) => (text += d));
+          res.on('end', () => resolve({ status: res.statusCode ?? 0, body: JSON.parse(text) }));
+        });
+        req.on('error', (error: NodeJS.ErrnoException) =>
+          error.code === 'ECONNRESET' || error.code === 'EPIPE' ? resolve('reset') : reject(error),
+        );
+        const chunk = Buffer.alloc(64 * 1024, 0x20);
+        let left = sent;
+        const pump = () => {
+          while (left > 0) {
+            const piece = chunk.subarray(0, Math.min(left, chunk.length));
+            left -= piece.length;
+            if (!req.write(piece)) return void req.once('drain', pump);
+          }
+          if (sent === total) req.end();
+          else setTimeout(() => req.destroy(), 200);
+        };
+        pump();
+      });
+    const newUploads = (before: Set<string>) =>
+      readdirSync(uploadDir).filter((n) => n.endsWith('.upload') && !before.has(n));
+
+    it('a PUT past its grant, read as it streams, answers 413 {detail} and leaves nothing behind', async () => {
+      const { api, auth, userId } = await setup();
+      const grant = await api.request('POST', `/api/v1/users/${userId}/import/apple/xml/s3`, {
+        auth,
+        json: { file_size_bytes: 1024 * 1024 },
+      });
+      const before = new Set(readdirSync(uploadDir));
+      // 4 MiB against a 1 MiB grant: refused while the body is still arriving, answered, not reset.
+      const res = await rawPut(grant.body.presigned_put_url, 4 * 1024 * 1024);
+      expect(res).not.toBe('reset');
+      expect(res).toMatchObject({ status: 413, body: { detail: expect.stringMatching(/exceeds 1048576/) } });
+      expect(newUploads(before)).toEqual([]);
+      // The URL was not used up.
+      const again = await ctx().api.request('PUT', new URL(grant.body.presigned_put_url).pathname, {
+        body: SYNTHETIC_EXPORT,
+      });
+      expect(again.status).toBe(202);
+      expect(await health()).toBe(200);
+    });
+
+    it('a PUT that breaks off midway imports nothing, leaves no file, and its URL works again', async () => {
+      const { api, auth, userId } = await setup();
+      const grant = await api.request('POST', `/api/v1/users/${userId}/import/apple/xml/s3`, { auth });
+      const before = new Set(readdirSync(uploadDir));
+      expect(await rawPut(grant.body.presigned_put_url, 2 * 1024 * 1024, 1024 * 1024)).toBe('reset');
+      const deadline = Date.now() + 5000;
+      while (newUploads(before).length > 0 && Date.now() < deadline) {
+        await new Promise((r) => setTimeout(r, 50));
+      }
+      expect(newUploads(before)).toEqual([]);
+      const runs = await api.request('GET', `/api/v1/users/${userId}/sync/runs`, { auth });
+      expect(JSON.stringify(runs.body)).not.toMatch(/xml_import/);
+      // The claim was released: the same URL takes a complete upload.
+      let put = await api.request('PUT', new URL(grant.body.presigned_put_url).pathname, {
+        body: SYNTHETIC_EXPORT,
+      });
+      for (let i = 0; put.status === 409 && i < 50; i++) {
+        // The broken-off PUT may still be releasing its claim.
+        await new Promise((r) => setTimeout(r, 100));
+        put = await api.request('PUT', new URL(grant.body.presigned_put_url).pathname, {
+          body: SYNTHETIC_EXPORT,
+        });
+      }
+      expect(put.status).toBe(202);
+      expect((await waitForRun(api, auth, userId, put.body.run_id)).stage).toBe('completed');
+    });
+
+    it('stores a body only when its declared length arrived whole', async () => {
+      const service = ctx().platform.deps.appleImports;
+      const before = new Set(readdirSync(uploadDir));
+      async function* body() {
+        yield Buffer.from('<HealthData>');
+        yield Buffer.from('</HealthData>');
+      }
+      await expect(service.store(body(), 1000, 100)).rejects.toThrow(/ended after 25 of the 100 bytes/);
+      expect(newUploads(before)).toEqual([]);
+      const stored = await service.store(body(), 1000, 25);
+      expect(stored.bytes).toBe(25);
+      expect(statSync(stored.path).size).toBe(25);
+    });
+
     it('refuses malformed multipart bodies with 400 {detail}', async () => {
       const { api, auth, userId } = await setup();
       const path = `/api/v1/users/${userId}/import/apple/xml/direct`;

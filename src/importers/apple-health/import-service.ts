@@ -3,7 +3,6 @@ import { createWriteStream } from 'node:fs';
 import { mkdir, rm } from 'node:fs/promises';
 import { hostname, tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { s3Settings } from '../../config/config.ts';
 import type { Config } from '../../config/load-config.ts';
@@ -109,25 +108,36 @@ export class AppleImportService {
     return this.s3;
   }
 
-  /** Stores a stream as a new upload file; returns its path. */
+  /**
+   * Stores a request body as a new upload file; returns its path and size. `body` is a web stream, or
+   * any async iterable of bytes: the upload routes pass Node's own request stream through an iterator
+   * that does not destroy it when the upload is refused halfway (destroying an IncomingMessage destroys
+   * its socket, and the client would see a reset instead of the 413). `expectedBytes` (a declared
+   * Content-Length) must be met exactly. A failed store leaves no file behind.
+   */
   async store(
-    body: ReadableStream<Uint8Array> | Readable,
+    body: ReadableStream<Uint8Array> | AsyncIterable<Uint8Array>,
     maxBytes: number,
+    expectedBytes?: number,
   ): Promise<{ path: string; bytes: number }> {
     const dir = uploadDirectory(this.config);
     await mkdir(dir, { recursive: true });
     const path = join(dir, `apple-${Date.now().toString(36)}-${randomBytes(8).toString('hex')}.upload`);
     let bytes = 0;
-    const source =
-      body instanceof Readable ? body : Readable.fromWeb(body as import('node:stream/web').ReadableStream);
+    // A web stream is iterated as such (its iterator's return cancels it), never bridged to a Node one.
+    const chunks = (body as AsyncIterable<Uint8Array>)[Symbol.asyncIterator]();
     try {
       await pipeline(
-        source,
-        async function* (chunks: AsyncIterable<Buffer>) {
-          for await (const chunk of chunks) {
-            bytes += chunk.byteLength;
+        async function* () {
+          for (let next = await chunks.next(); !next.done; next = await chunks.next()) {
+            bytes += next.value.byteLength;
             if (bytes > maxBytes) throw new UploadTooLargeError(maxBytes);
-            yield chunk;
+            yield next.value;
+          }
+          if (expectedBytes !== undefined && bytes !== expectedBytes) {
+            throw new UploadIncompleteError(
+              `The upload ended after ${bytes} of the ${expectedBytes} bytes its Content-Length declared`,
+            );
           }
         },
         // A deep write buffer: with the default 16 KiB every socket chunk waited for its own disk write.
@@ -136,6 +146,9 @@ export class AppleImportService {
     } catch (error) {
       await rm(path, { force: true });
       throw error;
+    } finally {
+      // Stops reading a body refused halfway (the server drains or closes the connection after the answer).
+      await chunks.return?.().catch(() => undefined);
     }
     return { path, bytes };
   }
@@ -835,4 +848,9 @@ export class UploadTooLargeError extends Error {
   constructor(readonly maxBytes: number) {
     super(`upload exceeds ${maxBytes} bytes`);
   }
+}
+
+/** A request body that ended, or broke off, before all of it arrived. */
+export class UploadIncompleteError extends Error {
+  override name = 'UploadIncompleteError';
 }

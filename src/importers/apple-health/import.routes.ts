@@ -1,5 +1,6 @@
 import { createHmac, timingSafeEqual } from 'node:crypto';
 import { rm } from 'node:fs/promises';
+import { Readable } from 'node:stream';
 import { createRoute, type OpenAPIHono, z } from '@hono/zod-openapi';
 import type { Context, MiddlewareHandler } from 'hono';
 import { deriveKey } from '../../auth/derive-key.ts';
@@ -16,7 +17,7 @@ import {
 } from '../../shared/errors.ts';
 import type { Logger } from '../../shared/logger.ts';
 import { S3Error } from '../../storage/s3.ts';
-import { type AppleImportService, UploadTooLargeError } from './import-service.ts';
+import { type AppleImportService, UploadIncompleteError, UploadTooLargeError } from './import-service.ts';
 import { MultipartError, multipartBoundary, readMultipartFile } from './multipart.ts';
 
 /** Direct uploads: 50 MB of export plus multipart framing. */
@@ -160,9 +161,39 @@ function publicOrigin(c: Context<AppEnv>): string {
   return url.origin;
 }
 
+/**
+ * A request's body to stream to disk: Node's own request stream when the server is Node's (what
+ * @hono/node-server passes as `env.incoming`) and nothing has read it yet, else the web stream of the
+ * Request. The web stream is that same Node stream bridged twice (Readable.toWeb, then a pulling
+ * ReadableStream), a promise or two per socket chunk: reading an 832 MiB export through it took 10.4 s,
+ * most of it in those bridges and their garbage. The Node stream is read through an iterator that does
+ * not destroy it on return: destroying a request destroys its socket, so a body refused halfway (413)
+ * would reset the connection instead of getting its answer; the server drains or closes it after that.
+ */
+function requestBody(c: Context<AppEnv>): AsyncIterable<Uint8Array> | ReadableStream<Uint8Array> | null {
+  const incoming = (c.env as { incoming?: unknown } | undefined)?.incoming;
+  if (incoming instanceof Readable && !incoming.readableDidRead) {
+    return incoming.iterator({ destroyOnReturn: false });
+  }
+  return c.req.raw.body;
+}
+
+/** The Content-Length a request declared, if any (chunked bodies have none). */
+function declaredLength(c: Context<AppEnv>): number | undefined {
+  const header = c.req.header('content-length');
+  return header === undefined || !/^\d+$/.test(header) ? undefined : Number(header);
+}
+
+/** Errors of a body that stops arriving: the sender reset or closed the connection mid-upload. */
+const BROKEN_OFF = new Set(['ECONNRESET', 'ERR_STREAM_PREMATURE_CLOSE', 'ECONNABORTED']);
+
 const storeErrors = (error: unknown): never => {
   if (error instanceof UploadTooLargeError) {
     throw new PayloadTooLargeError(`The upload exceeds ${error.maxBytes} bytes`);
+  }
+  if (error instanceof UploadIncompleteError) throw new BadRequestError(error.message);
+  if (BROKEN_OFF.has((error as { code?: unknown } | null)?.code as string)) {
+    throw new BadRequestError('The upload broke off before its end');
   }
   throw error;
 };
@@ -315,7 +346,7 @@ export function registerAppleImportRoutes(app: OpenAPIHono<AppEnv>, tokens: Toke
     async (c) => {
       const { user_id: userId } = c.req.valid('param');
       const boundary = multipartBoundary(c.req.header('content-type'));
-      const body = c.req.raw.body;
+      const body = requestBody(c);
       if (boundary === undefined || body === null) {
         throw new BadRequestError('Send the export as multipart/form-data, in the field "file"');
       }
@@ -423,7 +454,7 @@ export function registerAppleImportRoutes(app: OpenAPIHono<AppEnv>, tokens: Toke
   // like one it uploads once: the pending upload is claimed before the body is read.
   app.put('/api/v1/uploads/apple/:token', async (c) => {
     const grant = readUploadToken(c.var.deps.config.jwtSecret, c.req.param('token'));
-    const body = c.req.raw.body;
+    const body = requestBody(c);
     if (body === null) throw new BadRequestError('Empty upload');
     const service = c.var.deps.appleImports;
     const claim = await service.claimLocalUpload(grant.key);
@@ -440,7 +471,7 @@ export function registerAppleImportRoutes(app: OpenAPIHono<AppEnv>, tokens: Toke
       .executeTakeFirst();
     try {
       if (pending === undefined) throw unknownUpload(); // its user was deleted meanwhile
-      const stored = await service.store(body, claim.maxBytes).catch(storeErrors);
+      const stored = await service.store(body, claim.maxBytes, declaredLength(c)).catch(storeErrors);
       const runId = await service.accept({
         runId: claim.runId,
         developerId: pending.developer_id,

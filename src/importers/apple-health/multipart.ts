@@ -60,7 +60,7 @@ class Bytes {
  * the part's file name; throws MultipartError for a body that is not such a form or has no such part.
  */
 export async function readMultipartFile<T>(
-  body: ReadableStream<Uint8Array>,
+  body: ReadableStream<Uint8Array> | AsyncIterable<Uint8Array>,
   boundary: string,
   field: string,
   store: (content: Readable) => Promise<T>,
