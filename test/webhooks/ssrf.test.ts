@@ -1,8 +1,9 @@
+import { createServer } from 'node:http';
 import { describe, expect, it } from 'vitest';
 import { postWebhook } from '../../src/webhooks/delivery.ts';
 import { addressRefusal, guardedLookup, isPrivateAddress, urlRefusal } from '../../src/webhooks/ssrf.ts';
 import { describeEachDatabase } from '../support/harness.ts';
-import { startReceiver } from './receiver.ts';
+import { startReceiver, waitUntil } from './receiver.ts';
 
 /** Addresses a webhook must never reach, each with the class it must be refused as. */
 const refused: [string, RegExp][] = [
@@ -130,6 +131,88 @@ describe('webhook delivery refuses private addresses at connect time', () => {
     );
     expect(error?.code).toBe('EPRIVATE');
     expect(error?.message).toMatch(/loopback/);
+  });
+});
+
+describe('webhook delivery bounds each exchange', () => {
+  /** A server on 127.0.0.1 answering each path as `handlers` says; records the paths asked for. */
+  async function startServer(handlers: Record<string, Parameters<typeof createServer>[1]>) {
+    const seen: string[] = [];
+    const server = createServer((req, res) => {
+      seen.push(req.url ?? '');
+      req.resume();
+      req.on('end', () => handlers[req.url ?? '']?.(req, res));
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const { port } = server.address() as { port: number };
+    return {
+      url: (path: string) => `http://127.0.0.1:${port}${path}`,
+      seen,
+      close: () =>
+        new Promise<void>((resolve) => {
+          server.close(() => resolve());
+          server.closeAllConnections();
+        }),
+    };
+  }
+  const options = { timeoutMs: 2000, allowPrivate: true };
+
+  it('does not follow redirects: the 3xx is the answer', async () => {
+    const server = await startServer({
+      '/moved': (_req, res) => res.writeHead(307, { location: '/elsewhere' }).end('moved'),
+      '/elsewhere': (_req, res) => res.writeHead(200).end('followed'),
+    });
+    try {
+      const result = await postWebhook(server.url('/moved'), '{}', {}, options);
+      expect(result).toMatchObject({ statusCode: 307, excerpt: 'moved', error: null });
+      expect(server.seen).toEqual(['/moved']);
+    } finally {
+      await server.close();
+    }
+  });
+
+  it('gives up at the deadline on a receiver that never answers', async () => {
+    const server = await startServer({ '/hang': () => {} });
+    try {
+      const result = await postWebhook(server.url('/hang'), '{}', {}, { ...options, timeoutMs: 300 });
+      expect(result).toMatchObject({ statusCode: null, error: 'timed out after 300 ms' });
+      expect(result.durationMs).toBeLessThan(1500);
+    } finally {
+      await server.close();
+    }
+  });
+
+  it('reads at most 64 KiB of a response and keeps a short excerpt', async () => {
+    let finished: boolean | undefined;
+    const server = await startServer({
+      '/big': (_req, res) => {
+        res.on('close', () => {
+          finished = res.writableFinished;
+        });
+        res.writeHead(200);
+        // 8 MiB, more than any socket buffers between the two: the sender must drop the connection.
+        const chunk = 'x'.repeat(64 * 1024);
+        let left = 128;
+        const write = () => {
+          while (left > 0) {
+            left -= 1;
+            if (!res.write(chunk)) return void res.once('drain', write);
+          }
+          res.end();
+        };
+        write();
+      },
+    });
+    try {
+      const result = await postWebhook(server.url('/big'), '{}', {}, options);
+      expect(result.statusCode).toBe(200);
+      expect(result.error).toBeNull();
+      expect(result.excerpt).toBe('x'.repeat(1024));
+      await waitUntil(() => finished !== undefined, 5000, 'the receiver to see the connection close');
+      expect(finished).toBe(false);
+    } finally {
+      await server.close();
+    }
   });
 });
 
