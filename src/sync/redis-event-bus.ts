@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { Redis } from 'ioredis';
 import { ServiceUnavailableError } from '../shared/errors.ts';
 import type { Logger } from '../shared/logger.ts';
-import { EVENT_RETENTION_MS, type LoggedEvent, type SyncEventBus } from './event-bus.ts';
+import { compareIds, EVENT_RETENTION_MS, type LoggedEvent, type SyncEventBus } from './event-bus.ts';
 import type { SyncEvent } from './sync-event.ts';
 
 /**
@@ -46,6 +46,20 @@ const PUBLISH_TIMEOUT_MS = 3000;
 /** How long one XREAD waits for new entries before it is issued again. */
 const READ_BLOCK_MS = 2000;
 
+/** The newest events of a user kept in memory while it has listeners here (the most a stream replays). */
+const RECENT_KEPT = 200;
+
+/**
+ * A user's newest events, oldest first, as of this process's reader position: read from the log once,
+ * then followed from the fan-out stream. `events` is undefined while the first read is under way, and
+ * what the reader hands over meanwhile waits in `arrived`.
+ */
+interface RecentEvents {
+  events: LoggedEvent[] | undefined;
+  arrived: LoggedEvent[];
+  filled: Promise<void>;
+}
+
 /** An event waiting for Redis; `sent` once an append of it may have reached Redis without an answer. */
 interface Pending {
   event: SyncEvent;
@@ -65,6 +79,13 @@ interface Pending {
  */
 export class RedisEventBus implements SyncEventBus {
   readonly #listeners = new Map<string, Set<(logged: LoggedEvent) => void>>();
+  /**
+   * Users with listeners here: their newest events, so that a stream opening (`recent`) reads no log.
+   * A connect storm of 10,000 streams over 100 users made 10,000 XREVRANGEs for 100 users' logs.
+   */
+  readonly #recent = new Map<string, RecentEvents>();
+  /** Whether the reader has a position to follow from (`#recent` is used only then). */
+  #following = false;
   readonly #reader: Redis;
   readonly #writer: Redis;
   readonly #fanOutKey: string;
@@ -214,7 +235,63 @@ export class RedisEventBus implements SyncEventBus {
     return result;
   }
 
+  /**
+   * Served from memory while the user has listeners in this process (a stream subscribes before it
+   * reads): the log as of this process's reader position, whose later events reach those listeners
+   * anyway, so a stream that subscribed first misses nothing.
+   */
   async recent(userId: string, limit: number): Promise<LoggedEvent[]> {
+    if (limit > RECENT_KEPT || !this.#following || !this.#listeners.has(userId))
+      return this.#readRecent(userId, limit);
+    let kept = this.#recent.get(userId);
+    if (kept === undefined) {
+      const fresh: RecentEvents = { events: undefined, arrived: [], filled: Promise.resolve() };
+      fresh.filled = this.#readRecent(userId, RECENT_KEPT).then(
+        (newest) => {
+          const events = newest.reverse();
+          // What the reader handed over meanwhile, less what the read already had.
+          for (const logged of fresh.arrived) {
+            const last = events.at(-1);
+            if (last === undefined || compareIds(logged.id, last.id) > 0) events.push(logged);
+          }
+          fresh.events = events.length > RECENT_KEPT ? events.slice(-RECENT_KEPT) : events;
+          fresh.arrived = [];
+        },
+        (error: unknown) => {
+          if (this.#recent.get(userId) === fresh) this.#recent.delete(userId);
+          throw error;
+        },
+      );
+      this.#recent.set(userId, fresh);
+      kept = fresh;
+    }
+    await kept.filled;
+    const events = kept.events ?? [];
+    const cutoff = Date.now() - EVENT_RETENTION_MS;
+    const out: LoggedEvent[] = [];
+    for (let i = events.length - 1; i >= 0 && out.length < limit; i--) {
+      const logged = events[i] as LoggedEvent;
+      if (Number(logged.id.slice(0, logged.id.indexOf('-'))) < cutoff) break;
+      out.push(logged);
+    }
+    return out;
+  }
+
+  /** Hands an event the reader saw to the user's kept newest events, if any. */
+  #keep(userId: string, logged: LoggedEvent): void {
+    const kept = this.#recent.get(userId);
+    if (kept === undefined) return;
+    if (kept.events === undefined) {
+      kept.arrived.push(logged);
+      return;
+    }
+    const last = kept.events.at(-1);
+    if (last !== undefined && compareIds(logged.id, last.id) <= 0) return;
+    kept.events.push(logged);
+    if (kept.events.length > RECENT_KEPT) kept.events.shift();
+  }
+
+  async #readRecent(userId: string, limit: number): Promise<LoggedEvent[]> {
     const entries = (await this.redis
       .xrevrange(this.#userKey(userId), '+', '-', 'COUNT', limit)
       .catch(logUnavailable)) as StreamEntry[];
@@ -234,7 +311,11 @@ export class RedisEventBus implements SyncEventBus {
     this.#listeners.set(userId, set);
     return () => {
       set.delete(listener);
-      if (set.size === 0) this.#listeners.delete(userId);
+      if (set.size === 0 && this.#listeners.get(userId) === set) {
+        this.#listeners.delete(userId);
+        // No longer followed here: what is kept would go stale.
+        this.#recent.delete(userId);
+      }
     };
   }
 
@@ -250,6 +331,7 @@ export class RedisEventBus implements SyncEventBus {
           const last = (await this.#reader.xrevrange(this.#fanOutKey, '+', '-', 'COUNT', 1)) as StreamEntry[];
           position = last[0]?.[0] ?? '0-0';
         }
+        this.#following = true;
         const result = (await this.#reader.xread(
           'BLOCK',
           READ_BLOCK_MS,
@@ -267,11 +349,16 @@ export class RedisEventBus implements SyncEventBus {
             const listeners = this.#listeners.get(userId);
             if (!listeners?.size) continue;
             const logged = { id, event: JSON.parse(json) as SyncEvent };
+            this.#keep(userId, logged);
             for (const listener of listeners) listener(logged);
           }
         }
       } catch (error) {
         if (this.#closed) return;
+        // Whatever the reader may have missed (its fan-out entries trimmed meanwhile) must not be
+        // replayed from memory: the next stream reads the log again.
+        this.#following = false;
+        this.#recent.clear();
         if (this.#reader.status === 'ready')
           this.logger.warn({ err: error }, 'redis event reader failed; retrying');
         await new Promise((r) => setTimeout(r, REPLAY_RETRY_MS));
@@ -285,6 +372,7 @@ export class RedisEventBus implements SyncEventBus {
       this.logger.warn({ events: this.#buffered.length }, 'closing with sync events Redis never took');
     this.#closed = true;
     this.#listeners.clear();
+    this.#recent.clear();
     this.#reader.disconnect();
     this.#writer.disconnect();
     await this.#loop;
