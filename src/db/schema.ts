@@ -234,6 +234,19 @@ export interface SampleRollupsTable {
   max: number;
 }
 
+/** `sample_rollups` summed per local day, kept by triggers (migration 0017). */
+export interface SampleDailyRollupsTable {
+  user_id: string;
+  series_type: number;
+  /** The local hours' date (`date`). */
+  local_day: string;
+  source_id: number;
+  n: number;
+  sum: number;
+  min: number;
+  max: number;
+}
+
 export interface ConnectionsTable {
   id: string;
   developer_id: string;
@@ -564,6 +577,7 @@ export interface Database {
   data_sources: DataSourcesTable;
   samples: SamplesTable;
   sample_rollups: SampleRollupsTable;
+  sample_daily_rollups: SampleDailyRollupsTable;
   workouts: WorkoutsTable;
   workout_route_points: WorkoutRoutePointsTable;
   sleep_stage_intervals: SleepStageIntervalsTable;

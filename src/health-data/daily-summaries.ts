@@ -96,11 +96,10 @@ const cumulativeTypeIds = [...metricOfType.keys()];
 const [heartRateId, restingHeartRateId] = ids(['heart_rate', 'resting_heart_rate']) as [number, number];
 
 /**
- * Daily activity. One pass over the range's rollups sums every series per local day and source; that
- * is the whole answer for a day only one source recorded a metric on, which is most days of most users.
- * Only days two sources recorded can hold an hour two sources recorded, and only those (day, metric)
- * pairs are read again hour by hour to apply the source-priority rule. The queries group on plain
- * columns and a date (no text keys, no sort of the year's hours).
+ * Daily activity. The range's daily rollups give every series per local day and source; that is the
+ * whole answer for a day only one source recorded a metric on, which is most days of most users. Only
+ * days two sources recorded can hold an hour two sources recorded, and only those (day, metric) pairs
+ * are read again hour by hour (the hourly rollups) to apply the source-priority rule.
  */
 export async function activitySummaries(
   db: Db,
@@ -108,18 +107,17 @@ export async function activitySummaries(
   from: string,
   to: string,
 ): Promise<ActivityDay[]> {
-  const window = sql`local_hour >= ${`${from} 00:00:00`}::timestamp
-    and local_hour < ${`${nextDay(to)} 00:00:00`}::timestamp`;
+  // Per local day from the daily rollups (migration 0017): a year is ~365 rows per series, not ~8,760.
+  const window = sql`local_day >= ${from}::date and local_day <= ${to}::date`;
   // Three independent reads at once: the ranking, cumulative sums, instantaneous sums and extremes.
   const [ranking, perDay, perDayAveraged] = await Promise.all([
     loadSourceRanking(db, userId),
     sql<{ day: string; series_type: number; source_id: number; sum: number }>`
-      select to_char(day, 'YYYY-MM-DD') as day, series_type, source_id, sum from (
-        select local_hour::date as day, series_type, source_id, sum(sum) as sum
-        from sample_rollups
-        where user_id = ${userId} and series_type = any(${cumulativeTypeIds}::int2[]) and ${window}
-        group by 1, 2, 3
-      ) g`.execute(db),
+      select to_char(local_day, 'YYYY-MM-DD') as day, series_type, source_id, sum
+      from sample_daily_rollups
+      where user_id = ${userId} and series_type = any(${cumulativeTypeIds}::int2[]) and ${window}`.execute(
+      db,
+    ),
     sql<{
       day: string;
       series_type: number;
@@ -129,13 +127,11 @@ export async function activitySummaries(
       min: number;
       max: number;
     }>`
-      select to_char(day, 'YYYY-MM-DD') as day, series_type, source_id, sum, n, min, max from (
-        select local_hour::date as day, series_type, source_id, sum(sum) as sum, sum(n)::float8 as n,
-               min(min) as min, max(max) as max
-        from sample_rollups
-        where user_id = ${userId} and series_type in (${heartRateId}, ${restingHeartRateId}) and ${window}
-        group by 1, 2, 3
-      ) g`.execute(db),
+      select to_char(local_day, 'YYYY-MM-DD') as day, series_type, source_id, sum, n::float8 as n, min, max
+      from sample_daily_rollups
+      where user_id = ${userId} and series_type in (${heartRateId}, ${restingHeartRateId}) and ${window}`.execute(
+      db,
+    ),
   ]);
   if (ranking.ranked.length === 0) return [];
   const ranked = new Set(ranking.ranked.map((r) => r.sourceId));

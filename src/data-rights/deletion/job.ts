@@ -19,6 +19,7 @@ const POLL_MS = 100;
 const WIPE_ORDER = [
   'samples',
   'sample_rollups',
+  'sample_daily_rollups',
   'sample_offset_days',
   'sleep_stage_intervals',
   'sleep_sessions',
@@ -213,6 +214,7 @@ export async function runUserDeletionJob(
       // Chunks that held the guard's lock committed before the delete above could go on: theirs are swept here.
       await trx.deleteFrom('samples').where('user_id', '=', userId).execute();
       await trx.deleteFrom('sample_rollups').where('user_id', '=', userId).execute();
+      await trx.deleteFrom('sample_daily_rollups').where('user_id', '=', userId).execute();
     });
     platform.logger.info(
       { user_id: userId, deleted, elapsed_ms: Date.now() - started, attempt: attempt.count },
@@ -286,6 +288,7 @@ export async function runProviderDataDeletionJob(
       for (const table of [
         'samples',
         'sample_rollups',
+        'sample_daily_rollups',
         'sample_offset_days',
         'sleep_stage_intervals',
         'sleep_sessions',

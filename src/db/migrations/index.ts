@@ -15,6 +15,7 @@ import * as nutrition from './0013_nutrition.ts';
 import * as foodDb from './0014_food_db.ts';
 import * as team from './0015_team.ts';
 import * as adminBilling from './0016_admin_billing.ts';
+import * as dailyRollups from './0017_daily_rollups.ts';
 
 /** Every migration, in order. One set for PostgreSQL and PGlite alike; names are never renamed. */
 export const migrations: Record<string, Migration> = {
@@ -34,4 +35,5 @@ export const migrations: Record<string, Migration> = {
   '0014_food_db': foodDb,
   '0015_team': team,
   '0016_admin_billing': adminBilling,
+  '0017_daily_rollups': dailyRollups,
 };
