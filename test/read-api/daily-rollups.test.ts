@@ -47,7 +47,9 @@ async function expectDaysMatchHours(server: TestServer, userId: string): Promise
   const { rows: hourly } = await sql<DayRow>`
     select concat_ws('|', series_type, local_hour::date, source_id) as key,
            sum(n)::int as n, sum(sum) as sum, min(min) as min, max(max) as max
-    from sample_rollups where user_id = ${userId} group by series_type, local_hour::date, source_id`.execute(db);
+    from sample_rollups where user_id = ${userId} group by series_type, local_hour::date, source_id`.execute(
+    db,
+  );
   const { rows: daily } = await sql<DayRow>`
     select concat_ws('|', series_type, local_day, source_id) as key, n, sum, min, max
     from sample_daily_rollups where user_id = ${userId}`.execute(db);
