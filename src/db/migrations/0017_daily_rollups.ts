@@ -16,6 +16,9 @@ import { type Kysely, sql } from 'kysely';
  *   never raises min or lowers max, so widening is exact.
  * - Deleted hours: their days are recomputed from the hours left (a min or max cannot be subtracted),
  *   and a day with none left is removed.
+ * Locks: a statement takes its hours (in key order, as before) and only then, in its trigger, its days
+ * in key order; a statement holding days waits for no hour, so concurrent chunks cannot deadlock on them
+ * (each chunk of samples is one statement, or COPY plus one rollup statement, in its own transaction).
  */
 export async function up(db: Kysely<unknown>): Promise<void> {
   await sql`
