@@ -195,13 +195,15 @@ export class IngestService {
 
   async #process(run: SyncRunRow, mapped: MappedBatch): Promise<void> {
     const total = itemCount(mapped);
-    if (run.stage === 'queued') await this.runs.transition(run.id, 'started', { message: 'Started' });
-    await this.runs.transition(run.id, 'processing', {
-      message: `Normalised ${total} items`,
-      itemsTotal: total,
-      itemsProcessed: 0,
-    });
-    await this.runs.transition(run.id, 'saving', { message: 'Saving' });
+    // One statement for the three steps, each still its own sync event (see advanceRun).
+    await this.runs.advance(run, [
+      ...(run.stage === 'queued' ? [{ stage: 'started' as const, progress: { message: 'Started' } }] : []),
+      {
+        stage: 'processing',
+        progress: { message: `Normalised ${total} items`, itemsTotal: total, itemsProcessed: 0 },
+      },
+      { stage: 'saving', progress: { message: 'Saving' } },
+    ]);
     const counts = await writeCanonicalBatch(this.db, run.user_id, mapped.batch);
     const rejected = mapped.rejected.length;
     // Entries the database still refused (listed in `write_rejected`) make the run partial too.

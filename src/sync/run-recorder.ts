@@ -4,7 +4,14 @@ import type { Logger } from '../shared/logger.ts';
 import type { SyncEventBus } from './event-bus.ts';
 import type { SyncStage, TerminalStage } from './run-state.ts';
 import { eventFromRun } from './sync-event.ts';
-import { createRun, finishRun, type RunProgress, transitionRun } from './sync-runs.repo.ts';
+import {
+  advanceRun,
+  createRun,
+  finishRun,
+  type RunProgress,
+  type RunStep,
+  transitionRun,
+} from './sync-runs.repo.ts';
 
 /**
  * The one way runs change: each change is committed to the durable run row, then published as a sync
@@ -45,6 +52,20 @@ export class SyncRunRecorder {
     metadata?: Record<string, unknown>,
   ): Promise<SyncRunRow> {
     return this.#publish(await transitionRun(this.db, runId, stage, progress), metadata);
+  }
+
+  /**
+   * Several transitions in a row, committed as one (see `advanceRun`), then published as one event
+   * each, in order. `before` is the run as the caller last read it.
+   */
+  async advance(
+    before: SyncRunRow,
+    steps: readonly RunStep[],
+    metadata?: Record<string, unknown>,
+  ): Promise<SyncRunRow | undefined> {
+    let last: SyncRunRow | undefined;
+    for (const row of await advanceRun(this.db, before, steps)) last = await this.#publish(row, metadata);
+    return last;
   }
 
   async finish(

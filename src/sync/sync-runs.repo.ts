@@ -4,6 +4,7 @@ import type { Db } from '../db/database.ts';
 import type { SyncRunRow } from '../db/schema.ts';
 import { enqueueWebhookEvents } from '../webhooks/outbox.ts';
 import {
+  canTransition,
   predecessorsOf,
   type SyncSource,
   type SyncStage,
@@ -108,6 +109,67 @@ export async function transitionRun(
     .executeTakeFirst();
   if (row === undefined) throw new InvalidTransitionError(`run ${runId} cannot move to ${stage}`);
   return row;
+}
+
+/** One step of `advanceRun`: a stage and the progress reported with it. */
+export interface RunStep {
+  stage: Exclude<SyncStage, TerminalStage>;
+  progress?: RunProgress;
+}
+
+/**
+ * Moves a run through `steps` (each allowed after the one before by the state machine) with one
+ * conditional UPDATE to the last step, refused unless the run may enter the first step; a `started`
+ * step's `sync.started` webhook event is written in the same transaction, as `transitionRun` writes
+ * it. Returns the run as of each step (the stored row with each step's stage and the progress reported
+ * up to it, over `before`, the run as the caller last read it), one sync event each: clients get every
+ * step's event as before, the database one statement instead of one per step (an SDK batch went
+ * queued → started → processing → saving in 6 round trips and 3 commits; now 4 and 1).
+ */
+export async function advanceRun(
+  db: Db,
+  before: SyncRunRow,
+  steps: readonly RunStep[],
+): Promise<SyncRunRow[]> {
+  const first = steps[0];
+  const last = steps.at(-1);
+  if (first === undefined || last === undefined) return [];
+  for (let i = 1; i < steps.length; i++) {
+    const from = (steps[i - 1] as RunStep).stage;
+    const to = (steps[i] as RunStep).stage;
+    if (!canTransition(from, to)) throw new Error(`a run cannot step from ${from} to ${to}`);
+  }
+  const startsAt = steps.findIndex((step) => step.stage === 'started');
+  if (startsAt >= 0 && !db.isTransaction) {
+    return db.transaction().execute((trx) => advanceRun(trx, before, steps));
+  }
+  const reported: RunProgress = Object.assign({}, ...steps.map((step) => step.progress ?? {}));
+  const now = new Date();
+  const row = await db
+    .updateTable('sync_runs')
+    .set({
+      stage: last.stage,
+      updated_at: now,
+      ...(startsAt >= 0 ? { started_at: now } : {}),
+      ...(reported.message !== undefined ? { message: storableText(reported.message) } : {}),
+      ...(reported.itemsProcessed !== undefined ? { items_processed: reported.itemsProcessed } : {}),
+      ...(reported.itemsTotal !== undefined ? { items_total: reported.itemsTotal } : {}),
+    })
+    .where('id', '=', before.id)
+    .where('stage', 'in', predecessorsOf(first.stage))
+    .returningAll()
+    .executeTakeFirst();
+  if (row === undefined) throw new InvalidTransitionError(`run ${before.id} cannot move to ${first.stage}`);
+  let { message, items_processed, items_total } = before;
+  const rows = steps.map((step) => {
+    const p = step.progress ?? {};
+    if (p.message !== undefined) message = storableText(p.message);
+    if (p.itemsProcessed !== undefined) items_processed = p.itemsProcessed;
+    if (p.itemsTotal !== undefined) items_total = p.itemsTotal;
+    return { ...row, stage: step.stage, message, items_processed, items_total };
+  });
+  if (startsAt >= 0) await enqueueWebhookEvents(db, [runEvent('sync.started', rows[startsAt] as SyncRunRow)]);
+  return rows;
 }
 
 export async function finishRun(
