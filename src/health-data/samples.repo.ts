@@ -65,11 +65,59 @@ interface ChunkEffects {
   types: { type: number[]; n: number[]; first: number[]; last: number[] };
 }
 
+/** Within one series type: by start, source, duration; 0 for equal keys. */
+function compareInType(c: SampleColumns, sid: number[], a: number, b: number): number {
+  return (
+    (c.startMs[a] as number) - (c.startMs[b] as number) ||
+    (sid[a] as number) - (sid[b] as number) ||
+    (c.durationMs[a] as number) - (c.durationMs[b] as number)
+  );
+}
+
+/**
+ * The rows grouped by series type (ascending), each type's rows in input order: the key order when
+ * each type's rows come in key order already, as an SDK's records of a type come in time order (types
+ * interleaved); undefined otherwise. One pass instead of a comparator sort of the whole batch (the
+ * sort was ~2% of the server's CPU in a bench:ingest profile).
+ */
+function presortedOrder(c: SampleColumns, sid: number[]): Uint32Array | undefined {
+  const counts = new Map<number, number>();
+  for (let i = 0; i < c.length; i++) {
+    const t = c.seriesTypeId[i] as number;
+    counts.set(t, (counts.get(t) ?? 0) + 1);
+  }
+  /** Per type: the next slot of its group. */
+  const next = new Map<number, number>();
+  let at = 0;
+  for (const t of [...counts.keys()].sort((a, b) => a - b)) {
+    next.set(t, at);
+    at += counts.get(t) as number;
+  }
+  const previous = new Map<number, number>();
+  const order = new Uint32Array(c.length);
+  for (let i = 0; i < c.length; i++) {
+    const t = c.seriesTypeId[i] as number;
+    const p = previous.get(t);
+    // Equal keys may stay as they are: the earlier row comes first, as in the sort.
+    if (p !== undefined && compareInType(c, sid, p, i) > 0) return undefined;
+    previous.set(t, i);
+    const slot = next.get(t) as number;
+    order[slot] = i;
+    next.set(t, slot + 1);
+  }
+  return order;
+}
+
 /** Row order for a write: by key, equal keys (the first one in the input wins) once. */
 function keyOrder(c: SampleColumns, sid: number[]): Uint32Array {
+  const order = presortedOrder(c, sid) ?? sortedOrder(c, sid);
+  return withoutRepeatedKeys(c, sid, order);
+}
+
+function sortedOrder(c: SampleColumns, sid: number[]): Uint32Array {
   const order = new Uint32Array(c.length);
   for (let i = 0; i < order.length; i++) order[i] = i;
-  order.sort(
+  return order.sort(
     (a, b) =>
       (c.seriesTypeId[a] as number) - (c.seriesTypeId[b] as number) ||
       (c.startMs[a] as number) - (c.startMs[b] as number) ||
@@ -77,6 +125,10 @@ function keyOrder(c: SampleColumns, sid: number[]): Uint32Array {
       (c.durationMs[a] as number) - (c.durationMs[b] as number) ||
       a - b,
   );
+}
+
+/** `order` without its rows whose key equals the row's before it. */
+function withoutRepeatedKeys(c: SampleColumns, sid: number[], order: Uint32Array): Uint32Array {
   let kept = 0;
   for (let i = 0; i < order.length; i++) {
     const k = order[i] as number;
