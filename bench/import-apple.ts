@@ -1,20 +1,21 @@
 import { randomBytes } from 'node:crypto';
-import { createReadStream, mkdtempSync, readdirSync, readFileSync, readlinkSync, rmSync } from 'node:fs';
+import { createReadStream, mkdtempSync, rmSync } from 'node:fs';
 import http from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pipeline } from 'node:stream/promises';
-import pg from 'pg';
 import { openExportFile } from '../src/importers/apple-health/export-file.ts';
 import { importAppleExport } from '../src/importers/apple-health/import-export.ts';
 import { streamXml } from '../src/importers/apple-health/xml-stream.ts';
 import { type GeneratedExport, generateExport, generateExportZip } from './apple-export.ts';
 import {
   benchPgUrl,
+  cpuSeconds,
   fmt,
   json,
   peakRssMiB,
   pgReachable,
+  postgresCpuSeconds,
   registerBenchUser,
   startServerProcess,
   withPostgresSchema,
@@ -55,56 +56,6 @@ async function parseAndMap(path: string): Promise<number> {
   const started = performance.now();
   await importAppleExport({ db: undefined as never, userId: 'bench', path, dryRun: true });
   return (performance.now() - started) / 1000;
-}
-
-// ---------------------------------------------------------------------------------------------------
-// CPU seconds (other benchmarks share the 2 cores: CPU time says more than wall time then)
-
-/** User + system CPU seconds a process (all its threads) has used so far; Linux only. */
-function cpuSeconds(pid: number): number {
-  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]?.split(' ') ?? [];
-  // utime and stime are fields 14 and 15 of stat(5), in clock ticks (100 a second on Linux).
-  return (Number(fields[11]) + Number(fields[12])) / 100;
-}
-
-/**
- * CPU seconds of the PostgreSQL backends serving a process's connections: its sockets' local ports,
- * found through /proc, are the `client_port`s of pg_stat_activity. Backends that ended before (pool
- * connections closed when idle) are not counted.
- */
-async function postgresCpuSeconds(pid: number): Promise<number> {
-  const inodes = new Set<string>();
-  for (const fd of readdirSync(`/proc/${pid}/fd`)) {
-    const link = (() => {
-      try {
-        return readlinkSync(`/proc/${pid}/fd/${fd}`);
-      } catch {
-        return '';
-      }
-    })();
-    const inode = /^socket:\[(\d+)\]$/.exec(link)?.[1];
-    if (inode !== undefined) inodes.add(inode);
-  }
-  const ports: number[] = [];
-  for (const table of ['tcp', 'tcp6']) {
-    for (const line of readFileSync(`/proc/${pid}/net/${table}`, 'utf8').split('\n').slice(1)) {
-      const cols = line.trim().split(/\s+/);
-      if (cols.length > 9 && inodes.has(cols[9] as string)) {
-        ports.push(Number.parseInt((cols[1] as string).split(':')[1] as string, 16));
-      }
-    }
-  }
-  const client = new pg.Client({ connectionString: benchPgUrl });
-  await client.connect();
-  try {
-    const { rows } = await client.query<{ pid: number }>(
-      'select pid from pg_stat_activity where client_port = any($1::int[])',
-      [ports],
-    );
-    return rows.reduce((sum, row) => sum + cpuSeconds(row.pid), 0);
-  } finally {
-    await client.end();
-  }
 }
 
 // ---------------------------------------------------------------------------------------------------

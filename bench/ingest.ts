@@ -4,7 +4,8 @@
  * End to end: SDK batches of 10,000 heart-rate/steps records posted over HTTP to a running `wearlink
  * serve` process until 1,000,000 samples are stored (every run completed), on PostgreSQL and on PGlite.
  * Baseline, same run, same machine: a bare `insert … select unnest(…) on conflict do nothing` of the same
- * rows into a table of the same shape, with no HTTP, JSON, validation, mapping or archive.
+ * rows into a table of the same shape, with no HTTP, JSON, validation, mapping or archive; on PostgreSQL
+ * also a bare binary COPY of them (how the server writes new samples there).
  *
  *   npm run bench:ingest                 # both backends (PostgreSQL when BENCH_DATABASE_URL or
  *                                        # TEST_DATABASE_URL is set, or the local default answers)
@@ -15,15 +16,21 @@ import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { Readable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
 import { PGlite } from '@electric-sql/pglite';
 import pg from 'pg';
+import { from as copyFrom } from 'pg-copy-streams';
+import { BinaryCopyRows, fieldBytes, NULL_FIELD_BYTES, ROW_BYTES, uuidWords } from '../src/db/binary-copy.ts';
 import {
   BATCH,
   benchPgUrl,
+  cpuSeconds,
   fmt,
   json,
   peakRssMiB,
   pgReachable,
+  postgresCpuSeconds,
   registerBenchUser,
   sdkBatchBody,
   startServerProcess,
@@ -69,10 +76,48 @@ async function baseline(query: (sql: string, params?: unknown[]) => Promise<unkn
   return TOTAL / seconds;
 }
 
+/**
+ * The same rows by bare binary COPY (PostgreSQL only), the way the server writes new samples: no key
+ * check against stored rows beyond the primary key's, no rollups, no events.
+ */
+async function copyBaseline(client: pg.Client): Promise<number> {
+  await client.query('drop table if exists bench_samples');
+  await client.query(baselineTable);
+  const userId = crypto.randomUUID();
+  const user = uuidWords(userId);
+  const rowBytes =
+    ROW_BYTES + [16, 2, 8, 4, 4, 8].reduce((sum, b) => sum + fieldBytes(b), 0) + NULL_FIELD_BYTES;
+  const started = performance.now();
+  for (let b = 0; b < TOTAL / BATCH; b++) {
+    const [, types, starts, durations, values] = baselineParams(b, userId) as number[][];
+    const out = new BinaryCopyRows(BATCH * rowBytes);
+    for (let i = 0; i < BATCH; i++) {
+      out.row(7);
+      out.uuid(user);
+      out.int2(types?.[i] as number);
+      out.timestamptzFromUnixSeconds(starts?.[i] as number);
+      out.int4(1);
+      out.int4(durations?.[i] as number);
+      out.float8(values?.[i] as number);
+      out.null();
+    }
+    await pipeline(
+      Readable.from([out.finish()]),
+      client.query(copyFrom('copy bench_samples from stdin (format binary)')),
+    );
+  }
+  const seconds = (performance.now() - started) / 1000;
+  await client.query('drop table bench_samples');
+  return TOTAL / seconds;
+}
+
 async function endToEnd(env: Record<string, string>, bodies: string[]) {
   const server = await startServerProcess(env);
+  const pid = server.child.pid as number;
   try {
     const { key, userId } = await registerBenchUser(server.url);
+    const cpuBefore = cpuSeconds(pid);
+    const pgCpuBefore = env.DATABASE_URL === undefined ? 0 : await postgresCpuSeconds(pid);
     const started = performance.now();
     const runIds: string[] = [];
     let next = 0;
@@ -99,11 +144,20 @@ async function endToEnd(env: Record<string, string>, bodies: string[]) {
       }
     }
     const seconds = (performance.now() - started) / 1000;
+    const serverCpu = cpuSeconds(pid) - cpuBefore;
+    // Backends that served the whole run (the pool keeps them while busy); see postgresCpuSeconds.
+    const pgCpu = env.DATABASE_URL === undefined ? undefined : (await postgresCpuSeconds(pid)) - pgCpuBefore;
     const summary = await json(`${server.url}/api/v1/users/${userId}/summaries/data`, { key });
     if (summary.total_samples !== TOTAL)
       throw new Error(`stored ${summary.total_samples}, expected ${TOTAL}`);
     const serverRss = peakRssMiB(server.child.pid);
-    return { rate: TOTAL / seconds, seconds, acceptSeconds: (accepted - started) / 1000, serverRss };
+    return {
+      rate: TOTAL / seconds,
+      seconds,
+      acceptSeconds: (accepted - started) / 1000,
+      serverRss,
+      cpu: `server CPU ${serverCpu.toFixed(1)} s${pgCpu === undefined ? '' : `, PostgreSQL backends ${pgCpu.toFixed(1)} s`}`,
+    };
   } finally {
     await server.stop();
   }
@@ -136,9 +190,11 @@ if (ONLY === 'pglite') {
     try {
       await admin.query(`set search_path to "${env.DATABASE_SCHEMA}"`);
       const base = await baseline((sql, params) => admin.query(sql, params as unknown[]));
+      const copy = await copyBaseline(admin);
       const e2e = await endToEnd(env, bodies);
       results.push(
-        `PostgreSQL  baseline ${fmt(base)} rows/s | end-to-end ${fmt(e2e.rate)} samples/s (${e2e.seconds.toFixed(1)} s, all accepted after ${e2e.acceptSeconds.toFixed(1)} s) | ratio ${(e2e.rate / base).toFixed(2)} | server peak RSS ${e2e.serverRss} MiB`,
+        `PostgreSQL  baseline ${fmt(base)} rows/s | end-to-end ${fmt(e2e.rate)} samples/s (${e2e.seconds.toFixed(1)} s, all accepted after ${e2e.acceptSeconds.toFixed(1)} s) | ratio ${(e2e.rate / base).toFixed(2)} | server peak RSS ${e2e.serverRss} MiB | ${e2e.cpu}`,
+        `            bare binary COPY of the same rows ${fmt(copy)} rows/s | end-to-end ratio to it ${(e2e.rate / copy).toFixed(2)}`,
       );
     } finally {
       await admin.end();
@@ -158,7 +214,7 @@ if (ONLY === 'postgres') {
     await pglite.close();
     const e2e = await endToEnd({ WEARLINK_DATA_DIR: join(dir, 'server') }, bodies);
     results.push(
-      `PGlite      baseline ${fmt(base)} rows/s | end-to-end ${fmt(e2e.rate)} samples/s (${e2e.seconds.toFixed(1)} s, all accepted after ${e2e.acceptSeconds.toFixed(1)} s) | ratio ${(e2e.rate / base).toFixed(2)} | server peak RSS ${e2e.serverRss} MiB`,
+      `PGlite      baseline ${fmt(base)} rows/s | end-to-end ${fmt(e2e.rate)} samples/s (${e2e.seconds.toFixed(1)} s, all accepted after ${e2e.acceptSeconds.toFixed(1)} s) | ratio ${(e2e.rate / base).toFixed(2)} | server peak RSS ${e2e.serverRss} MiB | ${e2e.cpu}`,
     );
   } finally {
     rmSync(dir, { recursive: true, force: true });

@@ -1,6 +1,6 @@
 import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync, readlinkSync } from 'node:fs';
 import { join } from 'node:path';
 import pg from 'pg';
 
@@ -189,4 +189,54 @@ export function sdkBatchBody(index: number): string {
     sdkVersion: '1.0.0',
     data: { records, workouts: [], sleep: [] },
   });
+}
+
+// ---------------------------------------------------------------------------------------------------
+// CPU seconds (other benchmarks share the 2 cores: CPU time says more than wall time then)
+
+/** User + system CPU seconds a process (all its threads) has used so far; Linux only. */
+export function cpuSeconds(pid: number): number {
+  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]?.split(' ') ?? [];
+  // utime and stime are fields 14 and 15 of stat(5), in clock ticks (100 a second on Linux).
+  return (Number(fields[11]) + Number(fields[12])) / 100;
+}
+
+/**
+ * CPU seconds of the PostgreSQL backends serving a process's connections: its sockets' local ports,
+ * found through /proc, are the `client_port`s of pg_stat_activity. Backends that ended before (pool
+ * connections closed when idle) are not counted.
+ */
+export async function postgresCpuSeconds(pid: number): Promise<number> {
+  const inodes = new Set<string>();
+  for (const fd of readdirSync(`/proc/${pid}/fd`)) {
+    const link = (() => {
+      try {
+        return readlinkSync(`/proc/${pid}/fd/${fd}`);
+      } catch {
+        return '';
+      }
+    })();
+    const inode = /^socket:\[(\d+)\]$/.exec(link)?.[1];
+    if (inode !== undefined) inodes.add(inode);
+  }
+  const ports: number[] = [];
+  for (const table of ['tcp', 'tcp6']) {
+    for (const line of readFileSync(`/proc/${pid}/net/${table}`, 'utf8').split('\n').slice(1)) {
+      const cols = line.trim().split(/\s+/);
+      if (cols.length > 9 && inodes.has(cols[9] as string)) {
+        ports.push(Number.parseInt((cols[1] as string).split(':')[1] as string, 16));
+      }
+    }
+  }
+  const client = new pg.Client({ connectionString: benchPgUrl });
+  await client.connect();
+  try {
+    const { rows } = await client.query<{ pid: number }>(
+      'select pid from pg_stat_activity where client_port = any($1::int[])',
+      [ports],
+    );
+    return rows.reduce((sum, row) => sum + cpuSeconds(row.pid), 0);
+  } finally {
+    await client.end();
+  }
 }
