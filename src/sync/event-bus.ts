@@ -18,8 +18,12 @@ export interface SyncEventBus {
    * buffered and appended, in order, once it is back (the Redis adapter).
    */
   publish(event: SyncEvent): Promise<LoggedEvent | undefined>;
-  /** Newest first. */
-  recent(userId: string, limit: number): Promise<LoggedEvent[]>;
+  /**
+   * Newest first. A stream opening may be answered as of this process's live fan-out (events after that
+   * reach its listeners anyway); `fromLog` reads the log itself, for a reader that wants what was
+   * published up to now (GET …/sync/recent right after a publish).
+   */
+  recent(userId: string, limit: number, options?: { fromLog?: boolean }): Promise<LoggedEvent[]>;
   /** Oldest first, strictly after `afterId`. */
   after(userId: string, afterId: string, limit: number): Promise<LoggedEvent[]>;
   /** Live events for one user from now on; returns the unsubscribe function. */

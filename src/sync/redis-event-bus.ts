@@ -237,11 +237,11 @@ export class RedisEventBus implements SyncEventBus {
 
   /**
    * Served from memory while the user has listeners in this process (a stream subscribes before it
-   * reads): the log as of this process's reader position, whose later events reach those listeners
-   * anyway, so a stream that subscribed first misses nothing.
+   * reads), unless `fromLog`: the log as of this process's reader position, whose later events reach
+   * those listeners anyway, so a stream that subscribed first misses nothing.
    */
-  async recent(userId: string, limit: number): Promise<LoggedEvent[]> {
-    if (limit > RECENT_KEPT || !this.#following || !this.#listeners.has(userId))
+  async recent(userId: string, limit: number, options?: { fromLog?: boolean }): Promise<LoggedEvent[]> {
+    if (options?.fromLog || limit > RECENT_KEPT || !this.#following || !this.#listeners.has(userId))
       return this.#readRecent(userId, limit);
     let kept = this.#recent.get(userId);
     if (kept === undefined) {

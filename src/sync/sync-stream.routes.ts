@@ -324,7 +324,14 @@ export function registerSyncStreamRoutes(app: OpenAPIHono<AppEnv>, tokens: Token
       },
     }),
     async (c) => {
-      const logged = await c.var.deps.events.recent(c.req.valid('param').user_id, c.req.valid('query').limit);
+      // From the log: what was published before this request, even if the fan-out has not brought it yet.
+      const logged = await c.var.deps.events.recent(
+        c.req.valid('param').user_id,
+        c.req.valid('query').limit,
+        {
+          fromLog: true,
+        },
+      );
       return c.json(
         logged.map((l) => l.event),
         200,

@@ -69,6 +69,8 @@ describe.skipIf(!redisUrl)(
         await during;
         await until(() => seen.length >= 3);
         for (let n = 8; n < 20; n++) await publishing.publish(syncEvent('u1', n));
+        // GET …/sync/recent reads the log: what was just published, whether or not the fan-out brought it.
+        expect(ids(await listening.recent('u1', 200, { fromLog: true }))).toEqual(await log(200));
         await until(() => seen.length >= 15);
         expect(ids(await listening.recent('u1', 200))).toEqual(await log(200));
         expect(ids(await listening.recent('u1', 4))).toEqual(await log(4));
