@@ -66,10 +66,29 @@ function due(
  * @example
  * const { checked, changed, failed } = await ensureAppSubscriptions(platform.deps);
  */
-export async function ensureAppSubscriptions(
+export function ensureAppSubscriptions(
   runtime: ProviderRuntime,
   nowMs = Date.now(),
 ): Promise<AppSubscriptionsReport> {
+  // One round at a time per process: a round started while another runs (the worker's first one and a
+  // caller's, seen in CI) waits for it, and then finds what it stored instead of listing and creating
+  // the same vendor subscription a second time.
+  const previous = rounds.get(runtime) ?? Promise.resolve();
+  const round = previous.then(() => ensureRound(runtime, nowMs));
+  const settled = round.then(
+    () => undefined,
+    () => undefined,
+  );
+  rounds.set(runtime, settled);
+  void settled.then(() => {
+    if (rounds.get(runtime) === settled) rounds.delete(runtime);
+  });
+  return round;
+}
+
+const rounds = new WeakMap<ProviderRuntime, Promise<void>>();
+
+async function ensureRound(runtime: ProviderRuntime, nowMs: number): Promise<AppSubscriptionsReport> {
   const report: AppSubscriptionsReport = { checked: 0, changed: 0, failed: 0 };
   for (const module of providerModules.values()) {
     const webhook = module.manifest.webhook;
