@@ -1,5 +1,11 @@
 import { type Kysely, sql } from 'kysely';
 
+/** A plpgsql function for an AFTER … FOR EACH STATEMENT trigger: `body`'s statements, then `return null`. */
+const triggerFunction = (db: Kysely<unknown>, name: string, body: string) =>
+  sql
+    .raw(`create function ${name}() returns trigger language plpgsql as $$ begin ${body} return null; end $$`)
+    .execute(db);
+
 /**
  * Daily rollups: `sample_rollups` summed per local day (the date of the local hour), for daily activity
  * summaries, which read a year as ~365 rows per series instead of ~8,760 hourly ones (bench:query,
@@ -42,29 +48,25 @@ export async function up(db: Kysely<unknown>): Promise<void> {
     on conflict (user_id, series_type, local_day, source_id) do update
       set n = d.n + excluded.n, sum = d.sum + excluded.sum,
           min = least(d.min, excluded.min), max = greatest(d.max, excluded.max)`;
-  await sql
-    .raw(`
-    create function sample_daily_rollups_inserted() returns trigger language plpgsql as $$
-    begin
-      ${upsertDays('select user_id, series_type, local_hour::date as local_day, source_id, n, sum, min, max from new_hours')};
-      return null;
-    end $$`)
-    .execute(db);
-  await sql
-    .raw(`
-    create function sample_daily_rollups_updated() returns trigger language plpgsql as $$
-    begin
+  await triggerFunction(
+    db,
+    'sample_daily_rollups_inserted',
+    `
+      ${upsertDays('select user_id, series_type, local_hour::date as local_day, source_id, n, sum, min, max from new_hours')};`,
+  );
+  await triggerFunction(
+    db,
+    'sample_daily_rollups_updated',
+    `
       ${upsertDays(`
         select n.user_id, n.series_type, n.local_hour::date as local_day, n.source_id,
                n.n - o.n as n, n.sum - o.sum as sum, n.min, n.max
-        from new_hours n join old_hours o using (user_id, series_type, local_hour, source_id)`)};
-      return null;
-    end $$`)
-    .execute(db);
-  await sql
-    .raw(`
-    create function sample_daily_rollups_deleted() returns trigger language plpgsql as $$
-    begin
+        from new_hours n join old_hours o using (user_id, series_type, local_hour, source_id)`)};`,
+  );
+  await triggerFunction(
+    db,
+    'sample_daily_rollups_deleted',
+    `
       delete from sample_daily_rollups d
       using (select distinct user_id, series_type, local_hour::date as local_day, source_id from old_hours) k
       where d.user_id = k.user_id and d.series_type = k.series_type and d.local_day = k.local_day
@@ -76,10 +78,8 @@ export async function up(db: Kysely<unknown>): Promise<void> {
         and x.source_id = k.source_id
         and x.local_hour >= k.local_day and x.local_hour < k.local_day + 1
       group by k.user_id, k.series_type, k.local_day, k.source_id
-      order by k.user_id, k.series_type, k.local_day, k.source_id;
-      return null;
-    end $$`)
-    .execute(db);
+      order by k.user_id, k.series_type, k.local_day, k.source_id;`,
+  );
   await sql`
     create trigger sample_daily_rollups_inserted after insert on sample_rollups
     referencing new table as new_hours
