@@ -2,7 +2,8 @@
  * Embedded memory benchmark (issue 23): a `wearlink serve` on PGlite (no DATABASE_URL), its resident set
  * idle after start, then its peak (VmHWM) through a scaled-down SDK ingest, webhook and Apple import
  * workload, each checked to have stored everything it sent. Baselines, same run: a bare node process, and
- * a bare PGlite (its defaults) opening the data directory the server left behind.
+ * a bare PGlite opening the data directory the server left behind, with its defaults and started as WearLink
+ * starts it (the floor under the idle figure).
  *
  *   tsx bench/embedded-memory.ts
  *   BENCH_MEM_SAMPLES=200000 BENCH_MEM_WEBHOOKS=2000 BENCH_MEM_APPLE_RECORDS=200000 tsx bench/embedded-memory.ts
@@ -18,6 +19,7 @@ import { createRequire } from 'node:module';
 import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pipeline } from 'node:stream/promises';
+import { PGLITE_START_PARAMS } from '../src/db/database.ts';
 import { generateExport } from './apple-export.ts';
 import {
   BATCH,
@@ -213,15 +215,27 @@ try {
     await server.stop();
   }
   const bareNode = await childRss("console.log('ready'); setInterval(() => {}, 1000);", []);
-  const barePglite =
+  // Bare PGlite on the data the server left, twice: with PGlite's defaults, and started exactly as
+  // WearLink starts it (its start parameters, the pg_trgm extension): the floor under the server's idle.
+  const require = createRequire(import.meta.url);
+  const barePglite = (wearlinkStart: boolean) =>
+    childRss(
+      `const { PGlite } = require(process.argv[1]);
+       const { pg_trgm } = require(process.argv[2]);
+       const start = JSON.parse(process.argv[4]);
+       PGlite.create({ dataDir: process.argv[3], ...(start ? { startParams: start, extensions: { pg_trgm } } : {}) })
+         .then(async (pg) => { await pg.query('select count(*) from pg_class'); console.log('ready'); });`,
+      [
+        require.resolve('@electric-sql/pglite'),
+        require.resolve('@electric-sql/pglite/contrib/pg_trgm'),
+        join(dataDir, 'pgdata'),
+        JSON.stringify(wearlinkStart ? PGLITE_START_PARAMS : null),
+      ],
+    );
+  const bare =
     dataDir === 'memory://'
       ? undefined
-      : await childRss(
-          `const { PGlite } = require(process.argv[1]);
-           PGlite.create({ dataDir: process.argv[2] }).then(async (pg) => {
-             await pg.query('select count(*) from pg_class'); console.log('ready'); });`,
-          [createRequire(import.meta.url).resolve('@electric-sql/pglite'), join(dataDir, 'pgdata')],
-        );
+      : { defaults: await barePglite(false), wearlink: await barePglite(true) };
   console.log(
     `embedded-memory: wearlink serve on PGlite (${dataDir === 'memory://' ? 'memory://' : 'a data directory'}), load average ${loadavg()
       .map((n) => n.toFixed(2))
@@ -229,7 +243,7 @@ try {
   );
   for (const line of lines) console.log(`  ${line}`);
   console.log(
-    `  baseline: bare node ${bareNode} MiB RSS${barePglite === undefined ? '' : `; bare PGlite (its defaults) opening the same data ${barePglite} MiB RSS`}`,
+    `  baseline: bare node ${bareNode} MiB RSS${bare === undefined ? '' : `; bare PGlite opening the same data: ${bare.defaults} MiB RSS with its defaults, ${bare.wearlink} MiB started as WearLink starts it`}`,
   );
 } finally {
   rmSync(dir, { recursive: true, force: true });

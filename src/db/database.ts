@@ -82,7 +82,7 @@ const pgliteParsers = {
  * 12.5–14.4 CPU s (back to back, load 12–14); the data files stay in the OS page cache (or in
  * memory:// files) either way.
  */
-const PGLITE_START_PARAMS = [...PGlite.defaultStartParams, '-c', 'shared_buffers=16MB'];
+export const PGLITE_START_PARAMS = [...PGlite.defaultStartParams, '-c', 'shared_buffers=16MB'];
 
 /**
  * The name a process's connections carry in `pg_stat_activity` (its own pool and pg-boss's), so an
