@@ -103,6 +103,12 @@ const envVariables = z.object({
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   /** Interval of `: heartbeat` comments on the sync event stream (spec 000: 15 s). */
   SSE_HEARTBEAT_MS: z.coerce.number().int().min(100).default(15_000),
+  /**
+   * Bytes a sync event stream may have waiting for its client (sent by the server, not yet taken by the
+   * socket) before the stream is closed: a client that stops reading costs at most this much, and it
+   * resumes with Last-Event-ID where it stopped (no event lost).
+   */
+  SSE_MAX_BUFFERED_BYTES: z.coerce.number().int().min(16_384).default(1_048_576),
   /** Interval of heartbeats on a sync job's subscription stream (spec 002: 30 s). */
   JOB_SSE_HEARTBEAT_MS: z.coerce.number().int().min(100).default(30_000),
   /** Sync jobs one worker process runs at once. */

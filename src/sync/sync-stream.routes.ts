@@ -2,6 +2,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { createRoute, type OpenAPIHono, z } from '@hono/zod-openapi';
 import type { Context } from 'hono';
 import type { TokenService } from '../auth/tokens.ts';
+import type { Config } from '../config/load-config.ts';
 import { authenticate } from '../http/auth.ts';
 import type { AppEnv } from '../http/context.ts';
 import { pickErrors, security } from '../http/openapi.ts';
@@ -37,6 +38,9 @@ const BYE = ': shutting down\n\n';
 interface Out {
   write(text: string): unknown;
   end(text: string): unknown;
+  /** Written but not yet taken by the socket (Node's response), and how to drop the connection. */
+  readonly writableLength?: number;
+  destroy?(): unknown;
 }
 
 /**
@@ -49,6 +53,8 @@ class Stream {
   early: LoggedEvent[] | undefined = [];
   slot = 0;
   closed = false;
+  /** The least the response has had waiting since it went live (see StreamHub#fallenBehind). */
+  floor = 0;
 
   constructor(
     readonly out: Out,
@@ -95,6 +101,7 @@ class StreamHub {
   constructor(
     private readonly bus: SyncEventBus,
     private readonly heartbeatMs: number,
+    private readonly maxBufferedBytes: number,
   ) {
     const slots = Math.max(1, Math.min(HEARTBEAT_SLOTS, Math.floor(heartbeatMs / 250)));
     this.#slots = Array.from({ length: slots }, () => new Set<Stream>());
@@ -145,8 +152,27 @@ class StreamHub {
   #beat(): void {
     this.#tick = (this.#tick + 1) % this.#slots.length;
     for (const stream of this.#slots[this.#tick] ?? []) {
-      if (stream.early === undefined) stream.out.write(HEARTBEAT);
+      if (stream.early !== undefined) continue;
+      if (this.#fallenBehind(stream)) {
+        this.remove(stream);
+        stream.out.destroy?.();
+      } else stream.out.write(HEARTBEAT);
     }
+  }
+
+  /**
+   * Whether a stream's client stopped reading, checked once a heartbeat period (from a timer, when no
+   * write is corked: Node sends a response's writes of one tick together, so a burst of events is
+   * briefly all "waiting"). Otherwise every later event would be held for it in this process without
+   * bound. A stream has fallen behind once what waits for it has grown maxBufferedBytes past the least
+   * it has had waiting (a resumed stream's opening may be megabytes of backlog, which a reading client
+   * works down); its connection is then dropped, and its EventSource reconnects with the Last-Event-ID of
+   * the last event it did read and is sent the rest.
+   */
+  #fallenBehind(stream: Stream): boolean {
+    const waiting = stream.out.writableLength ?? 0;
+    if (waiting < stream.floor) stream.floor = waiting;
+    return waiting - stream.floor > this.maxBufferedBytes;
   }
 
   /**
@@ -166,10 +192,13 @@ class StreamHub {
 }
 
 const hubs = new WeakMap<SyncEventBus, StreamHub>();
-function hubOf(bus: SyncEventBus, heartbeatMs: number): StreamHub {
+function hubOf(
+  bus: SyncEventBus,
+  config: Pick<Config, 'SSE_HEARTBEAT_MS' | 'SSE_MAX_BUFFERED_BYTES'>,
+): StreamHub {
   let hub = hubs.get(bus);
   if (hub === undefined) {
-    hub = new StreamHub(bus, heartbeatMs);
+    hub = new StreamHub(bus, config.SSE_HEARTBEAT_MS, config.SSE_MAX_BUFFERED_BYTES);
     hubs.set(bus, hub);
   }
   return hub;
@@ -224,7 +253,7 @@ export function registerSyncStreamRoutes(app: OpenAPIHono<AppEnv>, tokens: Token
         ]);
       }
       const { events, config } = c.var.deps;
-      const hub = hubOf(events, config.SSE_HEARTBEAT_MS);
+      const hub = hubOf(events, config);
       const readLog = () =>
         lastEventId
           ? events.after(user_id, lastEventId, RESUME_LIMIT)
@@ -301,6 +330,7 @@ export function registerSyncStreamRoutes(app: OpenAPIHono<AppEnv>, tokens: Token
         for (const logged of stream.early ?? []) opening += stream.next(logged) ?? '';
         stream.early = undefined;
         res.write(opening);
+        stream.floor = res.writableLength;
       });
       return new Response(null, { headers: { [ALREADY_SENT]: 'true' } });
     },

@@ -1,5 +1,36 @@
+import { connect } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { SyncEvent } from '../../src/sync/sync-event.ts';
 import { busLegs, startTestServer, type TestServer } from '../support/harness.ts';
+
+/** The complete frames of an SSE text (an incomplete last one is dropped, as EventSource does): their ids. */
+const frameIds = (text: string) =>
+  text
+    .split('\n\n')
+    .slice(0, -1)
+    .flatMap((frame) => /^id: (.+)$/m.exec(frame)?.[1] ?? []);
+
+function syncEvent(userId: string, n: number): SyncEvent {
+  return {
+    event_id: `e${n}`,
+    run_id: 'run',
+    user_id: userId,
+    provider: 'sandbox',
+    source: 'pull',
+    stage: 'saving',
+    status: 'in_progress',
+    message: null,
+    progress: null,
+    items_processed: n,
+    items_total: null,
+    error: null,
+    // ~4 KB a frame, so that a few thousand events outgrow what the kernel's socket buffers take.
+    metadata: { padding: 'x'.repeat(4000) },
+    started_at: null,
+    ended_at: null,
+    timestamp: new Date().toISOString(),
+  };
+}
 
 /**
  * The sync stream is written to Node's response directly (src/sync/sync-stream.routes.ts), after the
@@ -10,7 +41,10 @@ for (const { leg, skip } of busLegs) {
   describe.skipIf(skip !== undefined)(`sync stream written directly [${leg} bus]`, () => {
     let server: TestServer;
     beforeAll(async () => {
-      server = await startTestServer({ bus: leg, env: { SSE_HEARTBEAT_MS: '300' } });
+      server = await startTestServer({
+        bus: leg,
+        env: { SSE_HEARTBEAT_MS: '300', SSE_MAX_BUFFERED_BYTES: '65536' },
+      });
     });
     afterAll(async () => {
       await server?.close();
@@ -71,5 +105,71 @@ for (const { leg, skip } of busLegs) {
       const { text } = await read(url, headers, (t) => t.split(': heartbeat').length > 2);
       expect(text.split(': heartbeat').length).toBeGreaterThan(2);
     });
+
+    it('drops a stream whose client stopped reading, and the client resumes where it stopped', async () => {
+      const dev = await server.api.registerDeveloper();
+      const user = await server.api.createUser(dev.key);
+      const path = `/api/v1/users/${user.id}/sync/stream`;
+      const socket = connect(Number(new URL(server.url).port), '127.0.0.1');
+      socket.setEncoding('utf8');
+      let text = '';
+      let ended = false;
+      socket.on('data', (chunk: string) => {
+        text += chunk;
+      });
+      socket.on('close', () => {
+        ended = true;
+      });
+      socket.on('error', () => {});
+      socket.write(`GET ${path} HTTP/1.1\r\nHost: localhost\r\nX-API-Key: ${dev.key}\r\n\r\n`);
+      const until = async (check: () => boolean) => {
+        const deadline = Date.now() + 20_000;
+        while (!check()) {
+          if (Date.now() > deadline) throw new Error('condition not met in time');
+          await new Promise((r) => setTimeout(r, 20));
+        }
+      };
+      await until(() => text.includes(': connected'));
+      // The client stops reading; the server keeps publishing: ~12 MB, far past what the socket buffers
+      // and the 64 KiB the server may hold for it take.
+      socket.pause();
+      const published: string[] = [];
+      for (let n = 0; n < 3000; n++) {
+        const logged = await server.platform.deps.events.publish(syncEvent(user.id, n));
+        if (logged !== undefined) published.push(logged.id);
+      }
+      expect(published).toHaveLength(3000);
+      socket.resume();
+      // The server dropped the connection: what the kernel held arrives, then the end.
+      await until(() => ended);
+      const received = frameIds(text.slice(text.indexOf('\r\n\r\n')));
+      expect(received.length).toBeGreaterThan(0);
+      expect(received.length).toBeLessThan(published.length);
+      // Without a gap: the first events, in order.
+      expect(received).toEqual(published.slice(0, received.length));
+
+      // The client reconnects with the last id it read, and gets exactly the rest.
+      const controller = new AbortController();
+      const res = await fetch(`${server.url}${path}`, {
+        headers: { 'X-API-Key': dev.key, 'Last-Event-ID': received.at(-1) as string },
+        signal: controller.signal,
+      });
+      expect(res.status).toBe(200);
+      const reader = (res.body as ReadableStream<Uint8Array>).getReader();
+      const decoder = new TextDecoder();
+      let resumed = '';
+      const rest = published.slice(received.length);
+      const deadline = Date.now() + 20_000;
+      try {
+        while (frameIds(resumed).length < rest.length && Date.now() < deadline) {
+          const { value, done } = await reader.read();
+          if (done) break;
+          resumed += decoder.decode(value, { stream: true });
+        }
+      } finally {
+        controller.abort();
+      }
+      expect(frameIds(resumed)).toEqual(rest);
+    }, 60_000);
   });
 }
