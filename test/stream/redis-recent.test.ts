@@ -4,30 +4,9 @@ import { describe, expect, it } from 'vitest';
 import { createLogger } from '../../src/shared/logger.ts';
 import type { LoggedEvent } from '../../src/sync/event-bus.ts';
 import { RedisEventBus } from '../../src/sync/redis-event-bus.ts';
-import type { SyncEvent } from '../../src/sync/sync-event.ts';
+import { syncEvent } from '../support/sync-events.ts';
 
 const redisUrl = process.env.TEST_REDIS_URL;
-
-function syncEvent(userId: string, n: number): SyncEvent {
-  return {
-    event_id: `e${n}`,
-    run_id: 'run',
-    user_id: userId,
-    provider: 'sandbox',
-    source: 'pull',
-    stage: 'saving',
-    status: 'in_progress',
-    message: null,
-    progress: null,
-    items_processed: n,
-    items_total: null,
-    error: null,
-    metadata: {},
-    started_at: null,
-    ended_at: null,
-    timestamp: new Date().toISOString(),
-  };
-}
 
 async function until(check: () => boolean, timeoutMs = 10_000) {
   const deadline = Date.now() + timeoutMs;

@@ -1,7 +1,7 @@
 import { connect } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { SyncEvent } from '../../src/sync/sync-event.ts';
 import { busLegs, startTestServer, type TestServer } from '../support/harness.ts';
+import { syncEvent } from '../support/sync-events.ts';
 
 /** The complete frames of an SSE text (an incomplete last one is dropped, as EventSource does): their ids. */
 const frameIds = (text: string) =>
@@ -9,28 +9,6 @@ const frameIds = (text: string) =>
     .split('\n\n')
     .slice(0, -1)
     .flatMap((frame) => /^id: (.+)$/m.exec(frame)?.[1] ?? []);
-
-function syncEvent(userId: string, n: number): SyncEvent {
-  return {
-    event_id: `e${n}`,
-    run_id: 'run',
-    user_id: userId,
-    provider: 'sandbox',
-    source: 'pull',
-    stage: 'saving',
-    status: 'in_progress',
-    message: null,
-    progress: null,
-    items_processed: n,
-    items_total: null,
-    error: null,
-    // ~4 KB a frame, so that a few thousand events outgrow what the kernel's socket buffers take.
-    metadata: { padding: 'x'.repeat(4000) },
-    started_at: null,
-    ended_at: null,
-    timestamp: new Date().toISOString(),
-  };
-}
 
 /**
  * The sync stream is written to Node's response directly (src/sync/sync-stream.routes.ts), after the
@@ -130,12 +108,14 @@ for (const { leg, skip } of busLegs) {
         }
       };
       await until(() => text.includes(': connected'));
-      // The client stops reading; the server keeps publishing: ~12 MB, far past what the socket buffers
-      // and the 64 KiB the server may hold for it take.
+      // The client stops reading; the server keeps publishing ~4 KB events: ~12 MB, far past what the
+      // socket buffers and the 64 KiB the server may hold for it take.
       socket.pause();
       const published: string[] = [];
       for (let n = 0; n < 3000; n++) {
-        const logged = await server.platform.deps.events.publish(syncEvent(user.id, n));
+        const logged = await server.platform.deps.events.publish(
+          syncEvent(user.id, n, { padding: 'x'.repeat(4000) }),
+        );
         if (logged !== undefined) published.push(logged.id);
       }
       expect(published).toHaveLength(3000);
