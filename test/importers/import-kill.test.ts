@@ -169,10 +169,17 @@ for (const { leg, skip } of databaseLegs) {
         for (let attempt = 1; ; attempt++) {
           killed = (await api.createUser(dev.key)).id;
           runId = await upload(killed);
-          await until('the import to be saving', async () => {
+          // A small export on a fast machine can pass through `saving` between two looks: a run seen
+          // completed before its kill proves nothing either, so it counts as an attempt like one below.
+          const seen = await until('the import to be saving (or done)', async () => {
             const run = await api.request('GET', `/api/v1/users/${killed}/sync/runs/${runId}`, { auth });
-            return run.body.stage === 'saving' && run.body.items_processed > 0 ? true : undefined;
+            if (run.body.stage === 'completed') return 'completed';
+            return run.body.stage === 'saving' && run.body.items_processed > 0 ? 'saving' : undefined;
           });
+          if (seen === 'completed') {
+            if (attempt === 3) throw new Error('every import finished before its kill: enlarge the export');
+            continue;
+          }
           await server.stop('SIGKILL');
           ({ server, api } = await start().catch((error: Error) => skipIfPgliteLost(ctx, error.message)));
           const before = await api.request('GET', `/api/v1/users/${killed}/sync/runs/${runId}`, { auth });

@@ -117,8 +117,13 @@ for (const { leg, skip } of busLegs) {
           syncEvent(user.id, n, { padding: 'x'.repeat(4000) }),
         );
         if (logged !== undefined) published.push(logged.id);
+        // The in-process bus publishes synchronously: let the event loop (the server's heartbeat checks
+        // among it) run between events, as it does between a real run's events.
+        if (n % 100 === 99) await new Promise((r) => setImmediate(r));
       }
       expect(published).toHaveLength(3000);
+      // Still not reading for several heartbeat periods (300 ms here): the check sees what waits.
+      await new Promise((r) => setTimeout(r, 1500));
       socket.resume();
       // The server dropped the connection: what the kernel held arrives, then the end.
       await until(() => ended);
