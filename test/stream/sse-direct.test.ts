@@ -114,7 +114,7 @@ for (const { leg, skip } of busLegs) {
       const published: string[] = [];
       for (let n = 0; n < 3000; n++) {
         const logged = await server.platform.deps.events.publish(
-          syncEvent(user.id, n, { padding: 'x'.repeat(4000) }),
+          syncEvent(user.id, n, { metadata: { padding: 'x'.repeat(4000) } }),
         );
         if (logged !== undefined) published.push(logged.id);
         // The in-process bus publishes synchronously: let the event loop (the server's heartbeat checks

@@ -5,9 +5,9 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { SHUTDOWN_EXIT_GRACE_MS } from '../../src/cli/shutdown.ts';
 import { createLogger } from '../../src/shared/logger.ts';
 import { RedisEventBus } from '../../src/sync/redis-event-bus.ts';
-import type { SyncEvent } from '../../src/sync/sync-event.ts';
 import { ApiClient, databaseLegs, startTestServer, uniqueSuffix } from '../support/harness.ts';
 import { type WearlinkProcess, wearlink, wearlinkSync } from '../support/processes.ts';
+import { syncEvent } from '../support/sync-events.ts';
 import { startTcpProxy, type TcpProxy, targetOf } from '../support/tcp-proxy.ts';
 
 const databaseUrl = process.env.TEST_DATABASE_URL;
@@ -339,15 +339,15 @@ describe.skipIf(!redisUrl)(
       const bus = new RedisEventBus(redis, prefix, createLogger('silent'));
       const direct = new Redis(redisUrl as string);
       try {
-        expect(await bus.publish(syncEvent('u1', 'event 1', 1))).toBeDefined();
+        expect(await bus.publish(syncEvent('u1', 1, { message: 'event 1', items_total: 3 }))).toBeDefined();
         proxy.mute();
         // Redis takes it; its answer never comes: buffered after the publish timeout.
-        expect(await bus.publish(syncEvent('u1', 'event 2', 2))).toBeUndefined();
+        expect(await bus.publish(syncEvent('u1', 2, { message: 'event 2', items_total: 3 }))).toBeUndefined();
         expect(bus.buffered).toBe(1);
         proxy.cut();
         await new Promise((r) => setTimeout(r, 300));
         proxy.restore();
-        await bus.publish(syncEvent('u1', 'event 3', 3));
+        await bus.publish(syncEvent('u1', 3, { message: 'event 3', items_total: 3 }));
         await until('the buffer replayed', async () => (bus.buffered === 0 ? true : undefined), 10_000);
         await new Promise((r) => setTimeout(r, 500)); // any late re-send would land by now
         const entries = (await direct.xrange(`${prefix}sync:user:u1`, '-', '+')) as [string, string[]][];
@@ -388,7 +388,7 @@ describe.skipIf(!redisUrl)(
           async () => {
             if (seen.length > 0) return true;
             n += 1;
-            await bus.publish(syncEvent('u1', `after ${n}`, n));
+            await bus.publish(syncEvent('u1', n, { message: `after ${n}`, items_total: 3 }));
             return undefined;
           },
           20_000,
@@ -410,24 +410,3 @@ describe.skipIf(!redisUrl)(
     }, 45_000);
   },
 );
-
-function syncEvent(userId: string, message: string, n: number): SyncEvent {
-  return {
-    event_id: `e${n}`,
-    run_id: 'run',
-    user_id: userId,
-    provider: 'sandbox',
-    source: 'pull',
-    stage: 'saving',
-    status: 'in_progress',
-    message,
-    progress: null,
-    items_processed: n,
-    items_total: 3,
-    error: null,
-    metadata: {},
-    started_at: null,
-    ended_at: null,
-    timestamp: new Date().toISOString(),
-  };
-}
